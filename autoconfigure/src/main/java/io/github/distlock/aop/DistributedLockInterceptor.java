@@ -1,0 +1,143 @@
+package io.github.distlock.aop;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+import io.github.distlock.InvalidLockKeyException;
+import io.github.distlock.Lease;
+import io.github.distlock.LockNotAcquiredException;
+import io.github.distlock.core.LockKeys;
+import io.github.distlock.core.LockManager;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.expression.EvaluationException;
+import org.springframework.expression.spel.support.SimpleEvaluationContext;
+
+/**
+ * Runs {@link io.github.distlock.DistributedLock} methods under their lock.
+ */
+final class DistributedLockInterceptor implements MethodInterceptor {
+
+	private final LockedMethodResolver resolver;
+
+	private final Supplier<LockManager> lockManager;
+
+	DistributedLockInterceptor(LockedMethodResolver resolver, Supplier<LockManager> lockManager) {
+		this.resolver = resolver;
+		this.lockManager = lockManager;
+	}
+
+	@Override
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+		Object target = invocation.getThis();
+		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target) : null;
+		LockedMethod locked = this.resolver.resolve(invocation.getMethod(), targetClass);
+		if (locked == null) {
+			return invocation.proceed();
+		}
+		Object key = evaluateKey(locked, invocation.getArguments());
+		LockManager manager = this.lockManager.get();
+		Optional<Lease> acquired;
+		try {
+			acquired = manager.tryAcquire(key, locked.options());
+		}
+		catch (InvalidLockKeyException ex) {
+			throw new InvalidLockKeyException(describe(locked) + ex.getMessage());
+		}
+		if (acquired.isEmpty()) {
+			return notAcquired(locked, invocation, key, manager);
+		}
+		Lease lease = acquired.get();
+		if (locked.returnKind() == LockedMethod.ReturnKind.COMPLETION_STAGE) {
+			return releaseOnCompletion(locked.method(), invocation, lease);
+		}
+		return manager.call(lease, manager.lostPolicy(locked.options()), invocation::proceed);
+	}
+
+	private Object evaluateKey(LockedMethod locked, Object[] args) {
+		if (locked.keyExpression() == null) {
+			return locked.fixedKey();
+		}
+		SimpleEvaluationContext context = SimpleEvaluationContext.forReadOnlyDataBinding()
+			.withInstanceMethods()
+			.withRootObject(new LockKeyRoot(locked.method(), args))
+			.build();
+		String[] names = locked.parameterNames();
+		for (int i = 0; i < args.length; i++) {
+			if (i < names.length) {
+				context.setVariable(names[i], args[i]);
+			}
+			context.setVariable("p" + i, args[i]);
+			context.setVariable("a" + i, args[i]);
+		}
+		try {
+			Object value = locked.keyExpression().getValue(context);
+			if (value == null) {
+				throw new InvalidLockKeyException(describe(locked) + "it evaluated to null; make it yield a non-empty "
+						+ "value for every call (check for null arguments)");
+			}
+			return value;
+		}
+		catch (EvaluationException ex) {
+			throw new InvalidLockKeyException(describe(locked) + "evaluating it failed: " + ex.getMessage()
+					+ ". Refer to arguments by name (#orderId; compile with -parameters) or position (#p0), and only "
+					+ "to their properties and methods");
+		}
+	}
+
+	private static String describe(LockedMethod locked) {
+		String expression = (locked.keyExpression() != null) ? locked.keyExpression().getExpressionString()
+				: locked.fixedKey();
+		return "Lock key \"" + expression + "\" of " + InvalidLockDefinitionException.describe(locked.method()) + ": ";
+	}
+
+	private @Nullable Object notAcquired(LockedMethod locked, MethodInvocation invocation, Object key,
+			LockManager manager) throws Throwable {
+		switch (locked.notAcquired()) {
+			case SKIP:
+				return switch (locked.returnKind()) {
+					case OPTIONAL -> Optional.empty();
+					case COMPLETION_STAGE -> CompletableFuture.completedFuture(null);
+					case SYNC -> null;
+				};
+			case FALLBACK:
+				try {
+					return locked.fallback().invoke(invocation.getThis(), invocation.getArguments());
+				}
+				catch (InvocationTargetException ex) {
+					throw ex.getTargetException();
+				}
+			default:
+				throw new LockNotAcquiredException(LockKeys.display(key),
+						(locked.options().waitTime() != null) ? locked.options().waitTime()
+								: manager.settings().defaultWaitTime());
+		}
+	}
+
+	private @Nullable Object releaseOnCompletion(Method method, MethodInvocation invocation, Lease lease)
+			throws Throwable {
+		Object result;
+		try {
+			result = invocation.proceed();
+		}
+		catch (Throwable ex) {
+			lease.release();
+			throw ex;
+		}
+		if (result == null) {
+			lease.release();
+			return null;
+		}
+		CompletionStage<?> released = ((CompletionStage<?>) result).whenComplete((value, failure) -> lease.release());
+		// Hand back the stage that completes after the release when its type fits, so callers never see
+		// completion while the lock is still held.
+		return method.getReturnType().isInstance(released) ? released : result;
+	}
+
+}

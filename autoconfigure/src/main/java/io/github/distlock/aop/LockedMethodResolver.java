@@ -1,0 +1,233 @@
+package io.github.distlock.aop;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.distlock.DistributedLock;
+import io.github.distlock.LockOptions;
+import io.github.distlock.NotAcquiredAction;
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.env.PropertyResolver;
+import org.springframework.expression.Expression;
+import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.SpelNode;
+import org.springframework.expression.spel.ast.BeanReference;
+import org.springframework.expression.spel.ast.ConstructorReference;
+import org.springframework.expression.spel.ast.TypeReference;
+import org.springframework.expression.spel.standard.SpelExpression;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * Parses {@link DistributedLock} annotations into {@link LockedMethod}s, once per method and target
+ * class, and rejects at startup whatever could only fail later.
+ */
+final class LockedMethodResolver {
+
+	private static final String REACTIVE_PUBLISHER = "org.reactivestreams.Publisher";
+
+	private final PropertyResolver propertyResolver;
+
+	private final SpelExpressionParser parser = new SpelExpressionParser();
+
+	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+
+	private final Map<MethodKey, Optional<LockedMethod>> cache = new ConcurrentHashMap<>();
+
+	LockedMethodResolver(PropertyResolver propertyResolver) {
+		this.propertyResolver = propertyResolver;
+	}
+
+	/**
+	 * The parsed definition of {@code method} as invoked on {@code targetClass}, or {@code null} when it
+	 * carries no {@link DistributedLock}.
+	 */
+	@Nullable LockedMethod resolve(Method method, @Nullable Class<?> targetClass) {
+		return this.cache.computeIfAbsent(new MethodKey(method, targetClass), (key) -> Optional
+			.ofNullable(parse(AopUtils.getMostSpecificMethod(method, targetClass), targetClass)))
+			.orElse(null);
+	}
+
+	private @Nullable LockedMethod parse(Method method, @Nullable Class<?> targetClass) {
+		DistributedLock annotation = AnnotatedElementUtils.findMergedAnnotation(method, DistributedLock.class);
+		if (annotation == null) {
+			return null;
+		}
+		String fixedKey = method.getDeclaringClass().getName() + "." + method.getName();
+		Expression keyExpression = StringUtils.hasText(annotation.key()) ? parseKey(method, annotation.key()) : null;
+		String name = StringUtils.hasText(annotation.name()) ? annotation.name()
+				: (keyExpression != null) ? annotation.key()
+						: ClassUtils.getShortName(method.getDeclaringClass()) + "." + method.getName();
+		LockOptions options = LockOptions.defaults().withAutoRenew(annotation.autoRenew()).withName(name);
+		Duration ttl = duration(method, "ttl", annotation.ttl());
+		if (ttl != null) {
+			if (ttl.isZero() || ttl.isNegative()) {
+				throw new InvalidLockDefinitionException(method, "ttl '" + annotation.ttl() + "' is not positive",
+						"Give ttl a positive duration such as \"10s\", or leave it empty for distlock.default-ttl.");
+			}
+			options = options.withTtl(ttl);
+		}
+		Duration waitTime = duration(method, "waitTime", annotation.waitTime());
+		if (waitTime != null) {
+			if (waitTime.isNegative()) {
+				throw new InvalidLockDefinitionException(method,
+						"waitTime '" + annotation.waitTime() + "' is negative",
+						"Give waitTime a duration of zero or more such as \"2s\" (\"0s\" tries once).");
+			}
+			options = options.withWaitTime(waitTime);
+		}
+		LockedMethod.ReturnKind returnKind = returnKind(method);
+		Method fallback = fallback(method, targetClass, annotation);
+		if (annotation.onNotAcquired() == NotAcquiredAction.SKIP && method.getReturnType().isPrimitive()
+				&& method.getReturnType() != void.class) {
+			throw new InvalidLockDefinitionException(method,
+					"onNotAcquired = SKIP cannot return null from a method returning " + method.getReturnType(),
+					"Use onNotAcquired = THROW or FALLBACK, or return a wrapper type or Optional.");
+		}
+		String[] names = this.parameterNames.getParameterNames(method);
+		return new LockedMethod(method, keyExpression, fixedKey, (names != null) ? names : new String[0], options,
+				annotation.onNotAcquired(), fallback, returnKind);
+	}
+
+	private Expression parseKey(Method method, String text) {
+		try {
+			Expression expression = this.parser.parseExpression(text);
+			if (expression instanceof SpelExpression spel) {
+				rejectUnsafe(method, text, spel.getAST());
+			}
+			return expression;
+		}
+		catch (ParseException ex) {
+			throw new InvalidLockDefinitionException(method,
+					"key expression \"" + text + "\" does not parse: " + ex.getMessage(),
+					"Write the key as a SpEL expression over the method's arguments, for example "
+							+ "key = \"'order:' + #orderId\" (string literals in single quotes).");
+		}
+	}
+
+	private void rejectUnsafe(Method method, String text, SpelNode node) {
+		String forbidden = (node instanceof TypeReference) ? "a type reference T(...)"
+				: (node instanceof ConstructorReference) ? "a constructor call new ..."
+						: (node instanceof BeanReference) ? "a bean reference @..." : null;
+		if (forbidden != null) {
+			throw new InvalidLockDefinitionException(method,
+					"key expression \"" + text + "\" contains " + forbidden + ", which lock keys may not use",
+					"Build the key from the method's arguments only, for example key = \"'order:' + #order.id\"; "
+							+ "compute anything else before calling the method and pass it as an argument.");
+		}
+		for (int i = 0; i < node.getChildCount(); i++) {
+			rejectUnsafe(method, text, node.getChild(i));
+		}
+	}
+
+	private @Nullable Duration duration(Method method, String attribute, String value) {
+		if (!StringUtils.hasText(value)) {
+			return null;
+		}
+		String resolved;
+		try {
+			resolved = this.propertyResolver.resolveRequiredPlaceholders(value).trim();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidLockDefinitionException(method,
+					attribute + " \"" + value + "\" has a placeholder that cannot be resolved: " + ex.getMessage(),
+					"Define the property in application.yml, or give the placeholder a default such as "
+							+ "\"${orders.lock-ttl:10s}\".");
+		}
+		try {
+			return DurationStyle.detectAndParse(resolved);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidLockDefinitionException(method,
+					attribute + " \"" + value + "\"" + (resolved.equals(value) ? "" : " (resolved to \"" + resolved + "\")")
+							+ " is not a duration",
+					"Write " + attribute + " as a duration such as \"10s\", \"500ms\", \"2m\" or \"PT1M\".");
+		}
+	}
+
+	private LockedMethod.ReturnKind returnKind(Method method) {
+		Class<?> type = method.getReturnType();
+		if (CompletionStage.class.isAssignableFrom(type)) {
+			return LockedMethod.ReturnKind.COMPLETION_STAGE;
+		}
+		if (Optional.class == type) {
+			return LockedMethod.ReturnKind.OPTIONAL;
+		}
+		for (Class<?> candidate = type; candidate != null; candidate = candidate.getSuperclass()) {
+			if (isPublisher(candidate)) {
+				throw new InvalidLockDefinitionException(method,
+						"reactive return type " + type.getSimpleName() + " is not supported yet",
+						"Lock inside the reactive pipeline with LockTemplate on a bounded-elastic scheduler, "
+								+ "or return a CompletionStage.");
+			}
+		}
+		return LockedMethod.ReturnKind.SYNC;
+	}
+
+	private static boolean isPublisher(Class<?> type) {
+		if (type.getName().equals(REACTIVE_PUBLISHER)) {
+			return true;
+		}
+		for (Class<?> implemented : type.getInterfaces()) {
+			if (isPublisher(implemented)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private @Nullable Method fallback(Method method, @Nullable Class<?> targetClass, DistributedLock annotation) {
+		boolean named = StringUtils.hasText(annotation.fallback());
+		if (annotation.onNotAcquired() != NotAcquiredAction.FALLBACK) {
+			if (named) {
+				throw new InvalidLockDefinitionException(method,
+						"fallback \"" + annotation.fallback() + "\" is set but onNotAcquired is "
+								+ annotation.onNotAcquired(),
+						"Add onNotAcquired = NotAcquiredAction.FALLBACK, or remove fallback.");
+			}
+			return null;
+		}
+		if (!named) {
+			throw new InvalidLockDefinitionException(method, "onNotAcquired = FALLBACK names no fallback method",
+					"Add fallback = \"methodName\" naming a method of the same class with the same parameters.");
+		}
+		Class<?> owner = (targetClass != null) ? targetClass : method.getDeclaringClass();
+		Method fallback = ReflectionUtils.findMethod(owner, annotation.fallback(), method.getParameterTypes());
+		if (fallback == null) {
+			throw new InvalidLockDefinitionException(method,
+					"fallback method \"" + annotation.fallback() + "\" with the same parameter types was not found in "
+							+ owner.getName(),
+					"Declare " + annotation.fallback() + " in " + owner.getSimpleName()
+							+ " with exactly the parameter types of the locked method.");
+		}
+		if (!ClassUtils.isAssignable(method.getReturnType(), fallback.getReturnType())
+				|| (method.getReturnType() == void.class) != (fallback.getReturnType() == void.class)) {
+			throw new InvalidLockDefinitionException(method,
+					"fallback method \"" + annotation.fallback() + "\" returns " + fallback.getReturnType().getName()
+							+ ", which is not assignable to " + method.getReturnType().getName(),
+					"Make the fallback return the locked method's return type.");
+		}
+		if (Modifier.isStatic(fallback.getModifiers())) {
+			throw new InvalidLockDefinitionException(method, "fallback method \"" + annotation.fallback() + "\" is static",
+					"Make the fallback an instance method of the same bean.");
+		}
+		ReflectionUtils.makeAccessible(fallback);
+		return fallback;
+	}
+
+	private record MethodKey(Method method, @Nullable Class<?> targetClass) {
+	}
+
+}

@@ -1,0 +1,154 @@
+package io.github.distlock.autoconfigure;
+
+import java.time.Duration;
+
+import io.github.distlock.LostLockPolicy;
+import io.github.distlock.core.LockSettings;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.Ordered;
+
+/**
+ * Configuration of distlock, under {@code distlock.*}.
+ */
+@ConfigurationProperties("distlock")
+public class DistlockProperties {
+
+	/**
+	 * Default order of the @DistributedLock advisor: just outside a default-ordered @Transactional.
+	 */
+	public static final int DEFAULT_ASPECT_ORDER = Ordered.LOWEST_PRECEDENCE - 1;
+
+	/**
+	 * Lock server to use. When unset, the single backend whose client and connection are present is
+	 * used; startup fails when there is none or more than one.
+	 */
+	private @Nullable BackendType backend;
+
+	/**
+	 * Lease time of locks that do not set a ttl: how long a lock survives its holder's crash.
+	 */
+	private Duration defaultTtl = Duration.ofSeconds(30);
+
+	/**
+	 * Wait time of locks that do not set one; zero tries once.
+	 */
+	private Duration defaultWaitTime = Duration.ZERO;
+
+	/**
+	 * What happens to code running under a lock that is lost.
+	 */
+	private LostLockPolicy lostPolicy = LostLockPolicy.LOG;
+
+	/**
+	 * How much earlier than the server the local validity of a lease ends, to absorb clock drift and
+	 * network delay; capped at a fifth of the ttl.
+	 */
+	private Duration safetyMargin = Duration.ofMillis(100);
+
+	/**
+	 * Interval between lease renewals; when unset, a third of each lock's ttl.
+	 */
+	private @Nullable Duration renewalInterval;
+
+	/**
+	 * Threads of the shared scheduler that renews leases and checks their deadlines.
+	 */
+	private int schedulerThreads = 2;
+
+	/**
+	 * Order of the @DistributedLock advisor; keep it lower than the transaction advisor's so the lock
+	 * is released after the transaction ends.
+	 */
+	private int aspectOrder = DEFAULT_ASPECT_ORDER;
+
+	public @Nullable BackendType getBackend() {
+		return this.backend;
+	}
+
+	public void setBackend(@Nullable BackendType backend) {
+		this.backend = backend;
+	}
+
+	public Duration getDefaultTtl() {
+		return this.defaultTtl;
+	}
+
+	public void setDefaultTtl(Duration defaultTtl) {
+		if (defaultTtl.isNegative() || defaultTtl.isZero()) {
+			throw new IllegalArgumentException("must be a positive duration such as 30s, but was " + defaultTtl);
+		}
+		this.defaultTtl = defaultTtl;
+	}
+
+	public Duration getDefaultWaitTime() {
+		return this.defaultWaitTime;
+	}
+
+	public void setDefaultWaitTime(Duration defaultWaitTime) {
+		if (defaultWaitTime.isNegative()) {
+			throw new IllegalArgumentException("must be zero or a positive duration such as 2s, but was "
+					+ defaultWaitTime);
+		}
+		this.defaultWaitTime = defaultWaitTime;
+	}
+
+	public LostLockPolicy getLostPolicy() {
+		return this.lostPolicy;
+	}
+
+	public void setLostPolicy(LostLockPolicy lostPolicy) {
+		this.lostPolicy = lostPolicy;
+	}
+
+	public Duration getSafetyMargin() {
+		return this.safetyMargin;
+	}
+
+	public void setSafetyMargin(Duration safetyMargin) {
+		if (safetyMargin.isNegative()) {
+			throw new IllegalArgumentException("must be zero or a positive duration such as 100ms, but was "
+					+ safetyMargin);
+		}
+		this.safetyMargin = safetyMargin;
+	}
+
+	public @Nullable Duration getRenewalInterval() {
+		return this.renewalInterval;
+	}
+
+	public void setRenewalInterval(@Nullable Duration renewalInterval) {
+		if (renewalInterval != null && (renewalInterval.isNegative() || renewalInterval.isZero())) {
+			throw new IllegalArgumentException("must be a positive duration such as 5s, but was " + renewalInterval);
+		}
+		this.renewalInterval = renewalInterval;
+	}
+
+	public int getSchedulerThreads() {
+		return this.schedulerThreads;
+	}
+
+	public void setSchedulerThreads(int schedulerThreads) {
+		if (schedulerThreads < 1) {
+			throw new IllegalArgumentException("must be at least 1, but was " + schedulerThreads);
+		}
+		this.schedulerThreads = schedulerThreads;
+	}
+
+	public int getAspectOrder() {
+		return this.aspectOrder;
+	}
+
+	public void setAspectOrder(int aspectOrder) {
+		this.aspectOrder = aspectOrder;
+	}
+
+	/**
+	 * The generic layer's settings these properties describe.
+	 */
+	public LockSettings toSettings() {
+		return new LockSettings(this.defaultTtl, this.defaultWaitTime, this.lostPolicy, this.safetyMargin,
+				this.renewalInterval, this.schedulerThreads);
+	}
+
+}

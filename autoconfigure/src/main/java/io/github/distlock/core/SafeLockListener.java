@@ -1,0 +1,70 @@
+package io.github.distlock.core;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Fans out to several listeners, so a failing one neither breaks locking nor silences the others; the
+ * first failure is logged at WARN, later ones at DEBUG.
+ */
+final class SafeLockListener implements LockListener {
+
+	private static final Log logger = LogFactory.getLog(SafeLockListener.class);
+
+	private final List<LockListener> delegates;
+
+	private final AtomicBoolean warned = new AtomicBoolean();
+
+	SafeLockListener(List<LockListener> delegates) {
+		this.delegates = delegates;
+	}
+
+	@Override
+	public void acquireFinished(LockInfo lock, AcquireOutcome outcome, long waitNanos) {
+		for (LockListener delegate : this.delegates) {
+			try {
+				delegate.acquireFinished(lock, outcome, waitNanos);
+			}
+			catch (RuntimeException ex) {
+				failed(delegate, ex);
+			}
+		}
+	}
+
+	@Override
+	public void released(LockInfo lock, boolean lost, long holdNanos) {
+		for (LockListener delegate : this.delegates) {
+			try {
+				delegate.released(lock, lost, holdNanos);
+			}
+			catch (RuntimeException ex) {
+				failed(delegate, ex);
+			}
+		}
+	}
+
+	@Override
+	public void lost(LockInfo lock, long fencingToken, String reason) {
+		for (LockListener delegate : this.delegates) {
+			try {
+				delegate.lost(lock, fencingToken, reason);
+			}
+			catch (RuntimeException ex) {
+				failed(delegate, ex);
+			}
+		}
+	}
+
+	private void failed(LockListener delegate, RuntimeException ex) {
+		if (this.warned.compareAndSet(false, true)) {
+			logger.warn("Lock listener " + delegate + " failed; further failures are logged at DEBUG", ex);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Lock listener " + delegate + " failed", ex);
+		}
+	}
+
+}

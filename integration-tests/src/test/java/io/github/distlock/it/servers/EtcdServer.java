@@ -1,0 +1,77 @@
+package io.github.distlock.it.servers;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A real single-member etcd cluster (3.5.x or 3.4.x, see {@link #kind()}) on {@code 127.0.0.1}.
+ *
+ * <p>Client and peer URLs are free loopback ports; the data directory is under
+ * {@code target/servers/} and survives {@link #kill()} and {@link #restart()}, so keys, leases
+ * (with their remaining TTL) and users/roles persist, and {@code --initial-cluster-state} is
+ * irrelevant after the first start. Authentication is off; tests enable it through the auth API.
+ *
+ * <p>Ready means {@code GET /health} reports {@code "health":"true"}, i.e. a leader is elected and
+ * a linearizable read works.
+ */
+public final class EtcdServer extends ProcessServer {
+
+    EtcdServer(ServerKind kind, ServerOptions options, boolean shared) {
+        super(kind, options, shared, 2);
+        if (kind != ServerKind.ETCD_3_5 && kind != ServerKind.ETCD_3_4) {
+            throw new IllegalArgumentException("not an etcd kind: " + kind);
+        }
+    }
+
+    @Override
+    List<String> command(Path binary, int[] ports, Path dataDir) {
+        String client = "http://127.0.0.1:" + ports[0];
+        String peer = "http://127.0.0.1:" + ports[1];
+        List<String> base = List.of(binary.toString(),
+                "--name", "default",
+                "--data-dir", dataDir.resolve("etcd").toString(),
+                "--listen-client-urls", client,
+                "--advertise-client-urls", client,
+                "--listen-peer-urls", peer,
+                "--initial-advertise-peer-urls", peer,
+                "--initial-cluster", "default=" + peer,
+                "--initial-cluster-state", "new",
+                // 3.4 defaults to the deprecated capnslog logger; zap gives both versions the same log format.
+                "--logger", "zap",
+                "--log-outputs", "stderr");
+        return concat(base, options().args());
+    }
+
+    @Override
+    boolean answers() {
+        String body = Probes.httpGet(endpoint() + "/health");
+        return body != null && body.replace(" ", "").contains("\"health\":\"true\"");
+    }
+
+    /**
+     * Returns the client URL, e.g. for {@code Client.builder().endpoints(...)} or the JSON gateway.
+     *
+     * @return {@code http://127.0.0.1:<client port>}
+     */
+    public String endpoint() {
+        return "http://" + host() + ":" + port();
+    }
+
+    /**
+     * Returns the peer port (not for clients).
+     *
+     * @return the port of {@code --listen-peer-urls}
+     */
+    public int peerPort() {
+        return ports()[1];
+    }
+
+    /**
+     * Returns the version install.sh recorded, e.g. {@code 3.5.16}.
+     *
+     * @return the upstream version
+     */
+    public String version() {
+        return ServerBinaries.version(kind());
+    }
+}
