@@ -314,7 +314,7 @@ public abstract class ProcessServer implements RealServer {
         }
         Path log = logFile();
         try {
-            Files.writeString(log, "### " + java.time.Instant.now() + " starting: " + String.join(" ", command) + "\n",
+            Files.writeString(log, "### " + java.time.Instant.now() + " starting: " + shellQuoted(command) + "\n",
                     StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
             process = new ProcessBuilder(command)
@@ -500,6 +500,18 @@ public abstract class ProcessServer implements RealServer {
         List<String> all = new ArrayList<>(base);
         all.addAll(extra);
         return all;
+    }
+
+    /** Renders a command so that empty and spaced arguments stay visible in the log. */
+    private static String shellQuoted(List<String> command) {
+        StringBuilder text = new StringBuilder();
+        for (String arg : command) {
+            if (text.length() > 0) {
+                text.append(' ');
+            }
+            text.append(arg.isEmpty() || arg.matches(".*[\\s\"'$>~*].*") ? "'" + arg.replace("'", "'\\''") + "'" : arg);
+        }
+        return text.toString();
     }
 
     /** The server could not bind one of its ports; start-up retries on new ones. */

@@ -1,6 +1,5 @@
 package io.github.distlock.it.servers;
 
-import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Executable;
 import java.util.Optional;
 
@@ -49,7 +48,7 @@ public final class RealServersExtension implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        ServerKind kind = kindOf(parameterContext);
+        ServerKind kind = kindOf(parameterContext, extensionContext);
         Optional<Dedicated> dedicated = parameterContext.findAnnotation(Dedicated.class);
         if (dedicated.isPresent()) {
             ServerOptions options = ServerOptions.defaults()
@@ -80,7 +79,7 @@ public final class RealServersExtension implements ParameterResolver {
         }
     }
 
-    private static ServerKind kindOf(ParameterContext parameterContext) {
+    private static ServerKind kindOf(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Class<?> type = parameterContext.getParameter().getType();
         Optional<EtcdVersion> onParameter = parameterContext.findAnnotation(EtcdVersion.class);
         if (type == RedisServer.class || type == ConsulServer.class || type == ZooKeeperServer.class) {
@@ -90,7 +89,8 @@ public final class RealServersExtension implements ParameterResolver {
             return type == RedisServer.class ? ServerKind.REDIS
                     : type == ConsulServer.class ? ServerKind.CONSUL : ServerKind.ZOOKEEPER;
         }
-        EtcdVersion version = onParameter.orElseGet(() -> inherited(parameterContext.getDeclaringExecutable()));
+        EtcdVersion version = onParameter.orElseGet(() -> inherited(parameterContext.getDeclaringExecutable(),
+                extensionContext.getTestClass().orElse(null)));
         if (version == null || version.value().equals("3.5")) {
             return ServerKind.ETCD_3_5;
         }
@@ -100,11 +100,15 @@ public final class RealServersExtension implements ParameterResolver {
         throw new ParameterResolutionException("@EtcdVersion(\"" + version.value() + "\"): supported are \"3.5\" and \"3.4\"");
     }
 
-    /** Looks on the method, then its class and the classes enclosing it (for @Nested tests). */
-    private static EtcdVersion inherited(Executable executable) {
+    /**
+     * Looks on the method, then on the test class (which may be a subclass of the method's class,
+     * e.g. one concrete class per etcd version over an abstract test), its superclasses (the
+     * annotation is {@code @Inherited}) and the classes enclosing it (for {@code @Nested} tests).
+     */
+    private static EtcdVersion inherited(Executable executable, Class<?> testClass) {
         EtcdVersion found = executable.getAnnotation(EtcdVersion.class);
-        for (AnnotatedElement type = executable.getDeclaringClass(); found == null && type != null;
-                type = ((Class<?>) type).getEnclosingClass()) {
+        Class<?> start = testClass != null ? testClass : executable.getDeclaringClass();
+        for (Class<?> type = start; found == null && type != null; type = type.getEnclosingClass()) {
             found = type.getAnnotation(EtcdVersion.class);
         }
         return found;

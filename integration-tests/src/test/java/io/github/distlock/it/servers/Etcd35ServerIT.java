@@ -1,0 +1,11 @@
+package io.github.distlock.it.servers;
+
+/** The etcd server checks against etcd 3.5 (Debian trixie's build). */
+@EtcdVersion("3.5")
+class Etcd35ServerIT extends AbstractEtcdServerIT {
+
+    @Override
+    ServerKind expectedKind() {
+        return ServerKind.ETCD_3_5;
+    }
+}

@@ -1,0 +1,127 @@
+package io.github.distlock.it.servers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.UUID;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Proves that {@link RealServersExtension} gives tests a real, controllable Redis server. */
+@ExtendWith(RealServersExtension.class)
+class RedisServerIT {
+
+    private static final Duration SHORT = Duration.ofMillis(300);
+
+    @Test
+    void sharedServerAnswersAndIsTheSameForEveryParameter(RedisServer redis, RedisServer again) throws IOException {
+        assertThat(redis).isSameAs(again);
+        assertThat(redis.isShared()).isTrue();
+        assertThat(redis.host()).isEqualTo("127.0.0.1");
+        try (RespConnection connection = new RespConnection(redis.port(), Duration.ofSeconds(5))) {
+            assertThat(connection.call("PING")).isEqualTo("+PONG");
+            assertThat(connection.call("CONFIG", "GET", "bind")).isEqualTo("[bind, 127.0.0.1]");
+        }
+        assertThat(redis.logFile()).exists().hasFileName("redis-" + redis.port() + ".log");
+    }
+
+    @Test
+    void sharedServerRefusesFaultControlsAndClose(RedisServer redis) throws IOException {
+        assertThatThrownBy(redis::pause).isInstanceOf(IllegalStateException.class).hasMessageContaining("@Dedicated");
+        assertThatThrownBy(redis::kill).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(redis::restart).isInstanceOf(IllegalStateException.class);
+        redis.close();
+        assertThat(redis.isRunning()).isTrue();
+        try (RespConnection connection = new RespConnection(redis.port(), Duration.ofSeconds(5))) {
+            assertThat(connection.call("PING")).isEqualTo("+PONG");
+        }
+    }
+
+    @Test
+    void pauseResumeKillAndRestart(@Dedicated RedisServer redis) throws IOException {
+        assertThat(redis.isShared()).isFalse();
+        int port = redis.port();
+        try (RespConnection connection = new RespConnection(port, SHORT)) {
+            assertThat(connection.call("SET", "k", "v")).isEqualTo("+OK");
+
+            redis.pause();
+            assertThat(redis.isPaused()).isTrue();
+            assertThatThrownBy(() -> connection.call("PING")).isInstanceOf(SocketTimeoutException.class);
+
+            redis.resume();
+            // The PING sent while paused is answered once the process runs again.
+            assertThat(connection.reply()).isEqualTo("+PONG");
+            assertThat(connection.call("GET", "k")).isEqualTo("v");
+        }
+
+        redis.restart();
+        assertThat(redis.port()).isEqualTo(port);
+        try (RespConnection connection = new RespConnection(port, Duration.ofSeconds(5))) {
+            // --save "": a restart loses the data, as documented.
+            assertThat(connection.call("GET", "k")).isEqualTo("$-1");
+        }
+
+        long pid = redis.pid();
+        redis.kill();
+        assertThat(redis.isRunning()).isFalse();
+        assertThat(ProcessHandle.of(pid)).isEmpty();
+        assertThatThrownBy(() -> new RespConnection(port, SHORT)).hasCauseInstanceOf(ConnectException.class);
+
+        redis.restart();
+        try (RespConnection connection = new RespConnection(port, Duration.ofSeconds(5))) {
+            assertThat(connection.call("PING")).isEqualTo("+PONG");
+        }
+    }
+
+    @Test
+    void lettuceTimesOutOnAPausedServerAndRecovers(@Dedicated RedisServer redis) {
+        RedisClient client = RedisClient.create(RedisURI.builder()
+                .withHost(redis.host()).withPort(redis.port()).withTimeout(SHORT).build());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            String key = "it:" + UUID.randomUUID();
+            connection.sync().set(key, "v");
+
+            redis.pause();
+            assertThatThrownBy(() -> connection.sync().get(key)).isInstanceOf(RedisCommandTimeoutException.class);
+
+            redis.resume();
+            assertThat(connection.sync().get(key)).isEqualTo("v");
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void extraArgsConfigureAclUsers(
+            @Dedicated(args = {"--user", "app", "on", ">s3cret", "~*", "+@all", "--user", "default", "off"})
+            RedisServer redis) throws IOException {
+        try (RespConnection connection = new RespConnection(redis.port(), Duration.ofSeconds(5))) {
+            assertThat(connection.call("PING")).startsWith("-NOAUTH");
+            assertThat(connection.call("AUTH", "app", "wrong")).startsWith("-WRONGPASS");
+            assertThat(connection.call("AUTH", "app", "s3cret")).isEqualTo("+OK");
+            assertThat(connection.call("PING")).isEqualTo("+PONG");
+        }
+    }
+
+    @Test
+    void programmaticServerIsOwnedByTheCaller() throws IOException {
+        RedisServer redis;
+        try (RedisServer started = Servers.redis(ServerOptions.defaults().withArgs("--maxmemory", "7mb"))) {
+            redis = started;
+            try (RespConnection connection = new RespConnection(started.port(), Duration.ofSeconds(5))) {
+                assertThat(connection.call("CONFIG", "GET", "maxmemory"))
+                        .isEqualTo("[maxmemory, " + 7L * 1024 * 1024 + "]");
+            }
+        }
+        assertThat(redis.isRunning()).isFalse();
+    }
+}
