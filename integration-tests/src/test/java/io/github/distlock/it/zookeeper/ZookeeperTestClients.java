@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.github.distlock.autoconfigure.DistlockAutoConfiguration;
+import io.github.distlock.autoconfigure.DistlockMetricsAutoConfiguration;
+import io.github.distlock.autoconfigure.ZookeeperLockAutoConfiguration;
 import io.github.distlock.backend.zookeeper.LossOn;
 import io.github.distlock.backend.zookeeper.ZookeeperLockBackend;
 import io.github.distlock.it.servers.ZooKeeperServer;
@@ -12,6 +15,8 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,6 +31,20 @@ final class ZookeeperTestClients {
 	static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
 
 	private ZookeeperTestClients() {
+	}
+
+	/**
+	 * An application context with distlock's auto-configuration, choosing the ZooKeeper backend and
+	 * connecting it to {@code server}.
+	 */
+	static ApplicationContextRunner contextRunner(ZooKeeperServer server) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ZookeeperLockAutoConfiguration.class,
+					DistlockMetricsAutoConfiguration.class, DistlockAutoConfiguration.class))
+			.withPropertyValues("distlock.backend=zookeeper", "distlock.zookeeper.connect-string=" + server.connectString(),
+					"distlock.zookeeper.session-timeout=" + SESSION_TIMEOUT.toMillis() + "ms",
+					"distlock.zookeeper.connection-timeout=5s", "distlock.zookeeper.retry.base-sleep=100ms",
+					"distlock.zookeeper.base-path=" + BASE_PATH);
 	}
 
 	/** A started, connected client of {@code server} (through its proxy). */
