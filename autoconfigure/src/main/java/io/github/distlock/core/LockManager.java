@@ -142,6 +142,12 @@ public final class LockManager implements LockTemplate, AutoCloseable {
 		ManagedLease current = state.lease;
 		if (current != null && state.owner == Thread.currentThread()) {
 			leave(state);
+			String lostReason = current.lostReason;
+			if (lostReason != null) {
+				// Nesting under a lost lock would run the inner code with no protection at all.
+				throw new LockNotAcquiredException(display, "Lock '" + display
+						+ "' is already held by this thread, but that lease was lost: " + lostReason, null);
+			}
 			return Optional.of(current.nestedHold());
 		}
 		boolean permitTaken = false;
