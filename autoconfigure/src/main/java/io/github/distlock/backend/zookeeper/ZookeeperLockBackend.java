@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.distlock.LockBackendException;
 import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.ConnectionCheck;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
 import org.apache.commons.logging.Log;
@@ -39,7 +40,7 @@ import org.apache.zookeeper.data.Stat;
  * asynchronous {@code exists}, that the node is still there, and connection states are mapped to lost
  * leases by the {@link LossOn} policy.
  */
-public final class ZookeeperLockBackend implements LockBackend {
+public final class ZookeeperLockBackend implements LockBackend, ConnectionCheck {
 
 	private static final Log logger = LogFactory.getLog(ZookeeperLockBackend.class);
 
@@ -128,6 +129,26 @@ public final class ZookeeperLockBackend implements LockBackend {
 				+ this.client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs()
 				+ "ms (locks of a crashed instance are freed after it), loss-on "
 				+ this.lossOn.name().toLowerCase(java.util.Locale.ROOT));
+	}
+
+	/**
+	 * One {@code exists} round trip on the base path, and none while disconnected: a health check must
+	 * not wait out Curator's retries.
+	 */
+	@Override
+	public void checkConnection() {
+		if (!this.client.getZookeeperClient().isConnected()) {
+			throw new LockBackendException("Not connected to ZooKeeper at " + connectString());
+		}
+		try {
+			this.client.checkExists().forPath(this.basePath);
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			throw new LockBackendException("ZooKeeper at " + connectString() + " did not answer: " + ex, ex);
+		}
 	}
 
 	@Override

@@ -28,7 +28,7 @@ class ZookeeperBackendContractIT extends LockBackendContractTests {
 
 	@Override
 	protected void forceLoss(LockBackend holder, String encodedKey) throws Exception {
-		ZookeeperTestClients.expireOnServer(this.server, ((ZookeeperLockBackend) holder).client());
+		this.server.expireSession(((ZookeeperLockBackend) holder).client());
 	}
 
 }

@@ -145,6 +145,7 @@ class ZookeeperServerRestartIT {
 		LockManager waiter = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
 		LockManager late = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
 		holder.acquire(KEY, waitFor(Duration.ZERO));
+		assertThat(late.checkConnection()).as("the health check asks the server").isTrue();
 		ExecutorService pool = Executors.newSingleThreadExecutor();
 		try {
 			CountDownLatch waiting = new CountDownLatch(1);
@@ -163,6 +164,7 @@ class ZookeeperServerRestartIT {
 			assertThatThrownBy(() -> late.tryAcquire(KEY, waitFor(Duration.ZERO)))
 				.isInstanceOf(LockBackendException.class)
 				.hasMessageContaining("Not connected to ZooKeeper");
+			assertThatThrownBy(late::checkConnection).isInstanceOf(LockBackendException.class);
 		}
 		finally {
 			pool.shutdownNow();

@@ -80,7 +80,7 @@ class ZookeeperSessionExpiryIT {
 					assertThat(other.tryAcquire(key, waitFor(Duration.ZERO))).isEmpty();
 
 					assertThatThrownBy(() -> locks.call(lease, LostLockPolicy.THROW, () -> {
-						ZookeeperTestClients.expireOnServer(this.server, backend.client());
+						this.server.expireSession(backend.client());
 						assertThat(lost.await(30, TimeUnit.SECONDS)).as("onLost fires").isTrue();
 						assertThat(lease.isHeld()).isFalse();
 						return null;
@@ -104,7 +104,7 @@ class ZookeeperSessionExpiryIT {
 				LockManager locks = new LockManager(backend, LockSettings.defaults(), List.of())) {
 			Lease lease = locks.acquire(uniqueKey("interrupt"), waitFor(Duration.ZERO));
 			assertThatThrownBy(() -> locks.call(lease, LostLockPolicy.INTERRUPT, () -> {
-				ZookeeperTestClients.expireOnServer(this.server, backend.client());
+				this.server.expireSession(backend.client());
 				return new CountDownLatch(1).await(60, TimeUnit.SECONDS);
 			})).isInstanceOf(InterruptedException.class);
 			assertThat(Thread.currentThread().isInterrupted()).as("the interrupt does not leak past the lock").isFalse();
@@ -137,7 +137,7 @@ class ZookeeperSessionExpiryIT {
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> waiterBackend.client().getChildren().forPath(keyPath).size() == 2);
 			assertThat(token).as("the waiter is queued behind the holder").isNotDone();
-			ZookeeperTestClients.expireOnServer(this.server, holderBackend.client());
+			this.server.expireSession(holderBackend.client());
 			// The server deleted the node at once and the waiter's watch on it fired: the session timeout
 			// (10s) plays no part.
 			assertThat(token.get(5, TimeUnit.SECONDS)).isGreaterThan(stale.fencingToken());

@@ -1,7 +1,6 @@
 package io.github.distlock.it.zookeeper;
 
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.github.distlock.autoconfigure.DistlockAutoConfiguration;
@@ -13,16 +12,13 @@ import io.github.distlock.it.servers.ZooKeeperServer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
-import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.ZooKeeper;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Curator clients and backends of a test server, and the server-side session expiry the ZooKeeper
- * tests need.
+ * Curator clients, backends and applications of a test server.
  */
 final class ZookeeperTestClients {
 
@@ -68,31 +64,6 @@ final class ZookeeperTestClients {
 	static ZookeeperLockBackend backend(ZooKeeperServer server, Duration sessionTimeout, LossOn lossOn)
 			throws InterruptedException {
 		return new ZookeeperLockBackend(client(server, sessionTimeout), BASE_PATH, lossOn, true);
-	}
-
-	/**
-	 * Expires the session of {@code client} on the server, as the server does when the session times
-	 * out: a second handle joins the session with its id and password (the server drops the client's
-	 * connection) and closes it, so the server deletes the session's ephemeral nodes at once. The client
-	 * learns of the expiry when it reconnects.
-	 *
-	 * <p>The launcher's {@code expireSession} uses Curator 5's {@code KillSession}, which only injects
-	 * an expiry into the client: the server keeps the session, and its nodes, until the session timeout.
-	 */
-	static void expireOnServer(ZooKeeperServer server, CuratorFramework client) throws Exception {
-		ZooKeeper handle = client.getZookeeperClient().getZooKeeper();
-		CountDownLatch joined = new CountDownLatch(1);
-		ZooKeeper twin = new ZooKeeper("127.0.0.1:" + server.serverPort(), handle.getSessionTimeout(), (event) -> {
-			if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-				joined.countDown();
-			}
-		}, handle.getSessionId(), handle.getSessionPasswd());
-		try {
-			assertThat(joined.await(30, TimeUnit.SECONDS)).as("joined the session to expire").isTrue();
-		}
-		finally {
-			twin.close();
-		}
 	}
 
 }
