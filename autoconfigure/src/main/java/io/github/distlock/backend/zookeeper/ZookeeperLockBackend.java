@@ -325,6 +325,11 @@ public final class ZookeeperLockBackend implements LockBackend, ConnectionCheck 
 
 	boolean release(ZookeeperLease lease) {
 		this.held.remove(lease);
+		if (lease.isLost() && !this.client.getZookeeperClient().isConnected()) {
+			// Its holder was told already; finishing its code must not wait for the connection.
+			deleteInBackground(lease.path());
+			return false;
+		}
 		try {
 			awaitConnected();
 			this.client.delete().guaranteed().forPath(lease.path());
