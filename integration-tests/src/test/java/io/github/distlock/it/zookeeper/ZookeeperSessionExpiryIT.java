@@ -18,6 +18,7 @@ import io.github.distlock.LostLockPolicy;
 import io.github.distlock.backend.zookeeper.LossOn;
 import io.github.distlock.backend.zookeeper.ZookeeperLockBackend;
 import io.github.distlock.core.LockKeys;
+import io.github.distlock.core.LockListener;
 import io.github.distlock.core.LockManager;
 import io.github.distlock.core.LockSettings;
 import io.github.distlock.it.servers.RealServersExtension;
@@ -26,6 +27,7 @@ import io.github.distlock.metrics.MicrometerLockListener;
 import io.github.distlock.spi.LockBackend;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.curator.framework.CuratorFramework;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,7 +42,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A holder whose ZooKeeper session the server expires learns of it through every channel (onLost, the
  * lost metric, the LockLostEvent, the lost-lock policy) under both loss policies, and another client
- * takes over at once, because the server deleted the holder's ephemeral node.
+ * takes over at once, because the server deleted the holder's ephemeral node. A lock node deleted by
+ * an operator is noticed at the next renewal.
  */
 @ExtendWith(RealServersExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -148,6 +151,31 @@ class ZookeeperSessionExpiryIT {
 		}
 		finally {
 			pool.shutdownNow();
+		}
+	}
+
+	@Test
+	void lockNodeDeletedByAnOperatorIsNoticedAtTheNextRenewal() throws Exception {
+		String key = uniqueKey("deleted");
+		List<String> reasons = new CopyOnWriteArrayList<>();
+		try (ZookeeperLockBackend backend = ZookeeperTestClients.backend(this.server,
+				ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
+				LockManager locks = new LockManager(backend, LockSettings.defaults(), List.of(new LockListener() {
+					@Override
+					public void lost(LockInfo lock, long fencingToken, String reason) {
+						reasons.add(reason);
+					}
+				}));
+				CuratorFramework operator = ZookeeperTestClients.client(this.server, ZookeeperTestClients.SESSION_TIMEOUT)) {
+			Lease lease = locks.acquire(key, LockOptions.ttl(Duration.ofSeconds(3)));
+			CountDownLatch lost = new CountDownLatch(1);
+			lease.onLost(lost::countDown);
+			String keyPath = ZookeeperTestClients.BASE_PATH + "/" + LockKeys.encode(key);
+			operator.delete().forPath(keyPath + "/" + operator.getChildren().forPath(keyPath).get(0));
+
+			assertThat(lost.await(10, TimeUnit.SECONDS)).as("renewal notices the missing node").isTrue();
+			assertThat(reasons).singleElement().asString().contains("no longer exists");
+			lease.release();
 		}
 	}
 
