@@ -4,16 +4,16 @@ import io.github.distlock.LockBackendException;
 import io.github.distlock.backend.redis.RedisKeyspace;
 import io.github.distlock.backend.redis.RedisLockBackend;
 import io.github.distlock.spi.LockBackend;
-import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * The Redis backend as a candidate: built on the application's {@link LettuceConnectionFactory}, and
- * turning what Redis refuses at startup (credentials, permissions, an unreachable server) into a
+ * The Redis backend as a candidate: built with the settings of the application's
+ * {@link LettuceConnectionFactory}, and turning what Redis refuses at startup (credentials, permissions, an unreachable server) into a
  * {@link BackendSelectionException} that names the property to fix.
  */
 final class RedisBackendCandidate implements LockBackendCandidate {
@@ -49,23 +49,44 @@ final class RedisBackendCandidate implements LockBackendCandidate {
 							+ "or, if you define several RedisConnectionFactory beans, mark the one for locks @Primary.");
 		}
 		if (!(factory instanceof LettuceConnectionFactory lettuce)) {
-			throw RedisLockAutoConfiguration.lettuceRequired("the application's RedisConnectionFactory is a " + factory.getClass().getName());
+			throw RedisLockAutoConfiguration
+				.lettuceRequired("the application's RedisConnectionFactory is a " + factory.getClass().getName());
 		}
-		AbstractRedisClient client;
-		try {
-			client = lettuce.getRequiredNativeClient();
-		}
-		catch (IllegalStateException ex) {
-			throw new BackendSelectionException("The application's LettuceConnectionFactory is not started: "
-					+ ex.getMessage(), "Leave the LettuceConnectionFactory's early startup on (the default).", ex);
-		}
+		LettuceConnectionFactory own = sameSettings(lettuce);
 		RedisKeyspace keyspace = this.properties.keyspace();
 		try {
-			return RedisLockBackend.connect(client, keyspace, this.properties.getNotificationTimeout());
+			return RedisLockBackend.connect(own.getRequiredNativeClient(), keyspace,
+					this.properties.getNotificationTimeout(), own::destroy);
 		}
 		catch (LockBackendException ex) {
+			own.destroy();
 			throw explain(ex, keyspace);
 		}
+	}
+
+	/**
+	 * A factory of distlock's own with the application's Redis configuration and client configuration
+	 * (credentials, TLS, timeouts, client options and resources, customizers' effects), so the lock
+	 * connections live as long as the lock backend: the application's factory shuts its client down
+	 * when the context stops, before the lock manager releases the locks still held.
+	 */
+	private static LettuceConnectionFactory sameSettings(LettuceConnectionFactory application) {
+		RedisConfiguration configuration;
+		if (application.isClusterAware()) {
+			configuration = application.getClusterConfiguration();
+		}
+		else if (application.isRedisSentinelAware()) {
+			configuration = application.getSentinelConfiguration();
+		}
+		else if (application.getSocketConfiguration() != null) {
+			configuration = application.getSocketConfiguration();
+		}
+		else {
+			configuration = application.getStandaloneConfiguration();
+		}
+		LettuceConnectionFactory own = new LettuceConnectionFactory(configuration, application.getClientConfiguration());
+		own.afterPropertiesSet();
+		return own;
 	}
 
 	private static BackendSelectionException explain(LockBackendException failure, RedisKeyspace keyspace) {

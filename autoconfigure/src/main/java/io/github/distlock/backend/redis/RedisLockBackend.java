@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.distlock.LockBackendException;
@@ -59,12 +60,15 @@ public final class RedisLockBackend implements LockBackend {
 
 	private final AtomicLong leases = new AtomicLong();
 
-	private RedisLockBackend(StatefulConnection<String, String> connection,
-			RedisClusterAsyncCommands<String, String> commands, StatefulRedisPubSubConnection<String, String> subscription,
-			RedisKeyspace keyspace, Duration notificationTimeout) {
-		this.connection = connection;
-		this.subscription = subscription;
-		this.commands = new RedisLockCommands(commands, keyspace, connection.getTimeout());
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private volatile Runnable afterClose = () -> {
+	};
+
+	private RedisLockBackend(Connections connections, RedisKeyspace keyspace, Duration notificationTimeout) {
+		this.connection = connections.commands();
+		this.subscription = connections.subscription();
+		this.commands = new RedisLockCommands(connections.async(), keyspace, this.connection.getTimeout());
 		this.notificationTimeoutNanos = notificationTimeout.toNanos();
 	}
 
@@ -82,53 +86,37 @@ public final class RedisLockBackend implements LockBackend {
 	 */
 	public static RedisLockBackend connect(AbstractRedisClient client, RedisKeyspace keyspace,
 			Duration notificationTimeout) {
+		return connect(client, keyspace, notificationTimeout, () -> {
+		});
+	}
+
+	/**
+	 * Like {@link #connect(AbstractRedisClient, RedisKeyspace, Duration)}, and runs {@code afterClose}
+	 * once the backend's connections are closed (for example to shut down a client made for the
+	 * backend alone). Not run when connecting fails.
+	 */
+	public static RedisLockBackend connect(AbstractRedisClient client, RedisKeyspace keyspace,
+			Duration notificationTimeout, Runnable afterClose) {
 		Objects.requireNonNull(keyspace, "keyspace");
+		Objects.requireNonNull(afterClose, "afterClose");
 		if (notificationTimeout.isNegative() || notificationTimeout.isZero()) {
 			throw new IllegalArgumentException("notificationTimeout must be positive, but was " + notificationTimeout);
 		}
-		StatefulConnection<String, String> connection = null;
+		RedisLockBackend backend = new RedisLockBackend(Connections.open(client), keyspace, notificationTimeout);
 		try {
-			RedisClusterAsyncCommands<String, String> commands;
-			StatefulRedisPubSubConnection<String, String> subscription;
-			if (client instanceof RedisClusterClient cluster) {
-				StatefulRedisClusterConnection<String, String> clusterConnection = cluster.connect(StringCodec.UTF8);
-				connection = clusterConnection;
-				commands = clusterConnection.async();
-				subscription = cluster.connectPubSub(StringCodec.UTF8);
-			}
-			else if (client instanceof RedisClient standalone) {
-				StatefulRedisConnection<String, String> standaloneConnection = standalone.connect(StringCodec.UTF8);
-				connection = standaloneConnection;
-				commands = standaloneConnection.async();
-				subscription = standalone.connectPubSub(StringCodec.UTF8);
-			}
-			else {
-				throw new IllegalArgumentException("Unsupported Lettuce client " + client.getClass().getName());
-			}
-			RedisLockBackend backend = new RedisLockBackend(connection, commands, subscription, keyspace,
-					notificationTimeout);
-			try {
-				backend.start();
-			}
-			catch (RuntimeException | InterruptedException ex) {
-				backend.close();
-				throw ex;
-			}
-			return backend;
+			backend.start();
 		}
 		catch (InterruptedException ex) {
+			backend.close();
 			Thread.currentThread().interrupt();
 			throw new LockBackendException("Interrupted while connecting to Redis", ex);
 		}
 		catch (RuntimeException ex) {
-			if (connection != null) {
-				connection.closeAsync();
-			}
-			if (ex instanceof LockBackendException) {
-				throw ex;
-			}
-			throw new LockBackendException("Cannot use Redis for locks: " + describe(ex), ex);
+			backend.close();
+			throw ex;
 		}
+		backend.afterClose = afterClose;
+		return backend;
 	}
 
 	private void start() throws InterruptedException {
@@ -187,7 +175,11 @@ public final class RedisLockBackend implements LockBackend {
 				if (waiter == null || remaining <= 0) {
 					return Optional.empty();
 				}
-				waiter.await(Math.min(remaining, recheckNanos(attempt.value())));
+				long recheck = recheckNanos(attempt.value());
+				// Woken by a release: try again even at the deadline, the release came within the wait time.
+				if (!waiter.await(Math.min(remaining, recheck)) && recheck >= remaining) {
+					return Optional.empty();
+				}
 			}
 		}
 		finally {
@@ -218,9 +210,17 @@ public final class RedisLockBackend implements LockBackend {
 	 */
 	@Override
 	public void close() {
-		this.subscription.close();
-		this.notifications.wakeAll();
-		this.connection.close();
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			this.subscription.close();
+			this.notifications.wakeAll();
+			this.connection.close();
+		}
+		finally {
+			this.afterClose.run();
+		}
 	}
 
 	private void await(RedisFuture<?> future, String what) throws InterruptedException {
@@ -243,6 +243,37 @@ public final class RedisLockBackend implements LockBackend {
 			}
 		}
 		return text.toString();
+	}
+
+	/**
+	 * The backend's two connections, opened from a standalone/Sentinel or a Cluster client.
+	 */
+	private record Connections(StatefulConnection<String, String> commands,
+			RedisClusterAsyncCommands<String, String> async, StatefulRedisPubSubConnection<String, String> subscription) {
+
+		static Connections open(AbstractRedisClient client) {
+			StatefulConnection<String, String> commands = null;
+			try {
+				if (client instanceof RedisClusterClient cluster) {
+					StatefulRedisClusterConnection<String, String> connection = cluster.connect(StringCodec.UTF8);
+					commands = connection;
+					return new Connections(connection, connection.async(), cluster.connectPubSub(StringCodec.UTF8));
+				}
+				if (client instanceof RedisClient standalone) {
+					StatefulRedisConnection<String, String> connection = standalone.connect(StringCodec.UTF8);
+					commands = connection;
+					return new Connections(connection, connection.async(), standalone.connectPubSub(StringCodec.UTF8));
+				}
+				throw new IllegalArgumentException("Unsupported Lettuce client " + client.getClass().getName());
+			}
+			catch (RuntimeException ex) {
+				if (commands != null) {
+					commands.closeAsync();
+				}
+				throw new LockBackendException(describe(ex), ex);
+			}
+		}
+
 	}
 
 }
