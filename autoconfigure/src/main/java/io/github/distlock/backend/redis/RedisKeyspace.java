@@ -3,11 +3,12 @@ package io.github.distlock.backend.redis;
 import java.util.Objects;
 
 /**
- * Names of what the Redis backend stores: per lock key a lock entry and a fencing counter, and one
- * channel for release notifications, all under a prefix of their own.
+ * Names of what the Redis backend stores: per lock key a lock entry, a fencing counter and, while
+ * someone waits, a waiters mark; and one channel for release notifications; all under a prefix of
+ * their own.
  *
- * <p>The encoded lock key is wrapped in a hash tag ({@code {...}}), so a lock entry and its counter
- * always live in the same Redis Cluster slot and one script may touch both.
+ * <p>The encoded lock key is wrapped in a hash tag ({@code {...}}), so the keys of one lock always
+ * live in the same Redis Cluster slot and one script may touch them all.
  *
  * @param prefix the prefix of every key and of the channel, without braces
  */
@@ -48,7 +49,14 @@ public record RedisKeyspace(String prefix) {
 	}
 
 	/**
-	 * The channel on which a release publishes the encoded key it freed.
+	 * The Redis key that marks {@code encodedKey} as awaited: while it exists, a release publishes.
+	 */
+	public String waitersKey(String encodedKey) {
+		return this.prefix + ":{" + encodedKey + "}:waiters";
+	}
+
+	/**
+	 * The channel on which a release publishes the encoded key it freed, when someone waits for it.
 	 */
 	public String releaseChannel() {
 		return this.prefix + ":released";

@@ -28,6 +28,7 @@ import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Locks in Redis (standalone, Sentinel or Cluster), over two connections of its own opened from the
@@ -45,6 +46,8 @@ public final class RedisLockBackend implements LockBackend {
 
 	/** How long the startup check waits for its own release notification before warning. */
 	private static final Duration NOTIFICATION_CHECK_WAIT = Duration.ofSeconds(2);
+
+	private static final long AWAITED_MARGIN_MILLIS = 1000;
 
 	private final StatefulConnection<String, String> connection;
 
@@ -123,16 +126,20 @@ public final class RedisLockBackend implements LockBackend {
 		this.subscription.addListener(this.notifications);
 		String channel = this.commands.keyspace().releaseChannel();
 		await(this.subscription.async().subscribe(channel), "subscribe to " + channel);
-		// A real acquire and release: proves the user may run the scripts on our keys and publish, and
-		// that notifications reach us (a proxy without pub/sub would leave waiters to their re-checks).
+		// A real acquire, a failed attempt that waits, and a release: proves that the user may run the
+		// scripts on our keys and publish, and that notifications reach us (a proxy without pub/sub
+		// would leave waiters to their re-checks).
 		String key = "startup-check:" + this.instanceId;
 		Waiter waiter = this.notifications.register(key);
 		try {
 			String holder = nextHolder();
-			Attempt attempt = this.commands.acquire(key, holder, 10_000, 1_000);
+			long checkMillis = NOTIFICATION_CHECK_WAIT.toMillis();
+			boolean taken = this.commands.acquire(key, holder, checkMillis * 5, 0, checkMillis).acquired();
+			boolean busy = !this.commands.acquire(key, nextHolder(), checkMillis, checkMillis * 2, checkMillis)
+				.acquired();
 			waiter.clear();
-			if (!attempt.acquired() || !this.commands.release(key, holder)) {
-				throw new LockBackendException("The startup check could not take and release its own key "
+			if (!taken || !busy || !this.commands.release(key, holder)) {
+				throw new LockBackendException("The startup check could not take, find busy and release its own key "
 						+ this.commands.keyspace().lockKey(key));
 			}
 			if (!waiter.await(NOTIFICATION_CHECK_WAIT.toNanos())) {
@@ -160,14 +167,14 @@ public final class RedisLockBackend implements LockBackend {
 		long waitNanos = request.waitTime().toNanos();
 		long deadline = System.nanoTime() + waitNanos;
 		String holder = nextHolder();
-		Waiter waiter = (waitNanos > 0) ? this.notifications.register(key) : null;
+		@Nullable Waiter waiter = (waitNanos > 0) ? this.notifications.register(key) : null;
 		try {
 			while (true) {
 				if (waiter != null) {
 					waiter.clear();
 				}
 				long sentAt = System.nanoTime();
-				Attempt attempt = this.commands.acquire(key, holder, ttlMillis);
+				Attempt attempt = this.commands.acquire(key, holder, ttlMillis, awaitedMillis(waiter, deadline));
 				if (attempt.acquired()) {
 					return Optional.of(new RedisLease(this.commands, key, holder, ttlMillis, attempt.value(), sentAt));
 				}
@@ -187,6 +194,19 @@ public final class RedisLockBackend implements LockBackend {
 				this.notifications.unregister(key, waiter);
 			}
 		}
+	}
+
+	/**
+	 * How long a failed attempt marks the key as awaited: as long as this waiter may sleep before its
+	 * next attempt, plus a margin for client-side delays (a mark that ran out only delays the waiter
+	 * until its own re-check).
+	 */
+	private long awaitedMillis(@Nullable Waiter waiter, long deadline) {
+		if (waiter == null) {
+			return 0;
+		}
+		long sleep = Math.min(Math.max(0, deadline - System.nanoTime()), this.notificationTimeoutNanos);
+		return TimeUnit.NANOSECONDS.toMillis(sleep) + AWAITED_MARGIN_MILLIS;
 	}
 
 	/**

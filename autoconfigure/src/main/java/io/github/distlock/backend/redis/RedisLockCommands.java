@@ -24,11 +24,18 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 final class RedisLockCommands {
 
 	/**
-	 * KEYS: lock, fencing counter. ARGV: holder, ttl ms, counter retention ms. Returns {1, token} or
-	 * {0, the holder's remaining ttl in ms}. A missing counter is seeded from the server clock in
-	 * microseconds, so tokens keep increasing after the counter was lost to a restart without
-	 * persistence, to eviction or to its retention running out (one acquisition per microsecond per key
-	 * would be needed to overtake the clock).
+	 * KEYS: lock, fencing counter, waiters mark. ARGV: holder, ttl ms, counter retention ms, how long
+	 * this caller will wait for a notification in ms (0: it will not). Returns {1, token} or {0, the
+	 * holder's remaining ttl in ms}.
+	 *
+	 * <p>A missing counter is seeded from the server clock in microseconds, so tokens keep increasing
+	 * after the counter was lost to a restart without persistence, to eviction or to its retention
+	 * running out (overtaking the clock would take one acquisition per microsecond per key). A failed
+	 * attempt that will wait marks the key as awaited for at least that long, in the same atomic step, so
+	 * a release after it is sure to publish; a key nobody waits for is released without publishing. The
+	 * mark is only ever extended, and its remaining time read in whole seconds ({@code TTL}: the caller
+	 * adds a second of margin), which leaves {@code PTTL} to failed attempts alone in
+	 * {@code INFO commandstats}.
 	 */
 	private static final Script ACQUIRE = new Script("""
 			if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
@@ -39,6 +46,10 @@ final class RedisLockCommands {
 			  local token = redis.call('INCR', KEYS[2])
 			  redis.call('PEXPIRE', KEYS[2], ARGV[3])
 			  return {1, token}
+			end
+			local waiting = tonumber(ARGV[4])
+			if waiting > 0 and redis.call('TTL', KEYS[3]) * 1000 < waiting then
+			  redis.call('SET', KEYS[3], '1', 'PX', waiting)
 			end
 			return {0, redis.call('PTTL', KEYS[1])}
 			""");
@@ -51,11 +62,17 @@ final class RedisLockCommands {
 			return 0
 			""");
 
-	/** KEYS: lock. ARGV: holder, channel, message. Returns 1 when the lock was ours and is deleted. */
+	/**
+	 * KEYS: lock, waiters mark. ARGV: holder, channel, message. Returns 1 when the lock was ours and is
+	 * deleted; then publishes if the key is marked as awaited, consuming the mark: every waiter the
+	 * message wakes tries again, and marks the key anew if it fails.
+	 */
 	private static final Script RELEASE = new Script("""
 			if redis.call('GET', KEYS[1]) == ARGV[1] then
 			  redis.call('DEL', KEYS[1])
-			  redis.call('PUBLISH', ARGV[2], ARGV[3])
+			  if redis.call('DEL', KEYS[2]) == 1 then
+			    redis.call('PUBLISH', ARGV[2], ARGV[3])
+			  end
 			  return 1
 			end
 			return 0
@@ -88,18 +105,20 @@ final class RedisLockCommands {
 	}
 
 	/**
-	 * Takes the lock for {@code holder} if it is free.
+	 * Takes the lock for {@code holder} if it is free; if not, and {@code waitingMillis} is positive,
+	 * makes sure that its release during the next {@code waitingMillis} is published.
 	 */
-	Attempt acquire(String encodedKey, String holder, long ttlMillis) throws InterruptedException {
-		return acquire(encodedKey, holder, ttlMillis, ttlMillis + COUNTER_RETENTION_MILLIS);
+	Attempt acquire(String encodedKey, String holder, long ttlMillis, long waitingMillis) throws InterruptedException {
+		return acquire(encodedKey, holder, ttlMillis, waitingMillis, ttlMillis + COUNTER_RETENTION_MILLIS);
 	}
 
-	Attempt acquire(String encodedKey, String holder, long ttlMillis, long counterRetentionMillis)
+	Attempt acquire(String encodedKey, String holder, long ttlMillis, long waitingMillis, long counterRetentionMillis)
 			throws InterruptedException {
-		String[] keys = { this.keyspace.lockKey(encodedKey), this.keyspace.fencingKey(encodedKey) };
+		String[] keys = { this.keyspace.lockKey(encodedKey), this.keyspace.fencingKey(encodedKey),
+				this.keyspace.waitersKey(encodedKey) };
 		try {
 			List<Long> reply = run(ACQUIRE, ScriptOutputType.MULTI, keys, this.timeout, holder,
-					Long.toString(ttlMillis), Long.toString(counterRetentionMillis));
+					Long.toString(ttlMillis), Long.toString(counterRetentionMillis), Long.toString(waitingMillis));
 			return new Attempt(reply.get(0) == 1, reply.get(1));
 		}
 		catch (RuntimeException ex) {
@@ -129,64 +148,69 @@ final class RedisLockCommands {
 	}
 
 	/**
-	 * Deletes the lock if {@code holder} holds it, and then notifies waiters. Not interruptible: the
-	 * script is sent at once, and the caller needs its answer (an interrupt is kept for later).
+	 * Deletes the lock if {@code holder} holds it, and then notifies waiters. Waits for the answer
+	 * even when interrupted (the interrupt is kept): the script is sent at once, and whether the lock was
+	 * ours is what the caller needs.
 	 */
 	boolean release(String encodedKey, String holder) {
-		boolean interrupted = false;
 		try {
-			RedisFuture<Long> deleted = this.commands.evalsha(RELEASE.sha(), ScriptOutputType.INTEGER,
-					new String[] { this.keyspace.lockKey(encodedKey) }, holder, this.keyspace.releaseChannel(),
-					encodedKey);
-			long deadline = System.nanoTime() + this.timeout.toNanos();
-			while (true) {
-				try {
-					return await(deleted, Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))) == 1;
-				}
-				catch (InterruptedException ex) {
-					interrupted = true;
-				}
-				catch (RedisNoScriptException ex) {
-					deleted = this.commands.eval(RELEASE.text(), ScriptOutputType.INTEGER,
-							new String[] { this.keyspace.lockKey(encodedKey) }, holder, this.keyspace.releaseChannel(),
-							encodedKey);
-				}
-			}
+			Long deleted = run(RELEASE, ScriptOutputType.INTEGER, releaseKeys(encodedKey), this.timeout, false, holder,
+					this.keyspace.releaseChannel(), encodedKey);
+			return deleted == 1;
 		}
 		catch (RuntimeException ex) {
 			throw failure("release", encodedKey, ex);
 		}
-		finally {
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
+		catch (InterruptedException ex) {
+			throw new IllegalStateException("An uninterruptible wait was interrupted", ex);
 		}
 	}
 
 	private void releaseInBackground(String encodedKey, String holder) {
 		try {
-			this.commands.eval(RELEASE.text(), ScriptOutputType.INTEGER,
-					new String[] { this.keyspace.lockKey(encodedKey) }, holder, this.keyspace.releaseChannel(),
-					encodedKey);
+			this.commands.eval(RELEASE.text(), ScriptOutputType.INTEGER, releaseKeys(encodedKey), holder,
+					this.keyspace.releaseChannel(), encodedKey);
 		}
 		catch (RuntimeException ex) {
 			// Best effort only: the ttl frees the lock anyway.
 		}
 	}
 
+	private String[] releaseKeys(String encodedKey) {
+		return new String[] { this.keyspace.lockKey(encodedKey), this.keyspace.waitersKey(encodedKey) };
+	}
+
 	private <T> T run(Script script, ScriptOutputType type, String[] keys, Duration timeout, String... args)
 			throws InterruptedException {
+		return run(script, type, keys, timeout, true, args);
+	}
+
+	private <T> T run(Script script, ScriptOutputType type, String[] keys, Duration timeout, boolean interruptible,
+			String... args) throws InterruptedException {
 		try {
-			return await(this.commands.evalsha(script.sha(), type, keys, args), timeout);
+			return await(this.commands.evalsha(script.sha(), type, keys, args), timeout, interruptible);
 		}
 		catch (RedisNoScriptException ex) {
-			return await(this.commands.eval(script.text(), type, keys, args), timeout);
+			return await(this.commands.eval(script.text(), type, keys, args), timeout, interruptible);
 		}
 	}
 
-	private static <T> T await(RedisFuture<T> future, Duration timeout) throws InterruptedException {
+	private static <T> T await(RedisFuture<T> future, Duration timeout, boolean interruptible)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		boolean interrupted = false;
 		try {
-			return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			while (true) {
+				try {
+					return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+				}
+				catch (InterruptedException ex) {
+					if (interruptible) {
+						throw ex;
+					}
+					interrupted = true;
+				}
+			}
 		}
 		catch (ExecutionException ex) {
 			if (ex.getCause() instanceof RuntimeException cause) {
@@ -196,6 +220,11 @@ final class RedisLockCommands {
 		}
 		catch (TimeoutException ex) {
 			throw new IllegalStateException("Redis did not answer within " + timeout.toMillis() + "ms", ex);
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
 		}
 	}
 

@@ -75,6 +75,31 @@ class RedisWaitingIT {
 	}
 
 	@Test
+	void releasesPublishOnlyWhenSomeoneWaits(@Dedicated RedisServer redis) throws Exception {
+		StatefulRedisConnection<String, String> operator = operator(redis);
+		LockManager first = instance(redis, Duration.ofSeconds(5));
+		LockManager second = instance(redis, Duration.ofSeconds(5));
+		RedisCommandStats.reset(operator.sync());
+		for (int i = 0; i < 5; i++) {
+			first.acquire("quiet", LockOptions.defaults()).release();
+		}
+		assertThat(RedisCommandStats.read(operator.sync()).calls("publish")).isZero();
+
+		Lease held = first.acquire("awaited", LockOptions.defaults());
+		Future<Long> token = this.pool.submit(() -> {
+			try (Lease lease = second.acquire("awaited", LockOptions.defaults().withWaitTime(Duration.ofSeconds(30)))) {
+				return lease.fencingToken();
+			}
+		});
+		awaitFailedAttempt(operator);
+		held.release();
+		assertThat(token.get(30, TimeUnit.SECONDS)).isGreaterThan(held.fencingToken());
+		RedisCommandStats stats = RedisCommandStats.read(operator.sync());
+		assertThat(stats.calls("publish")).as(stats.summary()).isEqualTo(1);
+		assertThat(stats.failedAttempts()).as("woken by the release, not by a re-check").isEqualTo(1);
+	}
+
+	@Test
 	void crashedHoldersEntryIsTakenOverWhenItExpiresNotAtTheNotificationTimeout(@Dedicated RedisServer redis)
 			throws Exception {
 		RedisLockBackend crashing = backend(redis, Duration.ofSeconds(5));
