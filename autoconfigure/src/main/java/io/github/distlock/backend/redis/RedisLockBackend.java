@@ -14,6 +14,7 @@ import io.github.distlock.LockBackendException;
 import io.github.distlock.backend.redis.RedisLockCommands.Attempt;
 import io.github.distlock.backend.redis.ReleaseNotifications.Waiter;
 import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.ConnectionCheck;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
 import io.lettuce.core.AbstractRedisClient;
@@ -31,8 +32,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Locks in Redis (standalone, Sentinel or Cluster), over two connections of its own opened from the
- * application's Lettuce client: one for the lock scripts, one subscribed to the release channel.
+ * Locks in Redis (standalone, Sentinel or Cluster), over two connections of its own opened from a
+ * Lettuce client: one for the lock scripts, one subscribed to the release channel.
  *
  * <p>A lock is a key set with {@code NX PX ttl} whose value names the holder (this backend's random
  * instance id and a lease number); the same script increments the key's fencing counter. A waiter
@@ -40,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  * attempt returns its remaining ttl) or the notification timeout, whichever comes first, and then tries
  * again: no fixed-interval polling.
  */
-public final class RedisLockBackend implements LockBackend {
+public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 
 	private static final Log logger = LogFactory.getLog(RedisLockBackend.class);
 
@@ -220,6 +221,25 @@ public final class RedisLockBackend implements LockBackend {
 		return Math.min(TimeUnit.MILLISECONDS.toNanos(holderTtlMillis + 1), this.notificationTimeoutNanos);
 	}
 
+	/**
+	 * Pings Redis on the lock connection, and requires the release subscription to be up (while it is
+	 * down, for example reconnecting, waiters fall back to their re-checks).
+	 */
+	@Override
+	public void checkConnection() {
+		try {
+			await(this.commands.ping(), "answer PING");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new LockBackendException("Interrupted while pinging Redis", ex);
+		}
+		if (!this.subscription.isOpen()) {
+			throw new LockBackendException("The subscription to Redis channel '"
+					+ this.commands.keyspace().releaseChannel() + "' is down");
+		}
+	}
+
 	private String nextHolder() {
 		return this.instanceId + ":" + this.leases.incrementAndGet();
 	}
@@ -235,8 +255,9 @@ public final class RedisLockBackend implements LockBackend {
 		}
 		try {
 			this.subscription.close();
-			this.notifications.wakeAll();
 			this.connection.close();
+			// Their next attempt fails at once on the closed connection instead of taking a lock now.
+			this.notifications.wakeAll();
 		}
 		finally {
 			this.afterClose.run();

@@ -105,6 +105,13 @@ final class RedisLockCommands {
 	}
 
 	/**
+	 * Sends {@code PING}.
+	 */
+	RedisFuture<String> ping() {
+		return this.commands.ping();
+	}
+
+	/**
 	 * Takes the lock for {@code holder} if it is free; if not, and {@code waitingMillis} is positive,
 	 * makes sure that its release during the next {@code waitingMillis} is published.
 	 */

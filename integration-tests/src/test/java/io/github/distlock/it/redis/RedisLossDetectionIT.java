@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.github.distlock.Lease;
+import io.github.distlock.LockBackendException;
 import io.github.distlock.LockOptions;
 import io.github.distlock.core.LockListener;
 import io.github.distlock.core.LockManager;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -111,6 +113,21 @@ class RedisLossDetectionIT {
 		lease.release();
 		assertThat(instance(redis).tryAcquire("orders:pause", LockOptions.defaults())).isEmpty();
 		next.get().release();
+	}
+
+	@Test
+	void connectionCheckFailsWhileTheServerIsFrozenAndPassesAgainAfter(@Dedicated RedisServer redis) {
+		LockManager manager = instance(redis);
+		assertThat(manager.checkConnection()).isTrue();
+		redis.pause();
+		try {
+			assertThatThrownBy(manager::checkConnection).isInstanceOf(LockBackendException.class)
+				.hasMessageContaining("PING");
+		}
+		finally {
+			redis.resume();
+		}
+		assertThat(manager.checkConnection()).isTrue();
 	}
 
 	private LockManager instance(RedisServer redis) {
