@@ -17,7 +17,7 @@ public class DistlockRedisProperties {
 	 * Prefix of the keys and of the release channel distlock uses, keeping them apart from the
 	 * application's own keys.
 	 */
-	private String keyPrefix = RedisKeyspace.DEFAULT_PREFIX;
+	private String keyPrefix = "distlock";
 
 	/**
 	 * How long a waiter relies on the release notification before it checks a busy lock again anyway,
