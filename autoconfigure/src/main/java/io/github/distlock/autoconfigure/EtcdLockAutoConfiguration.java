@@ -148,7 +148,7 @@ public final class EtcdLockAutoConfiguration {
 					|| text.contains("user name is empty") || text.contains("invalid auth token")) {
 				return new BackendSelectionException(
 						where + " rejected the credentials" + ((user != null) ? " of user '" + user + "'" : "")
-								+ ": " + failure.getMessage(),
+								+ ": " + rootMessage(failure),
 						"Set the user and password of an etcd user whose role may read and write keys under '"
 								+ this.properties.getNamespace() + "/':\n\n" + credentialsYaml(user),
 						failure);
@@ -166,6 +166,19 @@ public final class EtcdLockAutoConfiguration {
 							: "Check that etcd is running and that distlock.etcd.endpoints lists its client URLs:\n\n"
 									+ ENDPOINTS_YAML,
 					failure);
+		}
+
+		private static String rootMessage(Throwable failure) {
+			String message = failure.getMessage();
+			for (Throwable cause = failure.getCause(); cause != null && cause != failure; cause = cause.getCause()) {
+				if (cause.getMessage() != null) {
+					message = cause.getMessage();
+				}
+				if (cause.getCause() == cause) {
+					break;
+				}
+			}
+			return message;
 		}
 
 		private static String messages(Throwable failure) {

@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.github.distlock.backend.etcd.EtcdLockBackend;
 import io.github.distlock.it.contract.LockBackendContractTests;
 import io.github.distlock.it.servers.EtcdServer;
 import io.github.distlock.it.servers.RealServersExtension;
@@ -47,7 +46,7 @@ abstract class EtcdBackendContractIT extends LockBackendContractTests {
 
 	@Override
 	protected void forceLoss(LockBackend holder, String encodedKey) throws Exception {
-		List<KeyValue> queue = EtcdTestSupport.queue(this.admin, (EtcdLockBackend) holder, encodedKey);
+		List<KeyValue> queue = EtcdTestSupport.queue(this.admin, encodedKey);
 		assertThat(queue).as("the holder's key").isNotEmpty();
 		this.admin.getLeaseClient().revoke(queue.get(0).getLease()).get(10, TimeUnit.SECONDS);
 	}

@@ -33,15 +33,15 @@ final class EtcdTestSupport {
 		return Client.builder().endpoints(etcd.endpoint()).build();
 	}
 
-	/** The keys queued under a lock, oldest first. */
-	static List<KeyValue> queue(Client client, EtcdLockBackend backend, String encodedKey) throws Exception {
+	/** The keys queued under a lock ({@code <namespace>/<encoded key>/<lease>}), oldest first. */
+	static List<KeyValue> queue(Client client, String encodedKey) throws Exception {
 		GetOption byCreation = GetOption.builder()
 			.isPrefix(true)
 			.withSortField(GetOption.SortTarget.CREATE)
 			.withSortOrder(GetOption.SortOrder.ASCEND)
 			.build();
 		return client.getKVClient()
-			.get(bytes(backend.lockPrefix(encodedKey)), byCreation)
+			.get(bytes(NAMESPACE + "/" + encodedKey + "/"), byCreation)
 			.get(10, TimeUnit.SECONDS)
 			.getKvs();
 	}
