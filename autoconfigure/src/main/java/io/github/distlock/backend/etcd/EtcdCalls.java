@@ -34,8 +34,15 @@ final class EtcdCalls {
 	 * @throws LockBackendException when etcd answered with an error or not within the timeout
 	 */
 	<T> T await(CompletableFuture<T> call, String what) throws InterruptedException {
+		return await(call, what, this.timeout);
+	}
+
+	/**
+	 * The call's result, waiting at most {@code timeout}.
+	 */
+	<T> T await(CompletableFuture<T> call, String what, Duration timeout) throws InterruptedException {
 		try {
-			return call.get(this.timeout.toNanos(), TimeUnit.NANOSECONDS);
+			return call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
@@ -44,7 +51,7 @@ final class EtcdCalls {
 		catch (TimeoutException ex) {
 			call.cancel(false);
 			throw new LockBackendException(
-					"etcd did not answer within " + this.timeout.toMillis() + "ms when asked to " + what, ex);
+					"etcd did not answer within " + timeout.toMillis() + "ms when asked to " + what, ex);
 		}
 	}
 

@@ -1,5 +1,6 @@
 package io.github.distlock.backend.etcd;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -44,14 +45,20 @@ final class EtcdLock extends AbstractBackendLease {
 
 	/**
 	 * Whether our key is still there: the lease is kept alive in the background, so this only catches
-	 * what a keepalive cannot see, such as the key deleted by an operator.
+	 * what a keepalive cannot see, such as the key deleted by an operator. Bounded by a third of the ttl,
+	 * so that a frozen server does not hold up the generic layer's shared renewal threads.
 	 */
 	@Override
 	public boolean renew() throws InterruptedException {
 		if (isLostReported()) {
 			return false;
 		}
-		List<KeyValue> current = this.calls.await(this.kv.get(this.key), "read lock key " + this.key).getKvs();
+		Duration timeout = this.lease.ttl().dividedBy(3);
+		if (timeout.compareTo(this.calls.timeout()) > 0) {
+			timeout = this.calls.timeout();
+		}
+		List<KeyValue> current = this.calls.await(this.kv.get(this.key), "read lock key " + this.key, timeout)
+			.getKvs();
 		return current.size() == 1 && current.get(0).getCreateRevision() == fencingToken();
 	}
 

@@ -86,7 +86,7 @@ public final class EtcdLockBackend implements LockBackend {
 	/**
 	 * The key prefix under which {@code encodedKey}'s contenders put their keys, ending with {@code /}.
 	 */
-	public String lockPrefix(String encodedKey) {
+	String lockPrefix(String encodedKey) {
 		return this.namespace + "/" + encodedKey + "/";
 	}
 

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
 import io.github.distlock.LockBackendException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The backend's leases, one per ttl: granted on first use, shared by every lock and waiter with that
@@ -57,16 +58,43 @@ final class LeaseRegistry {
 
 	/**
 	 * The live lease for {@code ttl}, granted if there is none; counts one more user until
-	 * {@link #leave}.
+	 * {@link #leave}. The grant is sent outside the registry's monitor, so a slow server never blocks
+	 * the keepalive thread, which takes the monitor when a lease ends.
 	 */
-	synchronized SharedLease join(Duration ttl) throws InterruptedException {
+	SharedLease join(Duration ttl) throws InterruptedException {
+		SharedLease lease = joinExisting(ttl);
+		if (lease != null) {
+			return lease;
+		}
+		SharedLease granted = grant(ttl);
+		SharedLease winner;
+		try {
+			synchronized (this) {
+				winner = joinExisting(ttl);
+				if (winner == null) {
+					this.leases.put(ttl, granted);
+					granted.users++;
+					granted.start();
+					return granted;
+				}
+			}
+		}
+		catch (LockBackendException closed) {
+			granted.retire("the etcd lock backend was closed", true);
+			throw closed;
+		}
+		// Another thread granted one for this ttl meanwhile; ours was never used.
+		granted.retire("etcd lease " + granted.hex() + " was granted twice", true);
+		return winner;
+	}
+
+	private synchronized @Nullable SharedLease joinExisting(Duration ttl) {
 		if (this.closed) {
 			throw new LockBackendException("The etcd lock backend is closed");
 		}
 		SharedLease lease = this.leases.get(ttl);
 		if (lease == null || lease.isRetired()) {
-			lease = grant(ttl);
-			this.leases.put(ttl, lease);
+			return null;
 		}
 		lease.users++;
 		if (lease.idleRevocation != null) {

@@ -75,6 +75,10 @@ final class SharedLease {
 		this.calls = calls;
 		this.scheduler = scheduler;
 		this.onRetired = onRetired;
+	}
+
+	/** Starts the keepalives. */
+	void start() {
 		scheduleKeepAlive(this.intervalNanos);
 	}
 

@@ -103,7 +103,8 @@ class EtcdFaultsIT {
 
 	@Test
 	void aLockSurvivesAServerRestartWithinTheTtl(@Dedicated EtcdServer etcd) throws Exception {
-		Duration ttl = Duration.ofSeconds(10);
+		// Long enough for a slow restart plus gRPC's reconnect backoff (1s, 2.6s, 5.2s, ...).
+		Duration ttl = Duration.ofSeconds(15);
 		LockManager holder = instance(etcd);
 		LockManager other = instance(etcd);
 		try (Lease held = holder.acquire("restart", LockOptions.ttl(ttl))) {
