@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 @Timeout(30)
 class LockManagerTests {
@@ -79,7 +80,9 @@ class LockManagerTests {
 		lease.onLost(lost::countDown);
 		assertThat(lost.await(5, TimeUnit.SECONDS)).isTrue();
 		assertThat(lease.isHeld()).isFalse();
-		assertThat(this.backend.isHeld(LockKeys.encode("k"))).as("given up on the server too").isFalse();
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.backend.isHeld(LockKeys.encode("k")))
+			.as("given up on the server too")
+			.isFalse());
 		lease.release();
 	}
 
