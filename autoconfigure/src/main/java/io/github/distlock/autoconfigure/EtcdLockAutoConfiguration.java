@@ -70,7 +70,7 @@ public final class EtcdLockAutoConfiguration {
 			EtcdLockBackend backend = new EtcdLockBackend(client, userClient == null, this.properties.getNamespace(),
 					this.properties.getRequestTimeout());
 			try {
-				backend.verifyConnection();
+				backend.checkConnection();
 			}
 			catch (LockBackendException ex) {
 				backend.close();

@@ -9,6 +9,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.github.distlock.LockBackendException;
 import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.ConnectionCheck;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
 
@@ -26,7 +27,7 @@ import io.github.distlock.spi.LockRequest;
  * just ahead of it. Release: one compare-and-delete on our key's create revision, the fencing token.</li>
  * </ul>
  */
-public final class EtcdLockBackend implements LockBackend {
+public final class EtcdLockBackend implements LockBackend, ConnectionCheck {
 
 	/** How long a lease nobody uses is kept before it is revoked. */
 	public static final Duration DEFAULT_LEASE_IDLE_TIME = Duration.ofSeconds(10);
@@ -123,11 +124,12 @@ public final class EtcdLockBackend implements LockBackend {
 	}
 
 	/**
-	 * Makes one linearizable read under the namespace, so that unreachable endpoints or rejected
-	 * credentials show at startup rather than at the first lock.
+	 * Makes one linearizable read under the namespace: used at startup, so that unreachable endpoints
+	 * or rejected credentials show then rather than at the first lock, and by the health indicator.
 	 * @throws LockBackendException when etcd failed to answer
 	 */
-	public void verifyConnection() {
+	@Override
+	public void checkConnection() {
 		try {
 			this.calls.await(this.client.getKVClient().get(EtcdCalls.bytes(this.namespace + "/")),
 					"read under namespace '" + this.namespace + "'");
