@@ -464,12 +464,25 @@ public final class LockManager implements LockTemplate, AutoCloseable {
 				}
 				cancelTasks();
 			}
-			logger.error("Lock '" + this.info.key() + "' (" + this.info.name() + ", backend " + this.info.backend()
-					+ ", fencing token " + this.backendLease.fencingToken() + ") was lost while held: " + reason
-					+ ". The code it protects may overlap with another holder; only a fencing-token check at the "
-					+ "protected resource rules that out.");
-			LockManager.this.listener.lost(this.info, this.backendLease.fencingToken(), reason);
-			callbacks.forEach(this::runCallback);
+			// Losses are often seen on a client library's I/O or event thread; user callbacks and event listeners
+			// that call the lock server from there could stall or deadlock it, so they run on our scheduler.
+			dispatch(() -> {
+				logger.error("Lock '" + this.info.key() + "' (" + this.info.name() + ", backend " + this.info.backend()
+						+ ", fencing token " + this.backendLease.fencingToken() + ") was lost while held: " + reason
+						+ ". The code it protects may overlap with another holder; only a fencing-token check at the "
+						+ "protected resource rules that out.");
+				LockManager.this.listener.lost(this.info, this.backendLease.fencingToken(), reason);
+				callbacks.forEach(this::runCallback);
+			});
+		}
+
+		private void dispatch(Runnable notification) {
+			try {
+				LockManager.this.scheduler.execute(notification);
+			}
+			catch (java.util.concurrent.RejectedExecutionException ex) {
+				notification.run();
+			}
 		}
 
 		void onLost(Runnable callback) {
