@@ -1,0 +1,43 @@
+package io.github.distlock.backend.consul;
+
+import io.github.distlock.spi.AbstractBackendLease;
+
+/**
+ * A lock on one KV key held by a shared session. The session's renewals confirm it, so {@link #renew()}
+ * asks nothing of Consul.
+ */
+final class ConsulLease extends AbstractBackendLease {
+
+	private final ConsulApi api;
+
+	private final String key;
+
+	private final ConsulSession session;
+
+	ConsulLease(ConsulApi api, String key, ConsulSession session, long modifyIndex, long sentAtNanos) {
+		super(modifyIndex, sentAtNanos);
+		this.api = api;
+		this.key = key;
+		this.session = session;
+	}
+
+	@Override
+	public boolean renew() {
+		return this.session.isValid() && !isLostReported();
+	}
+
+	@Override
+	public boolean release() {
+		this.session.remove(this);
+		return this.api.release(this.key, this.session.id());
+	}
+
+	void sessionConfirmed(long sentAtNanos) {
+		confirmed(sentAtNanos);
+	}
+
+	void lost(String reason) {
+		reportLost(reason);
+	}
+
+}
