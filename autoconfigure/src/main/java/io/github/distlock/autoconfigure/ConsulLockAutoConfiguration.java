@@ -11,6 +11,7 @@ import io.github.distlock.spi.LockBackend;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -50,6 +51,20 @@ public final class ConsulLockAutoConfiguration {
 				beanFactory);
 	}
 
+	/**
+	 * distlock's own token if set, else the one Spring Cloud Consul uses.
+	 */
+	static @Nullable String token(DistlockConsulProperties properties, Environment environment) {
+		if (StringUtils.hasText(properties.getAclToken())) {
+			return properties.getAclToken();
+		}
+		return TOKEN_PROPERTIES.stream()
+			.map(environment::getProperty)
+			.filter(StringUtils::hasText)
+			.findFirst()
+			.orElse(null);
+	}
+
 	private record Candidate(ObjectProvider<ConsulProperties> consulProperties,
 			ObjectProvider<ConsulClientSettings> clientSettings, ObjectProvider<DistlockProperties> distlockProperties,
 			DistlockConsulProperties properties, Environment environment,
@@ -80,16 +95,27 @@ public final class ConsulLockAutoConfiguration {
 			ConsulClientSettings client = this.clientSettings.getIfAvailable(() -> ConsulAutoConfiguration
 				.createConsulClientSettings(ConsulAutoConfiguration.createConsulClientBaseUrl(consul), consul.getTls()));
 			ConsulApi api = new ConsulApi(client.baseUrl(),
-					ConsulApi.restClientBuilder(client.httpClientSettings()).build(), token());
-			ConsulLockSettings settings = this.properties
-				.toSettings(this.environment.getProperty("spring.application.name"));
+					ConsulApi.restClientBuilder(client.httpClientSettings()).build(), token(this.properties, this.environment));
+			ConsulLockSettings settings = settings();
 			Supplier<@Nullable String> serviceCheck = this.properties.isBindToServiceCheck() ? serviceCheck()
 					: () -> null;
 			ConsulLockBackend backend = new ConsulLockBackend(api, settings, serviceCheck);
 			if (this.properties.isVerifyOnStartup()) {
-				verify(backend, api, settings);
+				verify(backend, settings);
 			}
 			return backend;
+		}
+
+		private ConsulLockSettings settings() {
+			try {
+				return this.properties.toSettings(this.environment.getProperty("spring.application.name"));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new BackendSelectionException("The distlock.consul configuration is invalid: " + ex.getMessage(),
+						"Correct it in application.yml, for example:\n\ndistlock:\n  consul:\n"
+								+ "    key-prefix: distlock\n    lock-delay: 15s   # from 0s to 60s",
+						ex);
+			}
 		}
 
 		private void checkDefaultTtl() {
@@ -102,19 +128,10 @@ public final class ConsulLockAutoConfiguration {
 			}
 		}
 
-		private @Nullable String token() {
-			if (StringUtils.hasText(this.properties.getAclToken())) {
-				return this.properties.getAclToken();
-			}
-			return TOKEN_PROPERTIES.stream()
-				.map(this.environment::getProperty)
-				.filter(StringUtils::hasText)
-				.findFirst()
-				.orElse(null);
-		}
-
 		private Supplier<@Nullable String> serviceCheck() {
-			if (!ClassUtils.isPresent(REGISTRATION_CLASS, getClass().getClassLoader())) {
+			ClassLoader classLoader = (this.beanFactory instanceof ConfigurableBeanFactory configurable)
+					? configurable.getBeanClassLoader() : null;
+			if (!ClassUtils.isPresent(REGISTRATION_CLASS, classLoader)) {
 				throw new BackendSelectionException("distlock.consul.bind-to-service-check is true but "
 						+ "spring-cloud-consul-discovery, which registers the application with Consul, is not on the "
 						+ "classpath", "Add it to your pom.xml:\n\n" + BackendType.CONSUL.dependency()
@@ -130,21 +147,20 @@ public final class ConsulLockAutoConfiguration {
 			return ServiceCheck.of(this.beanFactory);
 		}
 
-		private void verify(ConsulLockBackend backend, ConsulApi api, ConsulLockSettings settings) {
+		private void verify(ConsulLockBackend backend, ConsulLockSettings settings) {
 			try {
 				backend.verifyAccess();
 			}
 			catch (ConsulApiException ex) {
 				backend.close();
-				throw explain(ex, api, settings);
+				throw explain(ex, settings);
 			}
 		}
 
-		private static BackendSelectionException explain(ConsulApiException ex, ConsulApi api,
-				ConsulLockSettings settings) {
+		private static BackendSelectionException explain(ConsulApiException ex, ConsulLockSettings settings) {
 			if (ex.isAccessDenied()) {
 				return new BackendSelectionException(
-						"Consul at " + api.baseUrl() + " refused distlock's ACL token: " + ex.getMessage(),
+						"Consul refused distlock's ACL token: " + ex.getMessage(),
 						"Give distlock a token whose policy lets it create sessions and write its keys:\n\n"
 								+ "key_prefix \"" + settings.keyPrefix() + "/\" {\n  policy = \"write\"\n}\n"
 								+ "session_prefix \"\" {\n  policy = \"write\"\n}\n\n"
@@ -155,16 +171,15 @@ public final class ConsulLockAutoConfiguration {
 			}
 			if (ex.isUnreachable()) {
 				return new BackendSelectionException(
-						"Consul at " + api.baseUrl() + " could not be reached to check distlock's access: "
-								+ ex.getMessage(),
+						"Consul could not be reached to check distlock's access: " + ex.getMessage(),
 						"Start a Consul agent there, or point Spring Cloud Consul at one in application.yml:\n\n"
 								+ "spring:\n  cloud:\n    consul:\n      host: localhost\n      port: 8500\n\n"
 								+ "To start without Consul and fail at the first lock instead, set "
 								+ "distlock.consul.verify-on-startup: false.",
 						ex);
 			}
-			return new BackendSelectionException("Consul at " + api.baseUrl() + " refused a distlock session: "
-					+ ex.getMessage(), settings.checks().isEmpty()
+			return new BackendSelectionException("Consul refused distlock's startup check: " + ex.getMessage(),
+					settings.checks().isEmpty()
 							? "Make sure the agent has a cluster leader and accepts sessions."
 							: "Register the health checks named in distlock.consul.checks " + settings.checks()
 									+ " on the local Consul agent and make them pass, or correct that list in "

@@ -58,6 +58,12 @@ public class DistlockConsulProperties {
 	private boolean watchSessions = true;
 
 	/**
+	 * Whether release deletes the lock key instead of unlocking it, so that keys locked once (one per
+	 * order, say) do not accumulate in the KV store.
+	 */
+	private boolean deleteOnRelease;
+
+	/**
 	 * Whether to check at startup that Consul answers and that the ACL token may create sessions and write
 	 * under the key prefix.
 	 */
@@ -68,8 +74,7 @@ public class DistlockConsulProperties {
 	}
 
 	public void setKeyPrefix(String keyPrefix) {
-		// Validates with the backend's own rules, so the failure analyzer shows the reason.
-		this.keyPrefix = ConsulLockSettings.defaults().withKeyPrefix(keyPrefix).keyPrefix();
+		this.keyPrefix = keyPrefix;
 	}
 
 	public SessionBehavior getSessionBehavior() {
@@ -85,7 +90,7 @@ public class DistlockConsulProperties {
 	}
 
 	public void setLockDelay(Duration lockDelay) {
-		this.lockDelay = ConsulLockSettings.defaults().withLockDelay(lockDelay).lockDelay();
+		this.lockDelay = lockDelay;
 	}
 
 	public List<String> getChecks() {
@@ -120,6 +125,14 @@ public class DistlockConsulProperties {
 		this.watchSessions = watchSessions;
 	}
 
+	public boolean isDeleteOnRelease() {
+		return this.deleteOnRelease;
+	}
+
+	public void setDeleteOnRelease(boolean deleteOnRelease) {
+		this.deleteOnRelease = deleteOnRelease;
+	}
+
 	public boolean isVerifyOnStartup() {
 		return this.verifyOnStartup;
 	}
@@ -130,12 +143,13 @@ public class DistlockConsulProperties {
 
 	/**
 	 * The backend settings these properties describe; sessions are named after the application.
+	 * @throws IllegalArgumentException when a value is one Consul cannot honour
 	 */
 	public ConsulLockSettings toSettings(@Nullable String applicationName) {
 		String sessionName = (applicationName != null && !applicationName.isBlank()) ? "distlock " + applicationName
 				: "distlock";
 		return new ConsulLockSettings(this.keyPrefix, this.sessionBehavior, this.lockDelay, this.checks, sessionName,
-				this.watchSessions);
+				this.watchSessions, this.deleteOnRelease);
 	}
 
 }

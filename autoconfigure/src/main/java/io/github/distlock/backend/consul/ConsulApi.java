@@ -88,7 +88,7 @@ public final class ConsulApi {
 
 	String createSession(Map<String, Object> definition) {
 		Response response = send(HttpMethod.PUT, "/v1/session/create", this.writer.writeToString(definition));
-		expectOk(response, "create a session " + definition);
+		expectOk(response, "create a session");
 		Object id = parseMap(response.body()).get("ID");
 		if (!(id instanceof String text) || text.isBlank()) {
 			throw new ConsulApiException("Consul created a session but returned no ID: " + response.body(),
@@ -165,11 +165,22 @@ public final class ConsulApi {
 	}
 
 	/**
-	 * Deletes {@code key} if, and only if, {@code session} holds it, in one transaction: no entry is left
-	 * behind for every key ever locked.
-	 * @return whether the key was ours and is now deleted
+	 * Unlocks {@code key} if, and only if, {@code session} holds it ({@code ?release=}); the entry stays,
+	 * with an empty value.
+	 * @return whether the key was ours and is now unlocked
 	 */
 	boolean release(String key, String session) {
+		Response response = send(HttpMethod.PUT, kvPath(key) + "?release=" + session, null);
+		expectOk(response, "release key '" + key + "'");
+		return Boolean.parseBoolean(response.body().strip());
+	}
+
+	/**
+	 * Deletes {@code key} if, and only if, {@code session} holds it, in one transaction, so that no entry is
+	 * left behind for every key ever locked.
+	 * @return whether the key was ours and is now deleted
+	 */
+	boolean releaseAndDelete(String key, String session) {
 		List<Object> operations = List.of(
 				Map.of("KV", Map.of("Verb", "check-session", "Key", key, "Session", session)),
 				Map.of("KV", Map.of("Verb", "delete", "Key", key)));

@@ -14,11 +14,15 @@ final class ConsulLease extends AbstractBackendLease {
 
 	private final ConsulSession session;
 
-	ConsulLease(ConsulApi api, String key, ConsulSession session, long modifyIndex, long sentAtNanos) {
+	private final boolean delete;
+
+	ConsulLease(ConsulApi api, String key, ConsulSession session, boolean delete, long modifyIndex,
+			long sentAtNanos) {
 		super(modifyIndex, sentAtNanos);
 		this.api = api;
 		this.key = key;
 		this.session = session;
+		this.delete = delete;
 	}
 
 	@Override
@@ -29,7 +33,8 @@ final class ConsulLease extends AbstractBackendLease {
 	@Override
 	public boolean release() {
 		this.session.remove(this);
-		return this.api.release(this.key, this.session.id());
+		return this.delete ? this.api.releaseAndDelete(this.key, this.session.id())
+				: this.api.release(this.key, this.session.id());
 	}
 
 	void sessionConfirmed(long sentAtNanos) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -24,12 +25,12 @@ import org.springframework.boot.json.JsonWriter;
  * Locks on Consul: a key {@code <prefix>/<encoded key>} locked by this backend's session for the
  * request's ttl, in one {@code lock} transaction whose answer carries the entry's {@code ModifyIndex},
  * the fencing token. Waiters block on the key with blocking queries and try again when its session is
- * gone; release deletes the key only while our session holds it.
+ * gone; release unlocks the key ({@code ?release=}), or deletes it, only while our session holds it.
  *
  * <p>Why {@code ModifyIndex} and not {@code LockIndex}: {@code ModifyIndex} is the Raft index of the
  * write that locked the key, so it grows with every holder even when a key is deleted and created again
- * (on release, or by a session with behavior {@code delete}), while {@code LockIndex} starts again at 1
- * for a new key.
+ * (by a session with behavior {@code delete}, by delete-on-release, or by an operator), while
+ * {@code LockIndex} starts again at 1 for a new key.
  */
 public final class ConsulLockBackend implements LockBackend {
 
@@ -86,6 +87,21 @@ public final class ConsulLockBackend implements LockBackend {
 	}
 
 	/**
+	 * The URL of the Consul agent this backend talks to.
+	 */
+	public String baseUrl() {
+		return this.api.baseUrl();
+	}
+
+	/**
+	 * The health checks, besides {@code serfHealth}, that a session created now is bound to: the configured
+	 * ones and, when bound, this application's own service check.
+	 */
+	public List<String> sessionChecks() {
+		return this.sessions.checks();
+	}
+
+	/**
 	 * Checks that Consul answers, that the token may create sessions bound to the configured checks, and
 	 * that it may write under the key prefix; creates nothing that outlives the call.
 	 * @throws ConsulApiException when it may not, or Consul cannot be reached
@@ -116,7 +132,8 @@ public final class ConsulLockBackend implements LockBackend {
 			Acquisition attempt = interruptibly(() -> this.api.acquire(key, session.id(), holder(session)));
 			switch (attempt.outcome()) {
 				case ACQUIRED -> {
-					ConsulLease lease = new ConsulLease(this.api, key, session, attempt.modifyIndex(), sentAt);
+					ConsulLease lease = new ConsulLease(this.api, key, session, this.settings.deleteOnRelease(),
+							attempt.modifyIndex(), sentAt);
 					return Optional.of(this.sessions.attach(session, lease));
 				}
 				case INVALID_SESSION -> {

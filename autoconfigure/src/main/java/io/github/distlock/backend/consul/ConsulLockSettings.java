@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param sessionName the name sessions carry, to tell them apart in Consul's UI
  * @param watchSessions whether a blocking query on each session reports its loss at once, rather than at
  * its next renewal
+ * @param deleteOnRelease whether release deletes the key (only while our session holds it) instead of
+ * unlocking it, so that keys locked once do not stay in the KV store
  */
 public record ConsulLockSettings(String keyPrefix, SessionBehavior behavior, Duration lockDelay, List<String> checks,
-		String sessionName, boolean watchSessions) {
+		String sessionName, boolean watchSessions, boolean deleteOnRelease) {
 
 	/** The shortest session ttl Consul accepts. */
 	public static final Duration MIN_TTL = Duration.ofSeconds(10);
@@ -54,47 +56,53 @@ public record ConsulLockSettings(String keyPrefix, SessionBehavior behavior, Dur
 
 	/**
 	 * Keys under {@code distlock/}, sessions that release their keys, Consul's default 15s lock-delay,
-	 * no health checks besides {@code serfHealth}, sessions watched.
+	 * no health checks besides {@code serfHealth}, sessions watched, keys unlocked (not deleted) on release.
 	 */
 	public static ConsulLockSettings defaults() {
 		return new ConsulLockSettings("distlock", SessionBehavior.RELEASE, DEFAULT_LOCK_DELAY, List.of(), "distlock",
-				true);
+				true, false);
 	}
 
 	/** These settings with another key prefix. */
 	public ConsulLockSettings withKeyPrefix(String keyPrefix) {
 		return new ConsulLockSettings(keyPrefix, this.behavior, this.lockDelay, this.checks, this.sessionName,
-				this.watchSessions);
+				this.watchSessions, this.deleteOnRelease);
 	}
 
 	/** These settings with another session behavior. */
 	public ConsulLockSettings withBehavior(SessionBehavior behavior) {
 		return new ConsulLockSettings(this.keyPrefix, behavior, this.lockDelay, this.checks, this.sessionName,
-				this.watchSessions);
+				this.watchSessions, this.deleteOnRelease);
 	}
 
 	/** These settings with another lock-delay. */
 	public ConsulLockSettings withLockDelay(Duration lockDelay) {
 		return new ConsulLockSettings(this.keyPrefix, this.behavior, lockDelay, this.checks, this.sessionName,
-				this.watchSessions);
+				this.watchSessions, this.deleteOnRelease);
 	}
 
 	/** These settings with other health checks. */
 	public ConsulLockSettings withChecks(List<String> checks) {
 		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, checks, this.sessionName,
-				this.watchSessions);
+				this.watchSessions, this.deleteOnRelease);
 	}
 
 	/** These settings with another session name. */
 	public ConsulLockSettings withSessionName(String sessionName) {
 		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks, sessionName,
-				this.watchSessions);
+				this.watchSessions, this.deleteOnRelease);
 	}
 
 	/** These settings with sessions watched or not. */
 	public ConsulLockSettings withWatchSessions(boolean watchSessions) {
 		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks, this.sessionName,
-				watchSessions);
+				watchSessions, this.deleteOnRelease);
+	}
+
+	/** These settings with keys deleted or unlocked on release. */
+	public ConsulLockSettings withDeleteOnRelease(boolean deleteOnRelease) {
+		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks, this.sessionName,
+				this.watchSessions, deleteOnRelease);
 	}
 
 	/**

@@ -77,13 +77,8 @@ final class ConsulSessions implements AutoCloseable {
 			if (this.closed) {
 				throw new LockBackendException("The Consul lock backend is closed");
 			}
-			List<String> checks = new ArrayList<>(this.settings.checks());
-			String bound = this.serviceCheck.get();
-			if (bound != null) {
-				checks.add(bound);
-			}
-			session = new ConsulSession(this.api.createSession(definition(ttl, checks, this.settings.sessionName())),
-					ttl);
+			session = new ConsulSession(
+					this.api.createSession(definition(ttl, checks(), this.settings.sessionName())), ttl);
 			this.byTtl.put(ttl, session);
 			scheduleRenewal(session, halfOf(ttl));
 			if (this.settings.watchSessions()) {
@@ -91,6 +86,18 @@ final class ConsulSessions implements AutoCloseable {
 			}
 			return session;
 		}
+	}
+
+	/**
+	 * The health checks, besides {@code serfHealth}, that a session created now is bound to.
+	 */
+	List<String> checks() {
+		List<String> checks = new ArrayList<>(this.settings.checks());
+		String bound = this.serviceCheck.get();
+		if (bound != null && !checks.contains(bound)) {
+			checks.add(bound);
+		}
+		return checks;
 	}
 
 	/**
@@ -124,8 +131,8 @@ final class ConsulSessions implements AutoCloseable {
 	Map<String, Object> definition(Duration ttl, List<String> checks, String name) {
 		Map<String, Object> definition = new LinkedHashMap<>();
 		definition.put("Name", name);
-		definition.put("TTL", ttl.toMillis() + "ms");
-		definition.put("LockDelay", this.settings.lockDelay().toMillis() + "ms");
+		definition.put("TTL", ConsulLockSettings.describe(ttl));
+		definition.put("LockDelay", ConsulLockSettings.describe(this.settings.lockDelay()));
 		definition.put("Behavior", this.settings.behavior().apiValue());
 		if (!checks.isEmpty()) {
 			// A list of checks replaces Consul's default one; keep the node's serf health in it.

@@ -9,12 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.github.distlock.backend.consul.ConsulApi;
 import io.github.distlock.backend.consul.ConsulLockBackend;
 import io.github.distlock.backend.consul.ConsulLockSettings;
 import io.github.distlock.it.servers.ConsulServer;
 import org.springframework.boot.json.JsonParserFactory;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +32,8 @@ final class ConsulAgent {
 		.version(HttpClient.Version.HTTP_1_1)
 		.connectTimeout(Duration.ofSeconds(5))
 		.build();
+
+	private static final Pattern SESSION = Pattern.compile("\"Session\"\\s*:\\s*\"([0-9a-f-]+)\"");
 
 	private final ConsulServer server;
 
@@ -50,8 +55,22 @@ final class ConsulAgent {
 
 	/** A backend client of this agent with the given token. */
 	ConsulLockBackend backend(ConsulLockSettings settings, String token) {
-		String url = this.server.httpUrl();
-		return new ConsulLockBackend(new ConsulApi(url, ConsulApi.restClientBuilder(null).build(), token), settings);
+		return new ConsulLockBackend(api(ConsulApi.restClientBuilder(null).build(), token), settings);
+	}
+
+	/** A backend client of this agent whose requests {@code log} records. */
+	ConsulLockBackend backend(ConsulLockSettings settings, RequestLog log) {
+		return new ConsulLockBackend(api(log.client(), this.token), settings);
+	}
+
+	/** A backend client of this agent whose sessions are also bound to {@code serviceCheck}. */
+	ConsulLockBackend backendBoundTo(ConsulLockSettings settings, String serviceCheck) {
+		return new ConsulLockBackend(api(ConsulApi.restClientBuilder(null).build(), this.token), settings,
+				() -> serviceCheck);
+	}
+
+	private ConsulApi api(RestClient client, String token) {
+		return new ConsulApi(this.server.httpUrl(), client, token);
 	}
 
 	/** The session holding {@code key}, or {@code null}. */
@@ -62,9 +81,9 @@ final class ConsulAgent {
 			return null;
 		}
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		Object session = ((Map<?, ?>) JsonParserFactory.getJsonParser().parseList(response.body()).get(0))
-			.get("Session");
-		return (session instanceof String id && !id.isEmpty()) ? id : null;
+		// A regex, not a JSON parser: Spring Boot's fallback parser (no JSON library here) is not reliable.
+		Matcher session = SESSION.matcher(response.body());
+		return session.find() ? session.group(1) : null;
 	}
 
 	/** Whether {@code key} exists. */
@@ -98,6 +117,19 @@ final class ConsulAgent {
 		expectOk(send("PUT", "/v1/agent/check/deregister/" + id, ""));
 	}
 
+	/**
+	 * Registers a service instance with one passing TTL check, as Spring Cloud Consul's heartbeat does;
+	 * Consul names that check {@code service:<id>}.
+	 */
+	void registerService(String id) {
+		expectOk(send("PUT", "/v1/agent/service/register", "{\"ID\":\"" + id + "\",\"Name\":\"distlock-it\","
+				+ "\"Check\":{\"TTL\":\"10m\",\"Status\":\"passing\"}}"));
+	}
+
+	void deregisterService(String id) {
+		expectOk(send("PUT", "/v1/agent/service/deregister/" + id, ""));
+	}
+
 	/** Creates an ACL policy with the given rules and a token for it; returns the token's secret. */
 	String createToken(String policyName, String rules) {
 		String policy = "{\"Name\":\"" + policyName + "\",\"Rules\":" + quote(rules) + "}";
@@ -108,11 +140,17 @@ final class ConsulAgent {
 		return (String) JsonParserFactory.getJsonParser().parseMap(response.body()).get("SecretID");
 	}
 
-	/** The sessions the agent's node has. */
-	List<Object> sessions() {
+	/** The sessions named {@code name}, as Consul describes them. */
+	@SuppressWarnings("unchecked")
+	List<Map<String, Object>> sessions(String name) {
 		HttpResponse<String> response = send("GET", "/v1/session/list", null);
 		expectOk(response);
-		return JsonParserFactory.getJsonParser().parseList(response.body());
+		return JsonParserFactory.getJsonParser()
+			.parseList(response.body())
+			.stream()
+			.map((session) -> (Map<String, Object>) session)
+			.filter((session) -> name.equals(session.get("Name")))
+			.toList();
 	}
 
 	private static String quote(String text) {
