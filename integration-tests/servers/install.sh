@@ -14,7 +14,7 @@
 # Needs root only when something is missing.
 set -euo pipefail
 
-readonly SERVERS_HOME="${DISTLOCK_SERVERS_HOME:-$HOME/.cache/distlock-servers}"
+readonly SERVERS_HOME="${DISTLOCK_SERVERS_HOME:-${HOME:?set HOME or DISTLOCK_SERVERS_HOME}/.cache/distlock-servers}"
 readonly MANIFEST="$SERVERS_HOME/servers.properties"
 readonly ARCHIVE_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
@@ -193,7 +193,8 @@ EOF
     local dl="$WORK/dl-$key" deb version upstream dest bin
     mkdir -p "$dl"
     log "downloading $pkg from $suite"
-    (cd "$dl" && apt-get -q "${apt_opts[@]}" download "$pkg/$suite") >"$dl.log" 2>&1 \
+    # </dev/null everywhere in this loop: its stdin is the list being iterated.
+    (cd "$dl" && apt-get -q "${apt_opts[@]}" download "$pkg/$suite") </dev/null >"$dl.log" 2>&1 \
       || { cat "$dl.log" >&2; die "apt-get download $pkg/$suite failed"; }
     deb="$(ls "$dl"/*.deb)"
     version="$(dpkg-deb -f "$deb" Version)"
@@ -207,7 +208,7 @@ EOF
     [[ -x "$bin" ]] || die "$relbin not found in $deb"
     # Proves the foreign-suite binary runs on this machine before the tests depend on it.
     local out
-    if [[ "$key" == consul ]]; then out="$("$bin" version 2>&1)"; else out="$("$bin" --version 2>&1)"; fi
+    if [[ "$key" == consul ]]; then out="$("$bin" version 2>&1 </dev/null)"; else out="$("$bin" --version 2>&1 </dev/null)"; fi
     grep -qF "$upstream" <<<"$out" || die "$bin does not run here or reports another version: $out"
     rm -rf "$dest"
     mv "$dest.partial" "$dest"

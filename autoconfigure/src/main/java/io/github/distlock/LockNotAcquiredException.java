@@ -2,6 +2,8 @@ package io.github.distlock;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The lock was held by someone else for the whole wait time (or the waiting thread was interrupted).
  */
@@ -23,7 +25,7 @@ public class LockNotAcquiredException extends DistributedLockException {
 	/**
 	 * Creates the exception with a specific message and cause.
 	 */
-	public LockNotAcquiredException(String key, String message, Throwable cause) {
+	public LockNotAcquiredException(String key, String message, @Nullable Throwable cause) {
 		super(message, cause);
 		this.key = key;
 	}

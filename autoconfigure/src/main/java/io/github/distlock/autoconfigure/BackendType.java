@@ -5,9 +5,6 @@ package io.github.distlock.autoconfigure;
  */
 public enum BackendType {
 
-	/** In-JVM locks: not distributed, for tests, demos and single instances. */
-	LOCAL("nothing: it is built in", null),
-
 	/** Redis through Spring Data Redis (Lettuce). */
 	REDIS("the Redis client", """
 			<dependency>
@@ -34,7 +31,10 @@ public enum BackendType {
 			<dependency>
 			  <groupId>org.springframework.cloud</groupId>
 			  <artifactId>spring-cloud-starter-consul-discovery</artifactId>
-			</dependency>""");
+			</dependency>"""),
+
+	/** In-JVM locks: not distributed, for tests, demos and single instances. */
+	LOCAL("nothing: it is built in", null);
 
 	private final String client;
 

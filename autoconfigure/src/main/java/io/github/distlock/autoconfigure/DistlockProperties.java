@@ -76,7 +76,7 @@ public class DistlockProperties {
 
 	public void setDefaultTtl(Duration defaultTtl) {
 		if (defaultTtl.isNegative() || defaultTtl.isZero()) {
-			throw new IllegalArgumentException("must be a positive duration such as 30s, but was " + defaultTtl);
+			throw new IllegalArgumentException("distlock.default-ttl must be a positive duration such as 30s, but was " + defaultTtl);
 		}
 		this.defaultTtl = defaultTtl;
 	}
@@ -87,7 +87,7 @@ public class DistlockProperties {
 
 	public void setDefaultWaitTime(Duration defaultWaitTime) {
 		if (defaultWaitTime.isNegative()) {
-			throw new IllegalArgumentException("must be zero or a positive duration such as 2s, but was "
+			throw new IllegalArgumentException("distlock.default-wait-time must be zero or a positive duration such as 2s, but was "
 					+ defaultWaitTime);
 		}
 		this.defaultWaitTime = defaultWaitTime;
@@ -107,7 +107,7 @@ public class DistlockProperties {
 
 	public void setSafetyMargin(Duration safetyMargin) {
 		if (safetyMargin.isNegative()) {
-			throw new IllegalArgumentException("must be zero or a positive duration such as 100ms, but was "
+			throw new IllegalArgumentException("distlock.safety-margin must be zero or a positive duration such as 100ms, but was "
 					+ safetyMargin);
 		}
 		this.safetyMargin = safetyMargin;
@@ -119,7 +119,7 @@ public class DistlockProperties {
 
 	public void setRenewalInterval(@Nullable Duration renewalInterval) {
 		if (renewalInterval != null && (renewalInterval.isNegative() || renewalInterval.isZero())) {
-			throw new IllegalArgumentException("must be a positive duration such as 5s, but was " + renewalInterval);
+			throw new IllegalArgumentException("distlock.renewal-interval must be a positive duration such as 5s, but was " + renewalInterval);
 		}
 		this.renewalInterval = renewalInterval;
 	}
@@ -130,7 +130,7 @@ public class DistlockProperties {
 
 	public void setSchedulerThreads(int schedulerThreads) {
 		if (schedulerThreads < 1) {
-			throw new IllegalArgumentException("must be at least 1, but was " + schedulerThreads);
+			throw new IllegalArgumentException("distlock.scheduler-threads must be at least 1, but was " + schedulerThreads);
 		}
 		this.schedulerThreads = schedulerThreads;
 	}

@@ -27,7 +27,7 @@ class InvalidPropertyFailureAnalyzer extends AbstractFailureAnalyzer<BindExcepti
 	@Override
 	protected @Nullable FailureAnalysis analyze(Throwable rootFailure, BindException cause) {
 		String name = cause.getName().toString();
-		if (!name.startsWith("distlock.")) {
+		if (!name.equals("distlock") && !name.startsWith("distlock.")) {
 			return null;
 		}
 		ConfigurationProperty property = cause.getProperty();

@@ -41,7 +41,7 @@ public final class LockKeys {
 	public static String encode(@Nullable Object key) {
 		String encoded;
 		if (key instanceof Collection<?> || (key != null && key.getClass().isArray())) {
-			List<?> parts = (key instanceof Collection<?> collection) ? List.copyOf(collection)
+			List<?> parts = (key instanceof Collection<?> collection) ? new java.util.ArrayList<>(collection)
 					: List.of(ObjectUtils.toObjectArray(key));
 			if (parts.isEmpty()) {
 				throw new InvalidLockKeyException("Lock key is an empty list; give at least one non-empty part");

@@ -81,10 +81,33 @@ public final class LockManager implements LockTemplate, AutoCloseable {
 	}
 
 	/**
-	 * How many leases this JVM holds now, across all keys.
+	 * The locks this JVM holds now, for diagnostics.
 	 */
-	public int heldCount() {
-		return (int) this.keys.values().stream().filter((state) -> state.lease != null).count();
+	public List<HeldLock> heldLocks() {
+		long now = System.nanoTime();
+		List<HeldLock> held = new java.util.ArrayList<>();
+		for (KeyState state : this.keys.values()) {
+			ManagedLease lease = state.lease;
+			if (lease != null) {
+				held.add(new HeldLock(lease.info.key(), lease.info.name(), lease.backendLease.fencingToken(),
+						Duration.ofNanos(now - lease.acquiredAtNanos), Duration.ofNanos(lease.validUntilNanos() - now),
+						lease.lostReason));
+			}
+		}
+		return held;
+	}
+
+	/**
+	 * Checks the backend's connection when it offers a check.
+	 * @return whether a check was made
+	 * @throws LockBackendException when the check failed
+	 */
+	public boolean checkConnection() {
+		if (this.backend instanceof io.github.distlock.spi.ConnectionCheck check) {
+			check.checkConnection();
+			return true;
+		}
+		return false;
 	}
 
 	@Override
@@ -142,6 +165,12 @@ public final class LockManager implements LockTemplate, AutoCloseable {
 		ManagedLease current = state.lease;
 		if (current != null && state.owner == Thread.currentThread()) {
 			leave(state);
+			String lostReason = current.lostReason;
+			if (lostReason != null) {
+				// Nesting under a lost lock would run the inner code with no protection at all.
+				throw new LockNotAcquiredException(display, "Lock '" + display
+						+ "' is already held by this thread, but that lease was lost: " + lostReason, null);
+			}
 			return Optional.of(current.nestedHold());
 		}
 		boolean permitTaken = false;

@@ -2,6 +2,7 @@ package io.github.distlock.core;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,33 +25,23 @@ final class SafeLockListener implements LockListener {
 
 	@Override
 	public void acquireFinished(LockInfo lock, AcquireOutcome outcome, long waitNanos) {
-		for (LockListener delegate : this.delegates) {
-			try {
-				delegate.acquireFinished(lock, outcome, waitNanos);
-			}
-			catch (RuntimeException ex) {
-				failed(delegate, ex);
-			}
-		}
+		each((delegate) -> delegate.acquireFinished(lock, outcome, waitNanos));
 	}
 
 	@Override
 	public void released(LockInfo lock, boolean lost, long holdNanos) {
-		for (LockListener delegate : this.delegates) {
-			try {
-				delegate.released(lock, lost, holdNanos);
-			}
-			catch (RuntimeException ex) {
-				failed(delegate, ex);
-			}
-		}
+		each((delegate) -> delegate.released(lock, lost, holdNanos));
 	}
 
 	@Override
 	public void lost(LockInfo lock, long fencingToken, String reason) {
+		each((delegate) -> delegate.lost(lock, fencingToken, reason));
+	}
+
+	private void each(Consumer<LockListener> call) {
 		for (LockListener delegate : this.delegates) {
 			try {
-				delegate.lost(lock, fencingToken, reason);
+				call.accept(delegate);
 			}
 			catch (RuntimeException ex) {
 				failed(delegate, ex);

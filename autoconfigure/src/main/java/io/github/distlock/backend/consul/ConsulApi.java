@@ -86,6 +86,18 @@ public final class ConsulApi {
 		return this.baseUrl;
 	}
 
+	/**
+	 * Asks the agent for the cluster leader: needs no ACL permission and fails when Consul is down or has
+	 * no leader (then no session or lock request can succeed).
+	 */
+	void checkLeader() {
+		Response response = send(HttpMethod.GET, "/v1/status/leader", null);
+		expectOk(response, "name its cluster leader");
+		if (!(read(response.body()) instanceof String leader) || leader.isBlank()) {
+			throw new ConsulApiException("Consul at " + this.baseUrl + " has no cluster leader", 200, null);
+		}
+	}
+
 	String createSession(Map<String, Object> definition) {
 		Response response = send(HttpMethod.PUT, "/v1/session/create", this.writer.writeToString(definition));
 		expectOk(response, "create a session");

@@ -16,6 +16,7 @@ import io.github.distlock.LockBackendException;
 import io.github.distlock.backend.consul.ConsulApi.Acquisition;
 import io.github.distlock.backend.consul.ConsulApi.Indexed;
 import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.ConnectionCheck;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
 import org.jspecify.annotations.Nullable;
@@ -32,7 +33,7 @@ import org.springframework.boot.json.JsonWriter;
  * (by a session with behavior {@code delete}, by delete-on-release, or by an operator), while
  * {@code LockIndex} starts again at 1 for a new key.
  */
-public final class ConsulLockBackend implements LockBackend {
+public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
 
 	private static final Duration FIRST_LOCK_DELAY_PAUSE = Duration.ofMillis(100);
 
@@ -116,6 +117,15 @@ public final class ConsulLockBackend implements LockBackend {
 		finally {
 			this.api.destroySession(probe);
 		}
+	}
+
+	/**
+	 * Asks the agent for its cluster leader.
+	 * @throws ConsulApiException when Consul does not answer or has no leader
+	 */
+	@Override
+	public void checkConnection() {
+		this.api.checkLeader();
 	}
 
 	@Override

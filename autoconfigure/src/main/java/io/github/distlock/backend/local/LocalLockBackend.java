@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.distlock.spi.AbstractBackendLease;
 import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.ConnectionCheck;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
 
@@ -13,7 +14,7 @@ import io.github.distlock.spi.LockRequest;
  * Locks held in this JVM's memory, with the same semantics as a real server: a ttl that expires unless
  * renewed, fencing tokens, waiting without polling, release by a non-holder refused.
  */
-public final class LocalLockBackend implements LockBackend {
+public final class LocalLockBackend implements LockBackend, ConnectionCheck {
 
 	private final LocalLockStore store;
 
@@ -50,6 +51,11 @@ public final class LocalLockBackend implements LockBackend {
 		LocalLease lease = new LocalLease(request.key(), owner, ttlNanos, token, sentAt);
 		this.leases.put(owner, lease);
 		return Optional.of(lease);
+	}
+
+	@Override
+	public void checkConnection() {
+		// In memory: always reachable.
 	}
 
 	/**

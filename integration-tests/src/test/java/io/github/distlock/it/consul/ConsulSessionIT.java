@@ -1,5 +1,6 @@
 package io.github.distlock.it.consul;
 
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import io.github.distlock.Lease;
 import io.github.distlock.LockBackendException;
 import io.github.distlock.LockOptions;
+import io.github.distlock.backend.consul.ConsulApi;
+import io.github.distlock.backend.consul.ConsulApiException;
 import io.github.distlock.backend.consul.ConsulLockBackend;
 import io.github.distlock.backend.consul.ConsulLockSettings;
 import io.github.distlock.backend.consul.SessionBehavior;
@@ -208,6 +211,20 @@ class ConsulSessionIT {
 		finally {
 			pool.shutdownNow();
 		}
+	}
+
+	@Test
+	void connectionCheckAsksTheAgentForItsLeader() throws Exception {
+		backend(this.settings).checkConnection();
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		ConsulLockBackend nowhere = closed(new ConsulLockBackend(
+				new ConsulApi("http://127.0.0.1:" + closedPort, ConsulApi.restClientBuilder(null).build(), null),
+				this.settings));
+		assertThatThrownBy(nowhere::checkConnection).isInstanceOfSatisfying(ConsulApiException.class,
+				(ex) -> assertThat(ex.isUnreachable()).isTrue());
 	}
 
 	private BackendLease acquire(LockBackend backend, String key) throws InterruptedException {

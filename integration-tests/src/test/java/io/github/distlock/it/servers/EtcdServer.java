@@ -11,6 +11,10 @@ import java.util.List;
  * (with their remaining TTL) and users/roles persist, and {@code --initial-cluster-state} is
  * irrelevant after the first start. Authentication is off; tests enable it through the auth API.
  *
+ * <p>Raft timing is ten times faster than etcd's defaults ({@code --heartbeat-interval 25
+ * --election-timeout 250}) so that (re)starts take a fraction of a second; this also lowers the
+ * minimum lease TTL etcd enforces from 1.5 s to 375 ms. Extra args come last and can override it.
+ *
  * <p>Ready means {@code GET /health} reports {@code "health":"true"}, i.e. a leader is elected and
  * a linearizable read works.
  */
@@ -36,6 +40,11 @@ public final class EtcdServer extends ProcessServer {
                 "--initial-advertise-peer-urls", peer,
                 "--initial-cluster", "default=" + peer,
                 "--initial-cluster-state", "new",
+                // A lone member still waits one election timeout (1-2 s by default) before it leads,
+                // at every start; a tenth of that makes (re)starts quick. Side effect worth knowing:
+                // the minimum lease TTL (1.5 election timeouts) drops from 1.5 s to 375 ms.
+                "--heartbeat-interval", "25",
+                "--election-timeout", "250",
                 // 3.4 defaults to the deprecated capnslog logger; zap gives both versions the same log format.
                 "--logger", "zap",
                 "--log-outputs", "stderr");

@@ -13,6 +13,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -21,13 +22,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RedisServerIT {
 
     private static final Duration SHORT = Duration.ofMillis(300);
+    private static final Duration PATIENT = Duration.ofSeconds(5);
+
+    private static volatile RedisServer dedicatedOfAFinishedTest;
+
+    @AfterAll
+    static void dedicatedServersEndWithTheirTest() {
+        assertThat(dedicatedOfAFinishedTest).isNotNull();
+        assertThat(dedicatedOfAFinishedTest.isRunning()).isFalse();
+    }
 
     @Test
     void sharedServerAnswersAndIsTheSameForEveryParameter(RedisServer redis, RedisServer again) throws IOException {
         assertThat(redis).isSameAs(again);
         assertThat(redis.isShared()).isTrue();
         assertThat(redis.host()).isEqualTo("127.0.0.1");
-        try (RespConnection connection = new RespConnection(redis.port(), Duration.ofSeconds(5))) {
+        try (RespConnection connection = new RespConnection(redis.port(), PATIENT)) {
             assertThat(connection.call("PING")).isEqualTo("+PONG");
             assertThat(connection.call("CONFIG", "GET", "bind")).isEqualTo("[bind, 127.0.0.1]");
         }
@@ -41,23 +51,26 @@ class RedisServerIT {
         assertThatThrownBy(redis::restart).isInstanceOf(IllegalStateException.class);
         redis.close();
         assertThat(redis.isRunning()).isTrue();
-        try (RespConnection connection = new RespConnection(redis.port(), Duration.ofSeconds(5))) {
+        try (RespConnection connection = new RespConnection(redis.port(), PATIENT)) {
             assertThat(connection.call("PING")).isEqualTo("+PONG");
         }
     }
 
     @Test
     void pauseResumeKillAndRestart(@Dedicated RedisServer redis) throws IOException {
+        dedicatedOfAFinishedTest = redis;
         assertThat(redis.isShared()).isFalse();
         int port = redis.port();
-        try (RespConnection connection = new RespConnection(port, SHORT)) {
+        try (RespConnection connection = new RespConnection(port, PATIENT)) {
             assertThat(connection.call("SET", "k", "v")).isEqualTo("+OK");
 
             redis.pause();
             assertThat(redis.isPaused()).isTrue();
+            connection.readTimeout(SHORT);
             assertThatThrownBy(() -> connection.call("PING")).isInstanceOf(SocketTimeoutException.class);
 
             redis.resume();
+            connection.readTimeout(PATIENT);
             // The PING sent while paused is answered once the process runs again.
             assertThat(connection.reply()).isEqualTo("+PONG");
             assertThat(connection.call("GET", "k")).isEqualTo("v");
@@ -65,7 +78,7 @@ class RedisServerIT {
 
         redis.restart();
         assertThat(redis.port()).isEqualTo(port);
-        try (RespConnection connection = new RespConnection(port, Duration.ofSeconds(5))) {
+        try (RespConnection connection = new RespConnection(port, PATIENT)) {
             // --save "": a restart loses the data, as documented.
             assertThat(connection.call("GET", "k")).isEqualTo("$-1");
         }
@@ -77,7 +90,7 @@ class RedisServerIT {
         assertThatThrownBy(() -> new RespConnection(port, SHORT)).hasCauseInstanceOf(ConnectException.class);
 
         redis.restart();
-        try (RespConnection connection = new RespConnection(port, Duration.ofSeconds(5))) {
+        try (RespConnection connection = new RespConnection(port, PATIENT)) {
             assertThat(connection.call("PING")).isEqualTo("+PONG");
         }
     }
@@ -85,15 +98,17 @@ class RedisServerIT {
     @Test
     void lettuceTimesOutOnAPausedServerAndRecovers(@Dedicated RedisServer redis) {
         RedisClient client = RedisClient.create(RedisURI.builder()
-                .withHost(redis.host()).withPort(redis.port()).withTimeout(SHORT).build());
+                .withHost(redis.host()).withPort(redis.port()).withTimeout(PATIENT).build());
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             String key = "it:" + UUID.randomUUID();
             connection.sync().set(key, "v");
 
             redis.pause();
+            connection.setTimeout(SHORT);
             assertThatThrownBy(() -> connection.sync().get(key)).isInstanceOf(RedisCommandTimeoutException.class);
 
             redis.resume();
+            connection.setTimeout(PATIENT);
             assertThat(connection.sync().get(key)).isEqualTo("v");
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
@@ -104,7 +119,7 @@ class RedisServerIT {
     void extraArgsConfigureAclUsers(
             @Dedicated(args = {"--user", "app", "on", ">s3cret", "~*", "+@all", "--user", "default", "off"})
             RedisServer redis) throws IOException {
-        try (RespConnection connection = new RespConnection(redis.port(), Duration.ofSeconds(5))) {
+        try (RespConnection connection = new RespConnection(redis.port(), PATIENT)) {
             assertThat(connection.call("PING")).startsWith("-NOAUTH");
             assertThat(connection.call("AUTH", "app", "wrong")).startsWith("-WRONGPASS");
             assertThat(connection.call("AUTH", "app", "s3cret")).isEqualTo("+OK");
@@ -117,7 +132,7 @@ class RedisServerIT {
         RedisServer redis;
         try (RedisServer started = Servers.redis(ServerOptions.defaults().withArgs("--maxmemory", "7mb"))) {
             redis = started;
-            try (RespConnection connection = new RespConnection(started.port(), Duration.ofSeconds(5))) {
+            try (RespConnection connection = new RespConnection(started.port(), PATIENT)) {
                 assertThat(connection.call("CONFIG", "GET", "maxmemory"))
                         .isEqualTo("[maxmemory, " + 7L * 1024 * 1024 + "]");
             }

@@ -1,6 +1,7 @@
 package io.github.distlock.it.servers;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,6 +10,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A minimal Redis RESP client over a plain socket, for the server tests: it must show the real wire
@@ -33,6 +36,12 @@ final class RespConnection implements AutoCloseable {
         }
     }
 
+    /** Changes the read timeout: short where a timeout is expected, generous where an answer is. */
+    RespConnection readTimeout(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        return this;
+    }
+
     /** Sends a command and returns its reply (simple string, error, integer or bulk string) as text. */
     String call(String... args) throws IOException {
         send(args);
@@ -53,7 +62,7 @@ final class RespConnection implements AutoCloseable {
      * {@code $-1} for a missing value, or an array's elements as {@code [a, b]}.
      *
      * @throws java.net.SocketTimeoutException if nothing arrives within the read timeout
-     * @throws java.io.EOFException if the server (or a proxy) closed the connection
+     * @throws EOFException if the server (or a proxy) closed the connection
      */
     String reply() throws IOException {
         String line = line();
@@ -63,7 +72,7 @@ final class RespConnection implements AutoCloseable {
             return new String(data, 0, length, StandardCharsets.UTF_8);
         }
         if (line.startsWith("*") && !line.equals("*-1")) {
-            java.util.List<String> elements = new java.util.ArrayList<>();
+            List<String> elements = new ArrayList<>();
             for (int i = Integer.parseInt(line.substring(1)); i > 0; i--) {
                 elements.add(reply());
             }
@@ -77,7 +86,7 @@ final class RespConnection implements AutoCloseable {
         int c;
         while ((c = in.read()) != '\n') {
             if (c == -1) {
-                throw new java.io.EOFException("connection closed by the other side");
+                throw new EOFException("connection closed by the other side");
             }
             if (c != '\r') {
                 line.append((char) c);

@@ -70,7 +70,9 @@ public final class ServerBinaries {
                 return fromPath;
             }
         }
-        throw missing(kind, "no entry '" + kind.id() + "' in " + manifestPath());
+        throw missing(kind, Files.isRegularFile(manifestPath())
+                ? "no entry '" + kind.id() + "' in " + manifestPath()
+                : manifestPath() + " does not exist");
     }
 
     /**

@@ -98,7 +98,7 @@ public final class Servers {
                 if (!options.args().isEmpty()) {
                     throw new IllegalArgumentException("the in-process ZooKeeper server takes no command-line args");
                 }
-                return ZooKeeperServer.start(shared);
+                return ZooKeeperServer.start(shared, options.startupTimeout());
             default:
                 throw new IllegalArgumentException("unknown kind " + kind);
         }

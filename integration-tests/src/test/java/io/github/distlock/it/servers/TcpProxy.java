@@ -8,8 +8,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -48,6 +51,7 @@ public final class TcpProxy implements AutoCloseable {
     public static final int MAX_CONNECTIONS = 128;
 
     private static final int CONNECT_TIMEOUT_MILLIS = 2_000;
+    private static final int AWAIT_SECONDS = 5;
     private static final AtomicInteger IDS = new AtomicInteger();
 
     private final String targetHost;
@@ -57,6 +61,7 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final Object gate = new Object();
     private final int id = IDS.incrementAndGet();
+    private final CountDownLatch acceptLoopDone = new CountDownLatch(1);
     private boolean stalled; // guarded by gate
     private volatile boolean closed;
 
@@ -161,12 +166,14 @@ public final class TcpProxy implements AutoCloseable {
      * @return how many connections were closed
      */
     public int sever() {
-        int count = 0;
-        for (Connection connection : connections) {
-            connection.close();
-            count++;
+        List<Connection> severed = new ArrayList<>(connections);
+        severed.forEach(Connection::close);
+        // A socket closed under a thread blocked in read() is only really closed once that thread
+        // leaves read(); waiting for the pumps makes "closed" true when this method returns.
+        for (Connection connection : severed) {
+            connection.awaitPumps();
         }
-        return count;
+        return severed.size();
     }
 
     /**
@@ -186,6 +193,12 @@ public final class TcpProxy implements AutoCloseable {
         } catch (IOException ignored) {
             // closing is best effort; the accept loop ends either way because closed is set
         }
+        // As in sever(): the listening socket only stops accepting once accept() has returned.
+        try {
+            acceptLoopDone.await(AWAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         sever();
         synchronized (gate) {
             gate.notifyAll();
@@ -200,6 +213,14 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void acceptLoop() {
+        try {
+            acceptConnections();
+        } finally {
+            acceptLoopDone.countDown();
+        }
+    }
+
+    private void acceptConnections() {
         while (!closed) {
             Socket client;
             try {
@@ -229,8 +250,16 @@ public final class TcpProxy implements AutoCloseable {
             connections.add(connection);
             try {
                 threads.execute(() -> pump(connection, client, upstream));
+            } catch (RejectedExecutionException e) {
+                connection.pumps.countDown();
+                connection.pumps.countDown();
+                connection.close();
+                continue;
+            }
+            try {
                 threads.execute(() -> pump(connection, upstream, client));
             } catch (RejectedExecutionException e) {
+                connection.pumps.countDown();
                 connection.close();
             }
         }
@@ -255,6 +284,7 @@ public final class TcpProxy implements AutoCloseable {
             // same: any I/O failure ends this connection
         } finally {
             connection.close();
+            connection.pumps.countDown();
         }
     }
 
@@ -286,6 +316,7 @@ public final class TcpProxy implements AutoCloseable {
 
         private final Socket client;
         private final Socket upstream;
+        private final CountDownLatch pumps = new CountDownLatch(2);
         private volatile boolean isClosed;
 
         Connection(Socket client, Socket upstream) {
@@ -295,6 +326,14 @@ public final class TcpProxy implements AutoCloseable {
 
         boolean isClosed() {
             return isClosed;
+        }
+
+        void awaitPumps() {
+            try {
+                pumps.await(AWAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         void close() {

@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;
-import org.apache.curator.test.KillSession;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
@@ -28,13 +27,12 @@ import org.apache.zookeeper.ZooKeeper;
  *
  * <p>{@link #kill()} stops the server (client connections drop, data stays on disk);
  * {@link #restart()} starts it again on the same port with the same data, so persistent nodes and
- * still-valid sessions survive. To expire one client's session without touching the server, use
- * {@link #expireSession(CuratorFramework)}.
+ * still-valid sessions survive. To expire one client's session without touching the server (its
+ * ephemeral nodes vanish at once), use {@link #expireSession(CuratorFramework)}.
  */
 public final class ZooKeeperServer implements RealServer {
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
-
+    private final Duration readyTimeout;
     private final boolean shared;
     private final TestingServer server;
     private final TcpProxy proxy;
@@ -42,7 +40,8 @@ public final class ZooKeeperServer implements RealServer {
     private boolean running;
     private boolean closed;
 
-    private ZooKeeperServer(boolean shared, TestingServer server, Path dataDir) {
+    private ZooKeeperServer(boolean shared, TestingServer server, Path dataDir, Duration readyTimeout) {
+        this.readyTimeout = readyTimeout;
         this.shared = shared;
         this.server = server;
         this.dataDir = dataDir;
@@ -50,7 +49,7 @@ public final class ZooKeeperServer implements RealServer {
         this.running = true;
     }
 
-    static ZooKeeperServer start(boolean shared) {
+    static ZooKeeperServer start(boolean shared, Duration readyTimeout) {
         Path root = ServerFiles.root();
         RuntimeException last = null;
         // The port is probed free before TestingServer binds it, so another process can win the race.
@@ -67,7 +66,7 @@ public final class ZooKeeperServer implements RealServer {
                 InstanceSpec spec = new InstanceSpec(dataDir.toFile(), port, -1, -1, false, -1, -1, 0,
                         Map.of("clientPortAddress", "127.0.0.1", "admin.enableServer", "false"), "127.0.0.1");
                 server = new TestingServer(spec, true);
-                ZooKeeperServer zk = new ZooKeeperServer(shared, server, dataDir);
+                ZooKeeperServer zk = new ZooKeeperServer(shared, server, dataDir, readyTimeout);
                 zk.awaitReady();
                 return zk;
             } catch (Exception e) {
@@ -185,27 +184,59 @@ public final class ZooKeeperServer implements RealServer {
     }
 
     /**
-     * Expires the client's current ZooKeeper session server-side, as if it had missed its
-     * heartbeats; the client then sees {@code Expired} and Curator reconnects with a new session.
-     * Works on shared servers too, since it affects only that client.
+     * Expires the client's current session on the server: its ephemeral nodes are deleted and its
+     * watches dropped at once, and the client sees {@code Expired} when it next talks to the server
+     * (Curator then builds a new session). Works on shared servers too, since it affects only that
+     * client.
      *
      * @param client a started Curator client connected to this server
      */
     public void expireSession(CuratorFramework client) {
+        ZooKeeper zooKeeper;
         try {
-            expireSession(client.getZookeeperClient().getZooKeeper());
+            zooKeeper = client.getZookeeperClient().getZooKeeper();
         } catch (Exception e) {
             throw new IllegalStateException("Cannot get the ZooKeeper handle of " + client, e);
         }
+        expireSession(zooKeeper);
     }
 
     /**
      * Expires the session of a raw ZooKeeper handle; see {@link #expireSession(CuratorFramework)}.
      *
+     * <p>Curator's {@code KillSession} only fakes the expiry inside the client
+     * ({@code injectSessionExpiration}); the server keeps the session, and its ephemeral nodes,
+     * until the session timeout. A real expiry is obtained the classic way: a second handle joins
+     * the same session (same id and password, straight to the server port so a paused proxy does
+     * not matter) and closes it, which makes the server end the session now.
+     *
      * @param zooKeeper the handle
      */
     public void expireSession(ZooKeeper zooKeeper) {
-        KillSession.kill(zooKeeper);
+        long sessionId = zooKeeper.getSessionId();
+        byte[] password = zooKeeper.getSessionPasswd();
+        CountDownLatch connected = new CountDownLatch(1);
+        try {
+            ZooKeeper twin = new ZooKeeper("127.0.0.1:" + serverPort(), zooKeeper.getSessionTimeout(), event -> {
+                if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                    connected.countDown();
+                }
+            }, sessionId, password);
+            try {
+                if (!connected.await(readyTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new IllegalStateException("Could not join session 0x" + Long.toHexString(sessionId));
+                }
+            } finally {
+                // Closing sends closeSession and waits for the server's answer, so the session is
+                // gone when this returns.
+                twin.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while expiring a session", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
@@ -267,9 +298,9 @@ public final class ZooKeeperServer implements RealServer {
                     connected.countDown();
                 }
             });
-            if (!connected.await(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!connected.await(readyTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("ZooKeeper on port " + serverPort() + " did not accept a session within "
-                        + READY_TIMEOUT);
+                        + readyTimeout);
             }
             zk.exists("/", false);
         } catch (InterruptedException e) {

@@ -1,0 +1,52 @@
+package io.github.distlock.backend.zookeeper;
+
+import io.github.distlock.spi.AbstractBackendLease;
+
+/**
+ * A lock held as one ephemeral sequential node; the node's path is unique forever (it carries a random
+ * protection id), so deleting that path is a compare-and-delete.
+ */
+final class ZookeeperLease extends AbstractBackendLease {
+
+	private final ZookeeperLockBackend backend;
+
+	private final String path;
+
+	ZookeeperLease(ZookeeperLockBackend backend, String path, long czxid, long confirmedAtNanos) {
+		super(czxid, confirmedAtNanos);
+		this.backend = backend;
+		this.path = path;
+	}
+
+	String path() {
+		return this.path;
+	}
+
+	@Override
+	public boolean renew() {
+		return this.backend.renew(this);
+	}
+
+	@Override
+	public boolean release() {
+		return this.backend.release(this);
+	}
+
+	void confirm(long sentAtNanos) {
+		confirmed(sentAtNanos);
+	}
+
+	void lost(String reason) {
+		reportLost(reason);
+	}
+
+	boolean isLost() {
+		return isLostReported();
+	}
+
+	@Override
+	public String toString() {
+		return "ZookeeperLease[" + this.path + ", fencingToken=" + fencingToken() + "]";
+	}
+
+}

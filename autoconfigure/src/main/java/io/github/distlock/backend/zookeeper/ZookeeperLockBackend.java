@@ -1,0 +1,384 @@
+package io.github.distlock.backend.zookeeper;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.github.distlock.LockBackendException;
+import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.ConnectionCheck;
+import io.github.distlock.spi.LockBackend;
+import io.github.distlock.spi.LockRequest;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorEvent;
+import org.apache.curator.utils.ZKPaths;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.common.PathUtils;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * Locks in ZooKeeper through Apache Curator: the queue algorithm of Curator's lock recipes, without
+ * their thread binding.
+ *
+ * <p>Each key is a container node {@code <basePath>/<key>}. To acquire, the backend creates an
+ * ephemeral sequential node under it (in Curator's protected mode, so a create whose answer was lost is
+ * found again), lists the key's children, and holds the lock when its node is the lowest; otherwise it
+ * watches the node just ahead of it and looks again when that changes. That is create, getChildren and,
+ * to release, delete: the three round trips of {@code InterProcessMutex}. Unlike
+ * {@code InterProcessMutex}, whose release must run on the acquiring thread, any thread may release
+ * (async callers release on other threads); unlike {@code InterProcessSemaphoreMutex}, which takes an
+ * inner mutex and a lease node, it costs no extra round trips and knows the node it created, whose
+ * creation zxid is the fencing token.
+ *
+ * <p>The session holds the lock, not a ttl: {@link BackendLease#renew()} only confirms, with one
+ * asynchronous {@code exists}, that the node is still there, and connection states are mapped to lost
+ * leases by the {@link LossOn} policy.
+ */
+public final class ZookeeperLockBackend implements LockBackend, ConnectionCheck {
+
+	private static final Log logger = LogFactory.getLog(ZookeeperLockBackend.class);
+
+	private static final String PROBE_NAME = "_distlock-probe-";
+
+	private final CuratorFramework client;
+
+	private final String basePath;
+
+	private final LossOn lossOn;
+
+	private final boolean closeClient;
+
+	private final HeldLeases held;
+
+	/**
+	 * Creates the backend over a started client.
+	 * @param client the Curator client; its ACL provider decides the ACLs of the lock nodes
+	 * @param basePath the parent path of all lock nodes, not the root
+	 * @param lossOn which connection state loses the held locks
+	 * @param closeClient whether {@link #close()} closes the client (only when the backend built it)
+	 */
+	public ZookeeperLockBackend(CuratorFramework client, String basePath, LossOn lossOn, boolean closeClient) {
+		this.client = Objects.requireNonNull(client, "client");
+		this.basePath = validateBasePath(basePath);
+		this.lossOn = Objects.requireNonNull(lossOn, "lossOn");
+		this.closeClient = closeClient;
+		this.held = new HeldLeases(lossOn);
+		client.getConnectionStateListenable().addListener(this.held);
+	}
+
+	/**
+	 * Checks that {@code basePath} can be the parent of lock nodes: a valid ZooKeeper path other than
+	 * the root (whose {@code /zookeeper} child is reserved and could be a key).
+	 * @return the path
+	 * @throws IllegalArgumentException naming the problem
+	 */
+	public static String validateBasePath(String basePath) {
+		Objects.requireNonNull(basePath, "basePath");
+		PathUtils.validatePath(basePath);
+		if (basePath.equals("/")) {
+			throw new IllegalArgumentException("the base path must not be the root '/'");
+		}
+		return basePath;
+	}
+
+	@Override
+	public String name() {
+		return "zookeeper";
+	}
+
+	/**
+	 * The Curator client this backend uses.
+	 */
+	public CuratorFramework client() {
+		return this.client;
+	}
+
+	/**
+	 * Waits for the connection and proves that this client may create and delete nodes under the base
+	 * path, so that a wrong address or wrong credentials fail at startup rather than at the first lock.
+	 * @throws LockBackendException when not connected within {@code timeout}, or when the server refuses
+	 * (the cause is then ZooKeeper's {@link KeeperException}, e.g. {@code NoAuth})
+	 */
+	public void verifyAccess(Duration timeout) throws InterruptedException {
+		int millis = (int) Math.max(1, Math.min(timeout.toMillis(), Integer.MAX_VALUE));
+		if (!this.client.blockUntilConnected(millis, TimeUnit.MILLISECONDS)) {
+			throw new LockBackendException("Could not connect to ZooKeeper at " + connectString() + " within " + timeout);
+		}
+		try {
+			// '_' never occurs in an encoded key, so the probe cannot meet a lock node.
+			String probe = this.client.create()
+				.creatingParentContainersIfNeeded()
+				.withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+				.forPath(ZKPaths.makePath(this.basePath, PROBE_NAME));
+			this.client.delete().forPath(probe);
+		}
+		catch (InterruptedException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new LockBackendException("ZooKeeper at " + connectString() + " refused to create and delete a node under "
+					+ this.basePath + ": " + ex.getMessage(), ex);
+		}
+		logger.info("distlock uses ZooKeeper at " + connectString() + " under " + this.basePath + "; session timeout "
+				+ this.client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs()
+				+ "ms (locks of a crashed instance are freed after it), loss-on "
+				+ this.lossOn.name().toLowerCase(java.util.Locale.ROOT));
+	}
+
+	/**
+	 * One {@code exists} round trip on the base path, and none while disconnected: a health check must
+	 * not wait out Curator's retries.
+	 */
+	@Override
+	public void checkConnection() {
+		if (!this.client.getZookeeperClient().isConnected()) {
+			throw new LockBackendException("Not connected to ZooKeeper at " + connectString());
+		}
+		try {
+			this.client.checkExists().forPath(this.basePath);
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			throw new LockBackendException("ZooKeeper at " + connectString() + " did not answer: " + ex, ex);
+		}
+	}
+
+	@Override
+	public Optional<BackendLease> tryAcquire(LockRequest request) throws InterruptedException {
+		long deadline = System.nanoTime() + request.waitTime().toNanos();
+		String keyPath = ZKPaths.makePath(this.basePath, request.key());
+		String ownPath = null;
+		long czxid = 0;
+		boolean acquired = false;
+		boolean timedOut = false;
+		try {
+			while (true) {
+				awaitConnected();
+				if (ownPath == null) {
+					Stat stat = new Stat();
+					ownPath = this.client.create()
+						.storingStatIn(stat)
+						.creatingParentContainersIfNeeded()
+						.withProtection()
+						.withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+						.forPath(ZKPaths.makePath(keyPath, QueuePosition.NODE_NAME));
+					czxid = (stat.getCzxid() != 0) ? stat.getCzxid() : czxidOf(ownPath);
+				}
+				long lossCount = this.held.lossCount();
+				long sentAt = System.nanoTime();
+				QueuePosition position = position(keyPath, ownPath);
+				if (!position.present()) {
+					// Our session expired while we queued, and the node went with it: queue again.
+					ownPath = null;
+					if (System.nanoTime() - deadline >= 0) {
+						throw new LockBackendException("The ZooKeeper session expired while waiting for " + keyPath);
+					}
+					continue;
+				}
+				if (position.isFirst()) {
+					ZookeeperLease lease = new ZookeeperLease(this, ownPath, czxid, sentAt);
+					if (this.held.register(lease, lossCount)) {
+						acquired = true;
+						return Optional.of(lease);
+					}
+					// A loss event raced with the check and may not have seen the lease: check again.
+					continue;
+				}
+				if (deadline - System.nanoTime() <= 0 || !awaitChange(ZKPaths.makePath(keyPath, position.predecessor()),
+						deadline)) {
+					timedOut = true;
+					return Optional.empty();
+				}
+			}
+		}
+		catch (InterruptedException | LockBackendException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new LockBackendException("ZooKeeper failed while acquiring " + keyPath + ": " + ex.getMessage(), ex);
+		}
+		finally {
+			if (!acquired && ownPath != null) {
+				abandon(ownPath, timedOut);
+			}
+		}
+	}
+
+	private QueuePosition position(String keyPath, String ownPath) throws Exception {
+		try {
+			return QueuePosition.of(this.client.getChildren().forPath(keyPath), ZKPaths.getNodeFromPath(ownPath));
+		}
+		catch (KeeperException.NoNodeException ex) {
+			return new QueuePosition(false, null);
+		}
+	}
+
+	/**
+	 * Watches {@code predecessor} and waits until it changes (normally: is deleted) or the deadline.
+	 * @return {@code false} when the deadline passed first
+	 */
+	private boolean awaitChange(String predecessor, long deadline) throws Exception {
+		CountDownLatch changed = new CountDownLatch(1);
+		try {
+			// getData rather than exists: exists would leave a watch behind on a node that is already gone.
+			// Connection events also reach the watcher, so a disconnection wakes us too.
+			this.client.getData().usingWatcher((Watcher) (event) -> changed.countDown()).forPath(predecessor);
+		}
+		catch (KeeperException.NoNodeException ex) {
+			return true;
+		}
+		return changed.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Waits, like every Curator operation, up to the client's connection timeout for a connection that is
+	 * down (a reconnect after a server restart or session expiry takes a moment), then fails: an outage
+	 * is an error, never "busy".
+	 */
+	private void awaitConnected() throws InterruptedException {
+		if (this.client.getZookeeperClient().isConnected()) {
+			return;
+		}
+		int timeoutMillis = Math.max(1, this.client.getZookeeperClient().getConnectionTimeoutMs());
+		if (!this.client.blockUntilConnected(timeoutMillis, TimeUnit.MILLISECONDS)) {
+			throw new LockBackendException("Not connected to ZooKeeper at " + connectString() + " within the "
+					+ "connection timeout of " + timeoutMillis + "ms");
+		}
+	}
+
+	private long czxidOf(String path) throws Exception {
+		// Only after Curator found our protected node again following a lost answer: it then fills no stat.
+		Stat stat = this.client.checkExists().forPath(path);
+		return (stat != null) ? stat.getCzxid() : 0;
+	}
+
+	/**
+	 * Deletes a node that will not become a lease: in the caller's thread after a timeout, so the key is
+	 * clean when tryAcquire returns; in the background after an error or interrupt.
+	 */
+	private void abandon(String path, boolean synchronously) {
+		if (!synchronously || Thread.currentThread().isInterrupted()) {
+			deleteInBackground(path);
+			return;
+		}
+		try {
+			this.client.delete().guaranteed().forPath(path);
+		}
+		catch (KeeperException.NoNodeException ex) {
+			// gone with its session already
+		}
+		catch (Exception ex) {
+			if (ex instanceof InterruptedException) {
+				Thread.currentThread().interrupt();
+			}
+			logger.warn("Could not delete the abandoned lock node " + path + "; Curator retries in the background: " + ex);
+		}
+	}
+
+	private void deleteInBackground(String path) {
+		try {
+			this.client.delete().guaranteed().inBackground().forPath(path);
+		}
+		catch (Exception ex) {
+			logger.warn("Could not delete lock node " + path + "; the server deletes it when the session ends: " + ex);
+		}
+	}
+
+	boolean renew(ZookeeperLease lease) {
+		if (lease.isLost() || !this.held.contains(lease)) {
+			return false;
+		}
+		if (!this.client.getZookeeperClient().isConnected()) {
+			throw new LockBackendException("Not connected to ZooKeeper at " + connectString() + "; lock node "
+					+ lease.path() + " is confirmed again once the connection is back");
+		}
+		long sentAt = System.nanoTime();
+		try {
+			// Asynchronous: a renewal must not hold a shared scheduler thread through a slow round trip.
+			this.client.checkExists()
+				.inBackground((client, event) -> confirmed(lease, sentAt, event))
+				.forPath(lease.path());
+		}
+		catch (Exception ex) {
+			throw new LockBackendException("Could not ask ZooKeeper about lock node " + lease.path() + ": " + ex, ex);
+		}
+		return true;
+	}
+
+	private void confirmed(ZookeeperLease lease, long sentAt, CuratorEvent event) {
+		if (event.getResultCode() == KeeperException.Code.OK.intValue() && event.getStat() != null) {
+			lease.confirm(sentAt);
+		}
+		else if (event.getResultCode() == KeeperException.Code.NONODE.intValue() && this.held.contains(lease)) {
+			lease.lost("the lock node " + lease.path() + " no longer exists on the server (its session expired or "
+					+ "it was deleted)");
+		}
+	}
+
+	boolean release(ZookeeperLease lease) {
+		this.held.remove(lease);
+		if (lease.isLost() && !this.client.getZookeeperClient().isConnected()) {
+			// Its holder was told already; finishing its code must not wait for the connection.
+			deleteInBackground(lease.path());
+			return false;
+		}
+		try {
+			awaitConnected();
+			this.client.delete().guaranteed().forPath(lease.path());
+			return true;
+		}
+		catch (KeeperException.NoNodeException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			deleteInBackground(lease.path());
+			throw new LockBackendException("Interrupted while deleting lock node " + lease.path()
+					+ "; it is deleted in the background", ex);
+		}
+		catch (LockBackendException ex) {
+			deleteInBackground(lease.path());
+			throw new LockBackendException(ex.getMessage() + ": lock node " + lease.path() + " is deleted once the "
+					+ "connection is back, or by the server when the session ends", ex);
+		}
+		catch (Exception ex) {
+			// guaranteed(): Curator keeps retrying the delete in the background after a connection failure.
+			throw new LockBackendException("ZooKeeper failed to delete lock node " + lease.path() + ": " + ex, ex);
+		}
+	}
+
+	private String connectString() {
+		return this.client.getZookeeperClient().getCurrentConnectionString();
+	}
+
+	/**
+	 * Gives up the leases still held (they are reported lost) and closes the client if this backend
+	 * built it, which ends the session so that the server deletes its nodes at once.
+	 */
+	@Override
+	public void close() {
+		this.client.getConnectionStateListenable().removeListener(this.held);
+		var remaining = this.held.removeAll();
+		remaining.forEach((lease) -> lease.lost("the ZooKeeper lock backend was closed"));
+		if (this.closeClient) {
+			this.client.close();
+		}
+		else {
+			remaining.forEach((lease) -> deleteInBackground(lease.path()));
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "ZookeeperLockBackend[" + this.basePath + ", loss-on " + this.lossOn + "]";
+	}
+
+}

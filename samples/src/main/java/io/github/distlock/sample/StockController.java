@@ -1,0 +1,47 @@
+package io.github.distlock.sample;
+
+import java.util.Map;
+
+import io.github.distlock.LockNotAcquiredException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /stock/{sku}/reserve?quantity=1} reserves, {@code GET /stock/{sku}} shows what is left.
+ */
+@RestController
+public class StockController {
+
+	private final StockService stock;
+
+	public StockController(StockService stock) {
+		this.stock = stock;
+	}
+
+	@PostMapping("/stock/{sku}/reserve")
+	public Map<String, Object> reserve(@PathVariable String sku, @RequestParam(defaultValue = "1") int quantity) {
+		return Map.of("sku", sku, "reserved", quantity, "remaining", this.stock.reserve(sku, quantity));
+	}
+
+	@GetMapping("/stock/{sku}")
+	public Map<String, Object> available(@PathVariable String sku) {
+		return Map.of("sku", sku, "remaining", this.stock.available(sku));
+	}
+
+	@ExceptionHandler
+	ProblemDetail busy(LockNotAcquiredException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail outOfStock(StockService.OutOfStockException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.UNPROCESSABLE_CONTENT, ex.getMessage());
+	}
+
+}

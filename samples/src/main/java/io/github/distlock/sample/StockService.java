@@ -1,0 +1,71 @@
+package io.github.distlock.sample;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.distlock.DistributedLock;
+import org.springframework.stereotype.Service;
+
+/**
+ * Reserves stock with a deliberately non-atomic read-check-write, the way code against a database row
+ * or a remote inventory API looks. The lock on {@code sku:<sku>} is what keeps it from overselling.
+ */
+@Service
+public class StockService {
+
+	private final Map<String, Integer> stock = new ConcurrentHashMap<>();
+
+	private final SampleProperties properties;
+
+	public StockService(SampleProperties properties) {
+		this.properties = properties;
+	}
+
+	@DistributedLock(key = "'sku:' + #sku", name = "reserve", ttl = "10s", waitTime = "${sample.reserve-wait:2s}")
+	public int reserve(String sku, int quantity) {
+		int available = available(sku);
+		if (available < quantity) {
+			throw new OutOfStockException(sku, available, quantity);
+		}
+		simulateRemoteCall();
+		this.stock.put(sku, available - quantity);
+		return available - quantity;
+	}
+
+	public int available(String sku) {
+		return this.stock.getOrDefault(sku, this.properties.getInitialStock());
+	}
+
+	void restock(String sku, int quantity) {
+		this.stock.put(sku, quantity);
+	}
+
+	Iterable<String> skus() {
+		return this.stock.keySet();
+	}
+
+	private void simulateRemoteCall() {
+		try {
+			// Widens the race window so that removing the annotation visibly oversells under load.
+			Thread.sleep(this.properties.getWorkDelay().toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while reserving", ex);
+		}
+	}
+
+	/**
+	 * Not enough stock for a reservation.
+	 */
+	public static class OutOfStockException extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		OutOfStockException(String sku, int available, int requested) {
+			super("Only " + available + " of " + sku + " left, " + requested + " requested");
+		}
+
+	}
+
+}
