@@ -99,9 +99,10 @@ public final class ConsulTarget implements BenchmarkTarget {
 		for (Counts counter : this.counts.subList(Math.max(0, size - 2), size)) {
 			total.add(counter);
 		}
-		return "HTTP requests of the contended run's two clients: " + total.transactions + " lock/release "
-				+ "transactions, " + total.blockingReads + " blocking key reads (each parks on the server until the "
-				+ "key changes), " + total.plainReads + " plain key reads, " + total.other + " session requests";
+		return "HTTP requests of the contended run's two clients: " + total.transactions + " lock transactions, "
+				+ total.releases + " releases, " + total.blockingReads + " blocking key reads (each parks on the "
+				+ "server until the key changes), " + total.plainReads + " plain key reads, " + total.other
+				+ " session requests";
 	}
 
 	@Override
@@ -112,6 +113,8 @@ public final class ConsulTarget implements BenchmarkTarget {
 	private static final class Counts {
 
 		final AtomicLong transactions = new AtomicLong();
+
+		final AtomicLong releases = new AtomicLong();
 
 		final AtomicLong blockingReads = new AtomicLong();
 
@@ -124,6 +127,9 @@ public final class ConsulTarget implements BenchmarkTarget {
 			if (path.equals("/v1/txn")) {
 				this.transactions.incrementAndGet();
 			}
+			else if (method.equals("PUT") && path.startsWith("/v1/kv/")) {
+				this.releases.incrementAndGet();
+			}
 			else if (method.equals("GET") && path.startsWith("/v1/kv/")) {
 				String query = uri.getRawQuery();
 				((query != null && query.contains("index=")) ? this.blockingReads : this.plainReads).incrementAndGet();
@@ -135,6 +141,7 @@ public final class ConsulTarget implements BenchmarkTarget {
 
 		void add(Counts counts) {
 			this.transactions.addAndGet(counts.transactions.get());
+			this.releases.addAndGet(counts.releases.get());
 			this.blockingReads.addAndGet(counts.blockingReads.get());
 			this.plainReads.addAndGet(counts.plainReads.get());
 			this.other.addAndGet(counts.other.get());
