@@ -1,6 +1,5 @@
 package io.github.distlock.backend.consul;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
