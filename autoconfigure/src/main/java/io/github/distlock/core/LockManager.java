@@ -45,6 +45,8 @@ public final class LockManager implements LockTemplate, AutoCloseable {
 
 	private static final String UNNAMED = "unnamed";
 
+	private static final long QUEUE_ANCHOR_PERIOD_MILLIS = 200;
+
 	private final LockBackend backend;
 
 	private final LockSettings settings;
@@ -64,6 +66,11 @@ public final class LockManager implements LockTemplate, AutoCloseable {
 		this.listener = new SafeLockListener(List.copyOf(listeners));
 		this.scheduler = new ScheduledThreadPoolExecutor(settings.schedulerThreads(), daemonThreads());
 		this.scheduler.setRemoveOnCancelPolicy(true);
+		// A task that becomes the head of the delay queue wakes a parked scheduler thread: one context switch
+		// per acquisition, measured at 10-20us per Redis acquire+release on 2 cores. An idle periodic task
+		// that is almost always due first keeps new renewal and deadline tasks off the head.
+		this.scheduler.scheduleAtFixedRate(() -> {
+		}, QUEUE_ANCHOR_PERIOD_MILLIS, QUEUE_ANCHOR_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
 	/**

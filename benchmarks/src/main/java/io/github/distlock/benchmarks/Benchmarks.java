@@ -14,6 +14,7 @@ import io.github.distlock.Lease;
 import io.github.distlock.LockOptions;
 import io.github.distlock.core.LockManager;
 import io.github.distlock.core.LockSettings;
+import io.github.distlock.spi.LockBackend;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -68,7 +69,8 @@ public final class Benchmarks {
 	}
 
 	static void singleThread(BenchmarkTarget target) throws Exception {
-		try (LockManager manager = new LockManager(target.newBackend(), LockSettings.defaults(), List.of())) {
+		try (LockBackend backend = target.newBackend();
+				LockManager manager = new LockManager(backend, LockSettings.defaults(), List.of())) {
 			LockOptions options = LockOptions.ttl(Duration.ofSeconds(30));
 			String floorKey = "bench:floor";
 			String lockKey = "bench:lock";
@@ -100,8 +102,10 @@ public final class Benchmarks {
 	}
 
 	static void contended(BenchmarkTarget target, int threads) throws Exception {
-		List<LockManager> instances = List.of(new LockManager(target.newBackend(), LockSettings.defaults(), List.of()),
-				new LockManager(target.newBackend(), LockSettings.defaults(), List.of()));
+		List<LockBackend> backends = List.of(target.newBackend(), target.newBackend());
+		List<LockManager> instances = backends.stream()
+			.map((backend) -> new LockManager(backend, LockSettings.defaults(), List.of()))
+			.toList();
 		Histogram waits = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
 		AtomicLong acquisitions = new AtomicLong();
 		ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -134,6 +138,7 @@ public final class Benchmarks {
 		double seconds = (System.nanoTime() - begin) / 1e9;
 		pool.shutdownNow();
 		instances.forEach(LockManager::close);
+		backends.forEach(LockBackend::close);
 		System.out.printf("== %s: %d threads on one key over 2 instances, %.1fs ==%n", target.name(), threads, seconds);
 		System.out.printf("acquisitions/s: %.0f, wait: %s%n", acquisitions.get() / seconds, summary(waits));
 		String evidence = target.pollingEvidence();

@@ -1,0 +1,171 @@
+package io.github.distlock.backend.etcd;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.github.distlock.LockBackendException;
+
+/**
+ * The revision-ordered queue of etcd's own mutex ({@code clientv3/concurrency}): each contender puts
+ * {@code <prefix><lease id>} attached to its lease, the key with the lowest create revision under the
+ * prefix holds the lock, and each waiter watches only the key just ahead of it for deletion, so the
+ * queue is FIFO and a release wakes exactly one waiter.
+ */
+final class LockQueue {
+
+	/** Returned when the wait time ran out; our key has been removed. */
+	static final long BUSY = -1;
+
+	/** Returned when our key or lease vanished while queued; the caller may queue again. */
+	static final long GONE = 0;
+
+	private static final GetOption FIRST_CREATED = GetOption.builder()
+		.isPrefix(true)
+		.withSortField(GetOption.SortTarget.CREATE)
+		.withSortOrder(GetOption.SortOrder.ASCEND)
+		.withLimit(1)
+		.build();
+
+	private final KV kv;
+
+	private final Watch watch;
+
+	private final EtcdCalls calls;
+
+	LockQueue(KV kv, Watch watch, EtcdCalls calls) {
+		this.kv = kv;
+		this.watch = watch;
+		this.calls = calls;
+	}
+
+	/**
+	 * Queues for the lock under {@code prefix} with key {@code own} on {@code lease} and waits for our
+	 * turn until {@code deadlineNanos}. Uncontended, this is one transaction.
+	 * @return our key's create revision once it is the lowest, {@link #BUSY} or {@link #GONE}
+	 */
+	long acquire(ByteSequence prefix, ByteSequence own, SharedLease lease, long deadlineNanos)
+			throws InterruptedException {
+		if (!lease.cleanOrphan(own)) {
+			throw new LockBackendException("etcd could not delete our leftover key " + own + " before queuing again");
+		}
+		try {
+			// Put our key unless a call that failed on our side left it there, and read the holder, atomically.
+			TxnResponse entered = this.calls.await(this.kv.txn()
+				.If(new Cmp(own, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+				.Then(Op.put(own, ByteSequence.EMPTY, PutOption.builder().withLeaseId(lease.id()).build()),
+						Op.get(prefix, FIRST_CREATED))
+				.Else(Op.get(own, GetOption.DEFAULT), Op.get(prefix, FIRST_CREATED))
+				.commit(), "queue for lock " + prefix);
+			List<KeyValue> holder;
+			long mine;
+			if (entered.isSucceeded()) {
+				mine = entered.getHeader().getRevision();
+				holder = entered.getGetResponses().get(0).getKvs();
+			}
+			else {
+				mine = entered.getGetResponses().get(0).getKvs().get(0).getCreateRevision();
+				holder = entered.getGetResponses().get(1).getKvs();
+			}
+			if (!holder.isEmpty() && holder.get(0).getCreateRevision() == mine) {
+				return mine;
+			}
+			return awaitTurn(prefix, own, mine, deadlineNanos);
+		}
+		catch (LockBackendException ex) {
+			if (EtcdCalls.isLeaseNotFound(ex)) {
+				lease.retire("etcd lease " + lease.hex() + " expired or was revoked on the server", false);
+				return GONE;
+			}
+			lease.orphan(own);
+			throw ex;
+		}
+		catch (InterruptedException | RuntimeException ex) {
+			lease.orphan(own);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Waits until no key created before ours is left, re-checking after every wake-up that our own key
+	 * still exists: a grant to a key whose lease has expired (etcd #11456) is never taken as ours.
+	 */
+	private long awaitTurn(ByteSequence prefix, ByteSequence own, long mine, long deadlineNanos)
+			throws InterruptedException {
+		GetOption ahead = GetOption.builder()
+			.isPrefix(true)
+			.withMaxCreateRevision(mine - 1)
+			.withSortField(GetOption.SortTarget.CREATE)
+			.withSortOrder(GetOption.SortOrder.DESCEND)
+			.withLimit(1)
+			.build();
+		while (true) {
+			long remaining = deadlineNanos - System.nanoTime();
+			if (remaining <= 0) {
+				leave(own, mine);
+				return BUSY;
+			}
+			TxnResponse state = this.calls.await(
+					this.kv.txn().Then(Op.get(prefix, ahead), Op.get(own, GetOption.DEFAULT)).commit(),
+					"read the queue of lock " + prefix);
+			List<KeyValue> ours = state.getGetResponses().get(1).getKvs();
+			if (ours.isEmpty() || ours.get(0).getCreateRevision() != mine) {
+				return GONE;
+			}
+			List<KeyValue> predecessor = state.getGetResponses().get(0).getKvs();
+			if (predecessor.isEmpty()) {
+				return mine;
+			}
+			awaitDeletion(predecessor.get(0).getKey(), state.getHeader().getRevision() + 1, remaining);
+		}
+	}
+
+	/**
+	 * Returns when {@code key} is deleted at or after {@code fromRevision} (so a deletion between our
+	 * read and the watch's start is not missed), when the watch fails, or after {@code timeoutNanos}.
+	 */
+	private void awaitDeletion(ByteSequence key, long fromRevision, long timeoutNanos) throws InterruptedException {
+		CompletableFuture<Void> wake = new CompletableFuture<>();
+		WatchOption option = WatchOption.builder()
+			.withRevision(fromRevision)
+			.withNoPut(true)
+			.withRequireLeader(true)
+			.build();
+		Watch.Listener listener = Watch.listener((response) -> {
+			if (response.getEvents().stream().anyMatch((event) -> event.getEventType() == WatchEvent.EventType.DELETE)) {
+				wake.complete(null);
+			}
+			// A failed or ended watch (compaction, leader loss) wakes us too: the caller reads the queue again.
+		}, (error) -> wake.complete(null), () -> wake.complete(null));
+		try (Watch.Watcher watcher = this.watch.watch(key, option, listener)) {
+			wake.get(timeoutNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			// The caller checks the deadline.
+		}
+	}
+
+	/** Removes our key, if it is still the one we queued with. */
+	private void leave(ByteSequence own, long mine) throws InterruptedException {
+		this.calls.await(this.kv.txn()
+			.If(new Cmp(own, Cmp.Op.EQUAL, CmpTarget.createRevision(mine)))
+			.Then(Op.delete(own, DeleteOption.DEFAULT))
+			.commit(), "leave the queue of " + own);
+	}
+
+}

@@ -1,0 +1,8 @@
+/**
+ * The etcd backend: the revision-ordered queue of etcd's own mutex over leases shared per ttl and
+ * kept alive by this backend, with the holder key's create revision as fencing token.
+ */
+@NullMarked
+package io.github.distlock.backend.etcd;
+
+import org.jspecify.annotations.NullMarked;

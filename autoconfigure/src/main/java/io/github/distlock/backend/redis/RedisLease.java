@@ -1,0 +1,60 @@
+package io.github.distlock.backend.redis;
+
+import java.time.Duration;
+
+import io.github.distlock.spi.AbstractBackendLease;
+
+/**
+ * A lock entry in Redis whose value is this lease's holder id; renewal and release compare that value
+ * first, so a lease never extends or deletes another holder's lock.
+ */
+final class RedisLease extends AbstractBackendLease {
+
+	/** Renewal runs on the generic layer's shared scheduler, so even a generous call is kept short. */
+	private static final Duration MIN_RENEW_TIMEOUT = Duration.ofMillis(50);
+
+	private final RedisLockCommands commands;
+
+	private final String encodedKey;
+
+	private final String holder;
+
+	private final long ttlMillis;
+
+	private final Duration renewTimeout;
+
+	RedisLease(RedisLockCommands commands, String encodedKey, String holder, long ttlMillis, long fencingToken,
+			long sentAtNanos) {
+		super(fencingToken, sentAtNanos);
+		this.commands = commands;
+		this.encodedKey = encodedKey;
+		this.holder = holder;
+		this.ttlMillis = ttlMillis;
+		// A renewal answered after a third of the ttl is no use: the next one is due by then.
+		Duration third = Duration.ofMillis(Math.max(1, ttlMillis / 3));
+		Duration bounded = (third.compareTo(MIN_RENEW_TIMEOUT) < 0) ? MIN_RENEW_TIMEOUT : third;
+		this.renewTimeout = (bounded.compareTo(commands.timeout()) < 0) ? bounded : commands.timeout();
+	}
+
+	@Override
+	public boolean renew() throws InterruptedException {
+		long sentAt = System.nanoTime();
+		if (this.commands.renew(this.encodedKey, this.holder, this.ttlMillis, this.renewTimeout)) {
+			confirmed(sentAt);
+			return true;
+		}
+		return false;
+	}
+
+	@Override
+	public boolean release() {
+		return this.commands.release(this.encodedKey, this.holder);
+	}
+
+	@Override
+	public String toString() {
+		return "RedisLease[key=" + this.encodedKey + ", holder=" + this.holder + ", fencingToken=" + fencingToken()
+				+ "]";
+	}
+
+}

@@ -1,0 +1,273 @@
+package io.github.distlock.backend.redis;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.github.distlock.LockBackendException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+
+/**
+ * The three lock operations, each one Lua script and so one atomic round trip. Scripts are sent by
+ * digest ({@code EVALSHA}); when the server has lost its script cache (restart, failover,
+ * {@code SCRIPT FLUSH}) the text is sent once with {@code EVAL}, which caches it again.
+ */
+final class RedisLockCommands {
+
+	/**
+	 * KEYS: lock, fencing counter, waiters mark. ARGV: holder, ttl ms, counter retention ms, how long
+	 * this caller will wait for a notification in ms (0: it will not). Returns {1, token} or {0, the
+	 * holder's remaining ttl in ms}.
+	 *
+	 * <p>A missing counter is seeded from the server clock in microseconds, so tokens keep increasing
+	 * after the counter was lost to a restart without persistence, to eviction or to its retention
+	 * running out (overtaking the clock would take one acquisition per microsecond per key). A failed
+	 * attempt that will wait marks the key as awaited for at least that long, in the same atomic step, so
+	 * a release after it is sure to publish; a key nobody waits for is released without publishing. The
+	 * mark is only ever extended, and its remaining time read in whole seconds ({@code TTL}: the caller
+	 * adds a second of margin), which leaves {@code PTTL} to failed attempts alone in
+	 * {@code INFO commandstats}.
+	 */
+	private static final Script ACQUIRE = new Script("""
+			if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+			  if redis.call('EXISTS', KEYS[2]) == 0 then
+			    local now = redis.call('TIME')
+			    redis.call('SET', KEYS[2], now[1] .. string.format('%06d', tonumber(now[2])))
+			  end
+			  local token = redis.call('INCR', KEYS[2])
+			  redis.call('PEXPIRE', KEYS[2], ARGV[3])
+			  return {1, token}
+			end
+			local waiting = tonumber(ARGV[4])
+			if waiting > 0 and redis.call('TTL', KEYS[3]) * 1000 < waiting then
+			  redis.call('SET', KEYS[3], '1', 'PX', waiting)
+			end
+			return {0, redis.call('PTTL', KEYS[1])}
+			""");
+
+	/** KEYS: lock. ARGV: holder, ttl ms. Returns 1 when the lock was ours and is extended. */
+	private static final Script RENEW = new Script("""
+			if redis.call('GET', KEYS[1]) == ARGV[1] then
+			  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+			end
+			return 0
+			""");
+
+	/**
+	 * KEYS: lock, waiters mark. ARGV: holder, channel, message. Returns 1 when the lock was ours and is
+	 * deleted; then publishes if the key is marked as awaited, consuming the mark: every waiter the
+	 * message wakes tries again, and marks the key anew if it fails.
+	 */
+	private static final Script RELEASE = new Script("""
+			if redis.call('GET', KEYS[1]) == ARGV[1] then
+			  redis.call('DEL', KEYS[1])
+			  if redis.call('DEL', KEYS[2]) == 1 then
+			    redis.call('PUBLISH', ARGV[2], ARGV[3])
+			  end
+			  return 1
+			end
+			return 0
+			""");
+
+	/** Fencing counters outlive their locks by this much; the clock seed covers any that expire. */
+	private static final long COUNTER_RETENTION_MILLIS = Duration.ofDays(1).toMillis();
+
+	private final RedisClusterAsyncCommands<String, String> commands;
+
+	private final RedisKeyspace keyspace;
+
+	private final Duration timeout;
+
+	RedisLockCommands(RedisClusterAsyncCommands<String, String> commands, RedisKeyspace keyspace, Duration timeout) {
+		this.commands = commands;
+		this.keyspace = keyspace;
+		this.timeout = timeout;
+	}
+
+	RedisKeyspace keyspace() {
+		return this.keyspace;
+	}
+
+	/**
+	 * How long a call waits for Redis: the timeout of the application's Redis connection.
+	 */
+	Duration timeout() {
+		return this.timeout;
+	}
+
+	/**
+	 * Sends {@code PING}.
+	 */
+	RedisFuture<String> ping() {
+		return this.commands.ping();
+	}
+
+	/**
+	 * Takes the lock for {@code holder} if it is free; if not, and {@code waitingMillis} is positive,
+	 * makes sure that its release during the next {@code waitingMillis} is published.
+	 */
+	Attempt acquire(String encodedKey, String holder, long ttlMillis, long waitingMillis) throws InterruptedException {
+		return acquire(encodedKey, holder, ttlMillis, waitingMillis, ttlMillis + COUNTER_RETENTION_MILLIS);
+	}
+
+	Attempt acquire(String encodedKey, String holder, long ttlMillis, long waitingMillis, long counterRetentionMillis)
+			throws InterruptedException {
+		String[] keys = { this.keyspace.lockKey(encodedKey), this.keyspace.fencingKey(encodedKey),
+				this.keyspace.waitersKey(encodedKey) };
+		try {
+			List<Long> reply = run(ACQUIRE, ScriptOutputType.MULTI, keys, this.timeout, holder,
+					Long.toString(ttlMillis), Long.toString(counterRetentionMillis), Long.toString(waitingMillis));
+			return new Attempt(reply.get(0) == 1, reply.get(1));
+		}
+		catch (RuntimeException ex) {
+			// The script may still run after a timeout or a lost reply; queued behind it on the same
+			// connection, this frees what it may have taken instead of leaving it to the ttl.
+			releaseInBackground(encodedKey, holder);
+			throw failure("acquire", encodedKey, ex);
+		}
+		catch (InterruptedException ex) {
+			releaseInBackground(encodedKey, holder);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Extends the lock by {@code ttlMillis} if {@code holder} still holds it.
+	 */
+	boolean renew(String encodedKey, String holder, long ttlMillis, Duration timeout) throws InterruptedException {
+		String[] keys = { this.keyspace.lockKey(encodedKey) };
+		try {
+			Long extended = run(RENEW, ScriptOutputType.INTEGER, keys, timeout, holder, Long.toString(ttlMillis));
+			return extended == 1;
+		}
+		catch (RuntimeException ex) {
+			throw failure("renew", encodedKey, ex);
+		}
+	}
+
+	/**
+	 * Deletes the lock if {@code holder} holds it, and then notifies waiters. Waits for the answer
+	 * even when interrupted (the interrupt is kept): the script is sent at once, and whether the lock was
+	 * ours is what the caller needs.
+	 */
+	boolean release(String encodedKey, String holder) {
+		try {
+			Long deleted = run(RELEASE, ScriptOutputType.INTEGER, releaseKeys(encodedKey), this.timeout, false, holder,
+					this.keyspace.releaseChannel(), encodedKey);
+			return deleted == 1;
+		}
+		catch (RuntimeException ex) {
+			throw failure("release", encodedKey, ex);
+		}
+		catch (InterruptedException ex) {
+			throw new IllegalStateException("An uninterruptible wait was interrupted", ex);
+		}
+	}
+
+	private void releaseInBackground(String encodedKey, String holder) {
+		try {
+			this.commands.eval(RELEASE.text(), ScriptOutputType.INTEGER, releaseKeys(encodedKey), holder,
+					this.keyspace.releaseChannel(), encodedKey);
+		}
+		catch (RuntimeException ex) {
+			// Best effort only: the ttl frees the lock anyway.
+		}
+	}
+
+	private String[] releaseKeys(String encodedKey) {
+		return new String[] { this.keyspace.lockKey(encodedKey), this.keyspace.waitersKey(encodedKey) };
+	}
+
+	private <T> T run(Script script, ScriptOutputType type, String[] keys, Duration timeout, String... args)
+			throws InterruptedException {
+		return run(script, type, keys, timeout, true, args);
+	}
+
+	private <T> T run(Script script, ScriptOutputType type, String[] keys, Duration timeout, boolean interruptible,
+			String... args) throws InterruptedException {
+		try {
+			return await(this.commands.evalsha(script.sha(), type, keys, args), timeout, interruptible);
+		}
+		catch (RedisNoScriptException ex) {
+			return await(this.commands.eval(script.text(), type, keys, args), timeout, interruptible);
+		}
+	}
+
+	private static <T> T await(RedisFuture<T> future, Duration timeout, boolean interruptible)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		boolean interrupted = false;
+		try {
+			while (true) {
+				try {
+					return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+				}
+				catch (InterruptedException ex) {
+					if (interruptible) {
+						throw ex;
+					}
+					interrupted = true;
+				}
+			}
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException cause) {
+				throw cause;
+			}
+			throw new IllegalStateException(ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			throw new IllegalStateException("Redis did not answer within " + timeout.toMillis() + "ms", ex);
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private static LockBackendException failure(String operation, String encodedKey, RuntimeException ex) {
+		return new LockBackendException("Redis failed to " + operation + " lock '" + encodedKey + "': " + ex.getMessage(),
+				ex);
+	}
+
+	/**
+	 * The outcome of one acquire script.
+	 * @param acquired whether the lock was taken
+	 * @param value the fencing token when acquired, else the holder's remaining ttl in milliseconds
+	 * (negative when Redis reports none)
+	 */
+	record Attempt(boolean acquired, long value) {
+	}
+
+	/**
+	 * A script and its digest.
+	 */
+	private record Script(String text, String sha) {
+
+		Script(String text) {
+			this(text, sha1(text));
+		}
+
+		private static String sha1(String text) {
+			try {
+				byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
+				return HexFormat.of().formatHex(digest);
+			}
+			catch (NoSuchAlgorithmException ex) {
+				throw new IllegalStateException("SHA-1 is not available", ex);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,138 @@
+package io.github.distlock.it.redis;
+
+import java.time.Duration;
+
+import io.github.distlock.Lease;
+import io.github.distlock.LockOptions;
+import io.github.distlock.LockTemplate;
+import io.github.distlock.autoconfigure.DistlockAutoConfiguration;
+import io.github.distlock.autoconfigure.RedisLockAutoConfiguration;
+import io.github.distlock.core.LockKeys;
+import io.github.distlock.it.servers.Dedicated;
+import io.github.distlock.it.servers.RealServersExtension;
+import io.github.distlock.it.servers.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * An application that already talks to Redis through {@code spring.data.redis.*} gets Redis locks with
+ * {@code distlock.backend: redis} and nothing else: the backend uses the same connection settings,
+ * ACL user and password included. Credentials or permissions Redis refuses stop the application at
+ * startup, with a failure analysis naming what to fix. Locks still held when the application stops are
+ * released, although Spring Data Redis shuts its own client down before.
+ */
+@ExtendWith({ RealServersExtension.class, OutputCaptureExtension.class })
+class RedisApplicationIT {
+
+	private static final String APP_USER = "--user";
+
+	private static final String[] APP_CREDENTIALS = { "spring.data.redis.username=app",
+			"spring.data.redis.password=s3cret" };
+
+	@Test
+	void aclUserWithPasswordFromSpringDataRedisPropertiesHoldsLocks(@Dedicated(args = { APP_USER, "app", "on",
+			">s3cret", "~*", "&*", "+@all", "--user", "default", "off" }) RedisServer redis) {
+		try (ConfigurableApplicationContext context = application(redis, APP_CREDENTIALS)
+			.properties("distlock.redis.key-prefix=orders-locks")
+			.run()) {
+			LockTemplate locks = context.getBean(LockTemplate.class);
+			try (Lease lease = locks.acquire("order:1", LockOptions.ttl(Duration.ofSeconds(10)));
+					Operator operator = Operator.connect(redis, "app", "s3cret")) {
+				assertThat(lease.fencingToken()).isPositive();
+				assertThat(operator.connection().sync().exists("orders-locks:{" + LockKeys.encode("order:1") + "}")).isEqualTo(1);
+			}
+		}
+	}
+
+	@Test
+	void wrongPasswordFailsStartupNamingTheProperties(@Dedicated(args = { APP_USER, "app", "on", ">s3cret", "~*",
+			"&*", "+@all", "--user", "default", "off" }) RedisServer redis, CapturedOutput output) {
+		SpringApplicationBuilder application = application(redis, "spring.data.redis.username=app",
+				"spring.data.redis.password=wrong");
+		assertThatThrownBy(() -> application.run().close()).isNotNull();
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("WRONGPASS")
+			.contains("spring.data.redis.username and spring.data.redis.password");
+	}
+
+	@Test
+	void userWithoutAccessToTheReleaseChannelFailsStartupNamingThePermission(@Dedicated(args = { APP_USER, "app",
+			"on", ">s3cret", "~*", "resetchannels", "+@all", "--user", "default", "off" }) RedisServer redis,
+			CapturedOutput output) {
+		assertThatThrownBy(() -> application(redis, APP_CREDENTIALS).run().close()).isNotNull();
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("NOPERM")
+			.contains("&distlock:released");
+	}
+
+	@Test
+	void locksStillHeldWhenTheApplicationStopsAreReleased(RedisServer redis) {
+		String lockKey;
+		try (ConfigurableApplicationContext context = application(redis).run()) {
+			Lease lease = context.getBean(LockTemplate.class).acquire("order:2", LockOptions.ttl(Duration.ofMinutes(5)));
+			assertThat(lease.isHeld()).isTrue();
+			lockKey = "distlock:{" + LockKeys.encode("order:2") + "}";
+		}
+		try (Operator operator = Operator.connect(redis, null, null)) {
+			assertThat(operator.connection().sync().exists(lockKey)).as("released at shutdown, not left to its ttl")
+				.isZero();
+		}
+	}
+
+	private static SpringApplicationBuilder application(RedisServer redis, String... properties) {
+		return new SpringApplicationBuilder(RedisApplication.class).web(WebApplicationType.NONE)
+			.properties("spring.main.banner-mode=off", "distlock.backend=redis",
+					"spring.data.redis.host=" + redis.host(), "spring.data.redis.port=" + redis.port(),
+					"spring.data.redis.timeout=5s")
+			.properties(properties);
+	}
+
+	/**
+	 * A plain Lettuce connection as {@code user}, to look at what distlock wrote.
+	 */
+	private record Operator(RedisClient client, StatefulRedisConnection<String, String> connection)
+			implements AutoCloseable {
+
+		static Operator connect(RedisServer redis, String username, String password) {
+			RedisURI.Builder uri = RedisURI.builder().withHost(redis.host()).withPort(redis.port());
+			if (username != null) {
+				uri.withAuthentication(username, password);
+			}
+			RedisClient client = RedisClient.create(uri.build());
+			return new Operator(client, client.connect());
+		}
+
+		@Override
+		public void close() {
+			this.connection.close();
+			this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+		}
+
+	}
+
+	/**
+	 * The application: what it imports is what a Boot application with spring-boot-starter-data-redis
+	 * and distlock would auto-configure for locks.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ DataRedisAutoConfiguration.class, RedisLockAutoConfiguration.class,
+			DistlockAutoConfiguration.class })
+	static class RedisApplication {
+
+	}
+
+}

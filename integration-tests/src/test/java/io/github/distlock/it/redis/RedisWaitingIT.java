@@ -1,0 +1,186 @@
+package io.github.distlock.it.redis;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.github.distlock.Lease;
+import io.github.distlock.LockOptions;
+import io.github.distlock.backend.redis.RedisKeyspace;
+import io.github.distlock.backend.redis.RedisLockBackend;
+import io.github.distlock.core.LockKeys;
+import io.github.distlock.core.LockManager;
+import io.github.distlock.core.LockSettings;
+import io.github.distlock.it.servers.Dedicated;
+import io.github.distlock.it.servers.RealServersExtension;
+import io.github.distlock.it.servers.RedisServer;
+import io.github.distlock.spi.LockRequest;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Waiting on Redis: woken by the release notification, not by polling; and when no notification comes
+ * (a crashed holder, a message lost to a reconnect or to a plain {@code DEL}), by the holder's expiry,
+ * a re-subscription, or at the latest the notification timeout.
+ */
+@ExtendWith(RealServersExtension.class)
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class RedisWaitingIT {
+
+	private static final RedisKeyspace KEYSPACE = new RedisKeyspace("distlock");
+
+	private final List<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
+
+	private final ExecutorService pool = Executors.newCachedThreadPool();
+
+	private RedisClient client;
+
+	@AfterEach
+	void close() throws Exception {
+		this.pool.shutdownNow();
+		for (int i = this.closeables.size() - 1; i >= 0; i--) {
+			this.closeables.get(i).close();
+		}
+		if (this.client != null) {
+			this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+		}
+	}
+
+	@Test
+	void waiterMakesOneAttemptWhileTheLockStaysBusy(@Dedicated RedisServer redis) throws Exception {
+		StatefulRedisConnection<String, String> operator = operator(redis);
+		LockManager holder = instance(redis, Duration.ofSeconds(5));
+		LockManager waiter = instance(redis, Duration.ofSeconds(5));
+		try (Lease held = holder.acquire("report:daily", LockOptions.ttl(Duration.ofSeconds(30)))) {
+			RedisCommandStats.reset(operator.sync());
+			Optional<Lease> attempt = waiter.tryAcquire("report:daily",
+					LockOptions.defaults().withWaitTime(Duration.ofSeconds(3)));
+			RedisCommandStats stats = RedisCommandStats.read(operator.sync());
+			assertThat(attempt).isEmpty();
+			assertThat(held.isHeld()).isTrue();
+			// A poller would have tried again and again during the 3s; the waiter slept on its notification.
+			assertThat(stats.failedAttempts()).as(stats.summary()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void releasesPublishOnlyWhenSomeoneWaits(@Dedicated RedisServer redis) throws Exception {
+		StatefulRedisConnection<String, String> operator = operator(redis);
+		LockManager first = instance(redis, Duration.ofSeconds(5));
+		LockManager second = instance(redis, Duration.ofSeconds(5));
+		RedisCommandStats.reset(operator.sync());
+		for (int i = 0; i < 5; i++) {
+			first.acquire("quiet", LockOptions.defaults()).release();
+		}
+		assertThat(RedisCommandStats.read(operator.sync()).calls("publish")).isZero();
+
+		Lease held = first.acquire("awaited", LockOptions.defaults());
+		Future<Long> token = this.pool.submit(() -> {
+			try (Lease lease = second.acquire("awaited", LockOptions.defaults().withWaitTime(Duration.ofSeconds(30)))) {
+				return lease.fencingToken();
+			}
+		});
+		awaitFailedAttempt(operator);
+		held.release();
+		assertThat(token.get(30, TimeUnit.SECONDS)).isGreaterThan(held.fencingToken());
+		RedisCommandStats stats = RedisCommandStats.read(operator.sync());
+		assertThat(stats.calls("publish")).as(stats.summary()).isEqualTo(1);
+		assertThat(stats.failedAttempts()).as("woken by the release, not by a re-check").isEqualTo(1);
+	}
+
+	@Test
+	void crashedHoldersEntryIsTakenOverWhenItExpiresNotAtTheNotificationTimeout(@Dedicated RedisServer redis)
+			throws Exception {
+		RedisLockBackend crashing = backend(redis, Duration.ofSeconds(5));
+		String key = LockKeys.encode("invoice:7");
+		assertThat(crashing.tryAcquire(new LockRequest(key, Duration.ofSeconds(1), Duration.ZERO))).isPresent();
+		// Gone without releasing: no notification will ever come.
+		crashing.close();
+		LockManager waiter = instance(redis, Duration.ofSeconds(60));
+		long start = System.nanoTime();
+		try (Lease lease = waiter.acquire("invoice:7", LockOptions.defaults().withWaitTime(Duration.ofSeconds(50)))) {
+			assertThat(lease.isHeld()).isTrue();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+		}
+	}
+
+	@Test
+	void lockDeletedWithoutNotificationIsFoundAtTheNotificationTimeout(@Dedicated RedisServer redis) throws Exception {
+		StatefulRedisConnection<String, String> operator = operator(redis);
+		LockManager holder = instance(redis, Duration.ofSeconds(60));
+		LockManager waiter = instance(redis, Duration.ofSeconds(1));
+		holder.acquire("stock:42", LockOptions.ttl(Duration.ofSeconds(60)));
+		Future<Long> waited = this.pool.submit(() -> {
+			long start = System.nanoTime();
+			try (Lease lease = waiter.acquire("stock:42", LockOptions.defaults().withWaitTime(Duration.ofSeconds(50)))) {
+				return System.nanoTime() - start;
+			}
+		});
+		awaitFailedAttempt(operator);
+		operator.sync().del(KEYSPACE.lockKey(LockKeys.encode("stock:42")));
+		assertThat(Duration.ofNanos(waited.get(60, TimeUnit.SECONDS))).isLessThan(Duration.ofSeconds(20));
+	}
+
+	@Test
+	void resubscriptionAfterAReconnectWakesWaitersToCheckAgain(@Dedicated RedisServer redis) throws Exception {
+		StatefulRedisConnection<String, String> operator = operator(redis);
+		LockManager holder = instance(redis, Duration.ofSeconds(60));
+		LockManager waiter = instance(redis, Duration.ofSeconds(60));
+		holder.acquire("stock:43", LockOptions.ttl(Duration.ofSeconds(60)));
+		Future<Long> waited = this.pool.submit(() -> {
+			long start = System.nanoTime();
+			try (Lease lease = waiter.acquire("stock:43", LockOptions.defaults().withWaitTime(Duration.ofSeconds(55)))) {
+				return System.nanoTime() - start;
+			}
+		});
+		awaitFailedAttempt(operator);
+		// A release while the subscription is down is never delivered; the re-subscription stands in for it.
+		operator.sync().del(KEYSPACE.lockKey(LockKeys.encode("stock:43")));
+		operator.sync().clientKill(io.lettuce.core.KillArgs.Builder.typePubsub());
+		assertThat(Duration.ofNanos(waited.get(60, TimeUnit.SECONDS))).isLessThan(Duration.ofSeconds(20));
+	}
+
+	private static void awaitFailedAttempt(StatefulRedisConnection<String, String> operator) {
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(20))
+			.until(() -> RedisCommandStats.read(operator.sync()).failedAttempts() > 0);
+	}
+
+	private StatefulRedisConnection<String, String> operator(RedisServer redis) {
+		StatefulRedisConnection<String, String> connection = client(redis).connect();
+		this.closeables.add(connection);
+		RedisCommandStats.reset(connection.sync());
+		return connection;
+	}
+
+	private LockManager instance(RedisServer redis, Duration notificationTimeout) {
+		LockManager manager = new LockManager(backend(redis, notificationTimeout), LockSettings.defaults(), List.of());
+		this.closeables.add(manager);
+		return manager;
+	}
+
+	private RedisLockBackend backend(RedisServer redis, Duration notificationTimeout) {
+		RedisLockBackend backend = RedisLockBackend.connect(client(redis), KEYSPACE, notificationTimeout);
+		this.closeables.add(backend);
+		return backend;
+	}
+
+	private RedisClient client(RedisServer redis) {
+		if (this.client == null) {
+			this.client = RedisClient.create(redis.uri());
+		}
+		return this.client;
+	}
+
+}
