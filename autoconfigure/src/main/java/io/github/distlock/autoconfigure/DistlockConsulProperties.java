@@ -64,6 +64,12 @@ public class DistlockConsulProperties {
 	private boolean deleteOnRelease;
 
 	/**
+	 * How long a session may hold no lock before it is destroyed, so that a ttl used once does not keep a
+	 * session renewed and watched for the life of the application.
+	 */
+	private Duration sessionIdleTimeout = ConsulLockSettings.DEFAULT_SESSION_IDLE_TIMEOUT;
+
+	/**
 	 * Whether to check at startup that Consul answers and that the ACL token may create sessions and write
 	 * under the key prefix.
 	 */
@@ -133,6 +139,14 @@ public class DistlockConsulProperties {
 		this.deleteOnRelease = deleteOnRelease;
 	}
 
+	public Duration getSessionIdleTimeout() {
+		return this.sessionIdleTimeout;
+	}
+
+	public void setSessionIdleTimeout(Duration sessionIdleTimeout) {
+		this.sessionIdleTimeout = sessionIdleTimeout;
+	}
+
 	public boolean isVerifyOnStartup() {
 		return this.verifyOnStartup;
 	}
@@ -149,7 +163,7 @@ public class DistlockConsulProperties {
 		String sessionName = (applicationName != null && !applicationName.isBlank()) ? "distlock " + applicationName
 				: "distlock";
 		return new ConsulLockSettings(this.keyPrefix, this.sessionBehavior, this.lockDelay, this.checks, sessionName,
-				this.watchSessions, this.deleteOnRelease);
+				this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
 	}
 
 }

@@ -70,11 +70,13 @@ class ConsulLockAutoConfigurationTests {
 			.withPropertyValues("distlock.backend=consul", "spring.application.name=orders",
 					"distlock.consul.key-prefix=/apps/orders/locks/", "distlock.consul.session-behavior=delete",
 					"distlock.consul.lock-delay=2s", "distlock.consul.checks=disk,queue",
-					"distlock.consul.watch-sessions=false", "distlock.consul.delete-on-release=true")
+					"distlock.consul.watch-sessions=false", "distlock.consul.delete-on-release=true",
+					"distlock.consul.session-idle-timeout=5m")
 			.run((context) -> {
 				ConsulLockSettings settings = backend(context).settings();
 				assertThat(settings).isEqualTo(new ConsulLockSettings("apps/orders/locks", SessionBehavior.DELETE,
-						Duration.ofSeconds(2), List.of("disk", "queue"), "distlock orders", false, true));
+						Duration.ofSeconds(2), List.of("disk", "queue"), "distlock orders", false, true,
+						Duration.ofMinutes(5)));
 				assertThat(backend(context).sessionChecks()).containsExactly("disk", "queue");
 			});
 	}

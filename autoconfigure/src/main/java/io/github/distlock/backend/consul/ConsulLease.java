@@ -33,6 +33,7 @@ final class ConsulLease extends AbstractBackendLease {
 	@Override
 	public boolean release() {
 		this.session.remove(this);
+		this.session.unuse();
 		return this.delete ? this.api.releaseAndDelete(this.key, this.session.id())
 				: this.api.release(this.key, this.session.id());
 	}

@@ -137,9 +137,20 @@ public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
 		int sessionAttempts = 0;
 		long index = 0;
 		while (true) {
-			ConsulSession session = this.sessions.current(request.ttl());
+			ConsulSession session = this.sessions.use(request.ttl());
 			long sentAt = System.nanoTime();
-			Acquisition attempt = interruptibly(() -> this.api.acquire(key, session.id(), holder(session)));
+			Acquisition attempt;
+			boolean acquired = false;
+			try {
+				attempt = interruptibly(() -> this.api.acquire(key, session.id(), holder(session)));
+				acquired = attempt.outcome() == Acquisition.Outcome.ACQUIRED;
+			}
+			finally {
+				// An acquired lock keeps using the session until its release.
+				if (!acquired) {
+					session.unuse();
+				}
+			}
 			switch (attempt.outcome()) {
 				case ACQUIRED -> {
 					ConsulLease lease = new ConsulLease(this.api, key, session, this.settings.deleteOnRelease(),

@@ -18,15 +18,20 @@ import java.util.Objects;
  * its next renewal
  * @param deleteOnRelease whether release deletes the key (only while our session holds it) instead of
  * unlocking it, so that keys locked once do not stay in the KV store
+ * @param sessionIdleTimeout how long a session may hold no lock (and serve no acquisition) before it is
+ * destroyed, so that a ttl used once does not keep a session renewed and watched forever
  */
 public record ConsulLockSettings(String keyPrefix, SessionBehavior behavior, Duration lockDelay, List<String> checks,
-		String sessionName, boolean watchSessions, boolean deleteOnRelease) {
+		String sessionName, boolean watchSessions, boolean deleteOnRelease, Duration sessionIdleTimeout) {
 
 	/** The shortest session ttl Consul accepts. */
 	public static final Duration MIN_TTL = Duration.ofSeconds(10);
 
 	/** The longest session ttl Consul accepts. */
 	public static final Duration MAX_TTL = Duration.ofHours(24);
+
+	/** How long a session may stay unused by default before it is destroyed. */
+	public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
 	/** Consul's default lock-delay. */
 	public static final Duration DEFAULT_LOCK_DELAY = Duration.ofSeconds(15);
@@ -52,57 +57,68 @@ public record ConsulLockSettings(String keyPrefix, SessionBehavior behavior, Dur
 		if (Objects.requireNonNull(sessionName, "sessionName").isBlank()) {
 			throw new IllegalArgumentException("The session name must not be blank");
 		}
+		if (Objects.requireNonNull(sessionIdleTimeout, "sessionIdleTimeout").isNegative()) {
+			throw new IllegalArgumentException(
+					"The session idle timeout must not be negative, but was " + describe(sessionIdleTimeout));
+		}
 	}
 
 	/**
 	 * Keys under {@code distlock/}, sessions that release their keys, Consul's default 15s lock-delay,
-	 * no health checks besides {@code serfHealth}, sessions watched, keys unlocked (not deleted) on release.
+	 * no health checks besides {@code serfHealth}, sessions watched, keys unlocked (not deleted) on release,
+	 * sessions destroyed after a minute without use.
 	 */
 	public static ConsulLockSettings defaults() {
 		return new ConsulLockSettings("distlock", SessionBehavior.RELEASE, DEFAULT_LOCK_DELAY, List.of(), "distlock",
-				true, false);
+				true, false, DEFAULT_SESSION_IDLE_TIMEOUT);
 	}
 
 	/** These settings with another key prefix. */
 	public ConsulLockSettings withKeyPrefix(String keyPrefix) {
-		return new ConsulLockSettings(keyPrefix, this.behavior, this.lockDelay, this.checks, this.sessionName,
-				this.watchSessions, this.deleteOnRelease);
+		return new ConsulLockSettings(keyPrefix, this.behavior, this.lockDelay, this.checks,
+				this.sessionName, this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
 	}
 
 	/** These settings with another session behavior. */
 	public ConsulLockSettings withBehavior(SessionBehavior behavior) {
-		return new ConsulLockSettings(this.keyPrefix, behavior, this.lockDelay, this.checks, this.sessionName,
-				this.watchSessions, this.deleteOnRelease);
+		return new ConsulLockSettings(this.keyPrefix, behavior, this.lockDelay, this.checks,
+				this.sessionName, this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
 	}
 
 	/** These settings with another lock-delay. */
 	public ConsulLockSettings withLockDelay(Duration lockDelay) {
-		return new ConsulLockSettings(this.keyPrefix, this.behavior, lockDelay, this.checks, this.sessionName,
-				this.watchSessions, this.deleteOnRelease);
+		return new ConsulLockSettings(this.keyPrefix, this.behavior, lockDelay, this.checks,
+				this.sessionName, this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
 	}
 
 	/** These settings with other health checks. */
 	public ConsulLockSettings withChecks(List<String> checks) {
-		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, checks, this.sessionName,
-				this.watchSessions, this.deleteOnRelease);
+		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, checks,
+				this.sessionName, this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
 	}
 
 	/** These settings with another session name. */
 	public ConsulLockSettings withSessionName(String sessionName) {
-		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks, sessionName,
-				this.watchSessions, this.deleteOnRelease);
+		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks,
+				sessionName, this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
 	}
 
 	/** These settings with sessions watched or not. */
 	public ConsulLockSettings withWatchSessions(boolean watchSessions) {
-		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks, this.sessionName,
-				watchSessions, this.deleteOnRelease);
+		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks,
+				this.sessionName, watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
 	}
 
 	/** These settings with keys deleted or unlocked on release. */
 	public ConsulLockSettings withDeleteOnRelease(boolean deleteOnRelease) {
-		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks, this.sessionName,
-				this.watchSessions, deleteOnRelease);
+		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks,
+				this.sessionName, this.watchSessions, deleteOnRelease, this.sessionIdleTimeout);
+	}
+
+	/** These settings with another idle timeout for sessions. */
+	public ConsulLockSettings withSessionIdleTimeout(Duration sessionIdleTimeout) {
+		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks,
+				this.sessionName, this.watchSessions, this.deleteOnRelease, sessionIdleTimeout);
 	}
 
 	/**

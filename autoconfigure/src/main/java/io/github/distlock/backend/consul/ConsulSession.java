@@ -24,6 +24,12 @@ final class ConsulSession {
 
 	private volatile @Nullable ScheduledFuture<?> renewal;
 
+	/** Acquisitions in progress and leases held on this session; guarded by this. */
+	private int users;
+
+	/** When {@link #users} last dropped to zero; guarded by this. */
+	private long idleSinceNanos = System.nanoTime();
+
 	ConsulSession(String id, Duration ttl) {
 		this.id = id;
 		this.ttl = ttl;
@@ -56,6 +62,36 @@ final class ConsulSession {
 			pending.cancel(false);
 		}
 		return first;
+	}
+
+	/**
+	 * Counts one more acquisition or lease on this session, unless it is already invalid.
+	 */
+	synchronized boolean use() {
+		if (!isValid()) {
+			return false;
+		}
+		this.users++;
+		return true;
+	}
+
+	/**
+	 * Counts one acquisition or lease less.
+	 */
+	synchronized void unuse() {
+		if (--this.users == 0) {
+			this.idleSinceNanos = System.nanoTime();
+		}
+	}
+
+	/**
+	 * Invalidates the session if nothing has used it for {@code idleNanos}; a concurrent {@link #use()}
+	 * either comes first and keeps it, or finds it invalid and asks for a new one.
+	 * @return whether the session was retired
+	 */
+	synchronized boolean retireIfIdle(long idleNanos) {
+		return this.users == 0 && System.nanoTime() - this.idleSinceNanos >= idleNanos
+				&& invalidate("it was idle and has been destroyed");
 	}
 
 	void renewal(ScheduledFuture<?> renewal) {

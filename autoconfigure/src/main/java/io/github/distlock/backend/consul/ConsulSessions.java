@@ -62,16 +62,17 @@ final class ConsulSessions implements AutoCloseable {
 	}
 
 	/**
-	 * The live session for {@code ttl}, created when there is none.
+	 * The live session for {@code ttl}, created when there is none, counted as used until
+	 * {@link ConsulSession#unuse()}.
 	 */
-	ConsulSession current(Duration ttl) {
+	ConsulSession use(Duration ttl) {
 		ConsulSession session = this.byTtl.get(ttl);
-		if (session != null && session.isValid()) {
+		if (session != null && session.use()) {
 			return session;
 		}
 		synchronized (this) {
 			session = this.byTtl.get(ttl);
-			if (session != null && session.isValid()) {
+			if (session != null && session.use()) {
 				return session;
 			}
 			if (this.closed) {
@@ -79,6 +80,7 @@ final class ConsulSessions implements AutoCloseable {
 			}
 			session = new ConsulSession(
 					this.api.createSession(definition(ttl, checks(), this.settings.sessionName())), ttl);
+			session.use();
 			this.byTtl.put(ttl, session);
 			scheduleRenewal(session, halfOf(ttl));
 			if (this.settings.watchSessions()) {
@@ -155,6 +157,17 @@ final class ConsulSessions implements AutoCloseable {
 
 	private void renew(ConsulSession session) {
 		if (this.closed || !session.isValid()) {
+			return;
+		}
+		if (session.retireIfIdle(this.settings.sessionIdleTimeout().toNanos())) {
+			this.byTtl.remove(session.ttl(), session);
+			try {
+				this.api.destroySession(session.id());
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Destroying idle Consul session " + session.id() + " failed; it expires with its ttl: "
+						+ ex.getMessage());
+			}
 			return;
 		}
 		long sentAt = System.nanoTime();

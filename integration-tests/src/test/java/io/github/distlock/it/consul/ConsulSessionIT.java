@@ -152,6 +152,23 @@ class ConsulSessionIT {
 	}
 
 	@Test
+	void sessionLeftIdleIsDestroyedAndANewOneServesTheNextLock() throws Exception {
+		ConsulLockBackend backend = backend(this.settings.withSessionIdleTimeout(Duration.ZERO));
+		BackendLease held = acquire(backend, key("idle"));
+		long acquiredConfirmation = held.confirmedAtNanos();
+		await().atMost(Duration.ofSeconds(20)).until(() -> held.confirmedAtNanos() > acquiredConfirmation);
+		assertThat(this.agent.sessions(this.name)).as("a session holding a lock is never idle").hasSize(1);
+
+		assertThat(held.release()).isTrue();
+		await().atMost(Duration.ofSeconds(20)).until(() -> this.agent.sessions(this.name).isEmpty());
+
+		BackendLease next = acquire(backend, key("idle"));
+		assertThat(this.agent.sessions(this.name)).hasSize(1);
+		assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
+		assertThat(next.release()).isTrue();
+	}
+
+	@Test
 	void ttlConsulCannotHonourIsRefusedBeforeAnyRequest() throws Exception {
 		ConsulLockBackend backend = backend(this.settings);
 		assertThatIllegalArgumentException()
