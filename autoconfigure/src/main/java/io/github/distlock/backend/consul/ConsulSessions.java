@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The backend's sessions, one per ttl: created on first use, renewed at half their ttl on one shared
- * scheduler thread, optionally watched with a blocking query, and destroyed on close. When Consul says a
- * session is gone, every lease it held is reported lost.
+ * scheduler thread, optionally watched with a blocking query, destroyed when left idle and on close. When
+ * Consul says a session is gone, every lease it held is reported lost.
  */
 final class ConsulSessions implements AutoCloseable {
 
