@@ -1,0 +1,152 @@
+package io.github.distlock.benchmarks;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.github.distlock.backend.consul.ConsulApi;
+import io.github.distlock.backend.consul.ConsulLockBackend;
+import io.github.distlock.backend.consul.ConsulLockSettings;
+import io.github.distlock.it.servers.ConsulServer;
+import io.github.distlock.it.servers.ServerOptions;
+import io.github.distlock.it.servers.Servers;
+import io.github.distlock.spi.LockBackend;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.RestClient;
+
+/**
+ * Consul 1.8 in dev mode. The floor is what the seed article does by hand, over the same HTTP client
+ * stack distlock uses ({@link ConsulApi#restClientBuilder}): {@code PUT /v1/kv/<key>?acquire=<session>}
+ * and {@code ?release=<session>} with a session created once up front, no fencing token read.
+ */
+public final class ConsulTarget implements BenchmarkTarget {
+
+	private static final Pattern SESSION_ID = Pattern.compile("\"ID\"\\s*:\\s*\"([^\"]+)\"");
+
+	private final ConsulServer consul = Servers.consul(ServerOptions.defaults());
+
+	private final RestClient floor = ConsulApi.restClientBuilder(null).build();
+
+	private final String floorSession;
+
+	private final byte[] floorValue = "{\"holder\":\"benchmark-floor\"}".getBytes(StandardCharsets.UTF_8);
+
+	/** Requests per distlock client, by kind; the last two belong to the contended run. */
+	private final List<Counts> counts = new CopyOnWriteArrayList<>();
+
+	public ConsulTarget() {
+		String created = this.floor.put()
+			.uri(URI.create(this.consul.httpUrl() + "/v1/session/create"))
+			.contentType(MediaType.APPLICATION_JSON)
+			.body("{\"TTL\":\"86400s\",\"Name\":\"benchmark floor\"}".getBytes(StandardCharsets.UTF_8))
+			.retrieve()
+			.body(String.class);
+		Matcher id = SESSION_ID.matcher(created);
+		if (!id.find()) {
+			throw new IllegalStateException("No session ID in " + created);
+		}
+		this.floorSession = id.group(1);
+	}
+
+	@Override
+	public String name() {
+		return "consul";
+	}
+
+	@Override
+	public String floorDescription() {
+		return "PUT kv ?acquire= then ?release= with an existing session, same RestClient/JDK HTTP stack";
+	}
+
+	@Override
+	public void floorAcquireRelease(String key) {
+		String url = this.consul.httpUrl() + "/v1/kv/bench-floor/" + key;
+		String acquired = this.floor.put()
+			.uri(URI.create(url + "?acquire=" + this.floorSession))
+			.body(this.floorValue)
+			.retrieve()
+			.body(String.class);
+		String released = this.floor.put()
+			.uri(URI.create(url + "?release=" + this.floorSession))
+			.retrieve()
+			.body(String.class);
+		if (!"true".equals(acquired.strip()) || !"true".equals(released.strip())) {
+			throw new IllegalStateException("floor lock failed: acquire=" + acquired + ", release=" + released);
+		}
+	}
+
+	@Override
+	public LockBackend newBackend() {
+		Counts counter = new Counts();
+		this.counts.add(counter);
+		RestClient client = ConsulApi.restClientBuilder(null).requestInterceptor((request, body, execution) -> {
+			counter.count(request.getMethod().name(), request.getURI());
+			return execution.execute(request, body);
+		}).build();
+		return new ConsulLockBackend(new ConsulApi(this.consul.httpUrl(), client, null),
+				ConsulLockSettings.defaults().withKeyPrefix("bench"));
+	}
+
+	@Override
+	public String pollingEvidence() {
+		int size = this.counts.size();
+		Counts total = new Counts();
+		for (Counts counter : this.counts.subList(Math.max(0, size - 2), size)) {
+			total.add(counter);
+		}
+		return "HTTP requests of the contended run's two clients: " + total.transactions + " lock transactions, "
+				+ total.releases + " releases, " + total.blockingReads + " blocking key reads (each parks on the "
+				+ "server until the key changes), " + total.plainReads + " plain key reads, " + total.other
+				+ " session requests";
+	}
+
+	@Override
+	public void close() {
+		this.consul.close();
+	}
+
+	private static final class Counts {
+
+		final AtomicLong transactions = new AtomicLong();
+
+		final AtomicLong releases = new AtomicLong();
+
+		final AtomicLong blockingReads = new AtomicLong();
+
+		final AtomicLong plainReads = new AtomicLong();
+
+		final AtomicLong other = new AtomicLong();
+
+		void count(String method, URI uri) {
+			String path = uri.getRawPath();
+			if (path.equals("/v1/txn")) {
+				this.transactions.incrementAndGet();
+			}
+			else if (method.equals("PUT") && path.startsWith("/v1/kv/")) {
+				this.releases.incrementAndGet();
+			}
+			else if (method.equals("GET") && path.startsWith("/v1/kv/")) {
+				String query = uri.getRawQuery();
+				((query != null && query.contains("index=")) ? this.blockingReads : this.plainReads).incrementAndGet();
+			}
+			else {
+				this.other.incrementAndGet();
+			}
+		}
+
+		void add(Counts counts) {
+			this.transactions.addAndGet(counts.transactions.get());
+			this.releases.addAndGet(counts.releases.get());
+			this.blockingReads.addAndGet(counts.blockingReads.get());
+			this.plainReads.addAndGet(counts.plainReads.get());
+			this.other.addAndGet(counts.other.get());
+		}
+
+	}
+
+}
