@@ -212,7 +212,9 @@ public final class LockManager implements LockTemplate, AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			failed(state, permitTaken, info, start);
-			if (ex instanceof LockBackendException) {
+			if (ex instanceof LockBackendException || ex instanceof IllegalArgumentException) {
+				// A request the backend cannot honour (say, a ttl outside its range) is the caller's to fix,
+				// not an outage.
 				throw ex;
 			}
 			throw new LockBackendException("Backend '" + this.backend.name() + "' failed to acquire lock '" + display
