@@ -178,7 +178,7 @@ public final class LockManager implements LockTemplate, AutoCloseable {
 				throw new LockNotAcquiredException(display, "Lock '" + display
 						+ "' is already held by this thread, but that lease was lost: " + lostReason, null);
 			}
-			return Optional.of(current.nestedHold());
+			return Optional.of(current.hold());
 		}
 		boolean permitTaken = false;
 		try {
@@ -202,7 +202,7 @@ public final class LockManager implements LockTemplate, AutoCloseable {
 			state.lease = lease;
 			this.listener.acquireFinished(info, AcquireOutcome.ACQUIRED, System.nanoTime() - start);
 			lease.start();
-			return Optional.of(lease.outerHold());
+			return Optional.of(lease.hold());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -528,12 +528,10 @@ public final class LockManager implements LockTemplate, AutoCloseable {
 			}
 		}
 
-		Hold outerHold() {
-			this.holds.incrementAndGet();
-			return new Hold(this);
-		}
-
-		Hold nestedHold() {
+		/**
+		 * A new hold: the acquiring call's, or a nested one of the same thread.
+		 */
+		Hold hold() {
 			this.holds.incrementAndGet();
 			return new Hold(this);
 		}
