@@ -1,7 +1,6 @@
 package io.github.distlock.aop;
 
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -43,9 +42,10 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 		}
 		Object key = evaluateKey(locked, invocation.getArguments());
 		LockManager manager = this.lockManager.get();
+		boolean async = locked.returnKind() == LockedMethod.ReturnKind.COMPLETION_STAGE;
 		Optional<Lease> acquired;
 		try {
-			acquired = manager.tryAcquire(key, locked.options());
+			acquired = async ? manager.tryAcquireAsync(key, locked.options()) : manager.tryAcquire(key, locked.options());
 		}
 		catch (InvalidLockKeyException ex) {
 			throw new InvalidLockKeyException(describe(locked) + ex.getMessage());
@@ -54,8 +54,9 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 			return notAcquired(locked, invocation, key, manager);
 		}
 		Lease lease = acquired.get();
-		if (locked.returnKind() == LockedMethod.ReturnKind.COMPLETION_STAGE) {
-			return releaseOnCompletion(locked.method(), invocation, lease);
+		if (async) {
+			return manager.callAsync(lease, () -> (CompletionStage<?>) invocation.proceed(),
+					locked.method().getReturnType(), InvalidLockDefinitionException.describe(locked.method()));
 		}
 		return manager.call(lease, manager.lostPolicy(locked.options()), invocation::proceed);
 	}
@@ -118,26 +119,6 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 						(locked.options().waitTime() != null) ? locked.options().waitTime()
 								: manager.settings().defaultWaitTime());
 		}
-	}
-
-	private @Nullable Object releaseOnCompletion(Method method, MethodInvocation invocation, Lease lease)
-			throws Throwable {
-		Object result;
-		try {
-			result = invocation.proceed();
-		}
-		catch (Throwable ex) {
-			lease.release();
-			throw ex;
-		}
-		if (result == null) {
-			lease.release();
-			return null;
-		}
-		CompletionStage<?> released = ((CompletionStage<?>) result).whenComplete((value, failure) -> lease.release());
-		// Hand back the stage that completes after the release when its type fits, so callers never see
-		// completion while the lock is still held.
-		return method.getReturnType().isInstance(released) ? released : result;
 	}
 
 }

@@ -5,12 +5,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.github.distlock.Lease;
 import io.github.distlock.LockBackendException;
@@ -33,7 +36,10 @@ import org.jspecify.annotations.Nullable;
  * The {@link LockTemplate} of distlock, and the generic layer every backend shares.
  *
  * <p>Per key, threads of this JVM first queue on a fair local permit, so only one of them talks to the
- * backend at a time; the same thread acquiring a key it already holds gets a nested hold instead.
+ * backend at a time. A thread acquiring a key whose hold encloses it (it acquired the lease and has not
+ * released it, or runs the synchronous part of an asynchronous hold) gets a nested hold instead; a hold
+ * whose work continues in a {@link CompletionStage} encloses nobody once that synchronous part returned,
+ * so later calls wait for it like any other caller.
  * Held leases are renewed on a shared, bounded scheduler, and each has a local validity deadline
  * ({@code confirmedAt + ttl - margin}); when it passes without renewal, or the backend reports a loss,
  * the lease is lost: listeners are told, callbacks run, and the lost-lock policy applies to code running
@@ -57,6 +63,8 @@ public final class LockManager implements LockTemplate, AutoCloseable {
 
 	private final ConcurrentHashMap<String, KeyState> keys = new ConcurrentHashMap<>();
 
+	private final StageHolds stageHolds = new StageHolds();
+
 	/**
 	 * Creates the manager over a backend; {@code listeners} observe every lock.
 	 */
@@ -68,9 +76,10 @@ public final class LockManager implements LockTemplate, AutoCloseable {
 		this.scheduler.setRemoveOnCancelPolicy(true);
 		// A task that becomes the head of the delay queue wakes a parked scheduler thread: one context switch
 		// per acquisition, measured at 10-20us per Redis acquire+release on 2 cores. An idle periodic task
-		// that is almost always due first keeps new renewal and deadline tasks off the head.
-		this.scheduler.scheduleAtFixedRate(() -> {
-		}, QUEUE_ANCHOR_PERIOD_MILLIS, QUEUE_ANCHOR_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+		// that is almost always due first keeps new renewal and deadline tasks off the head. It also releases
+		// the locks of asynchronous work whose stage was collected without completing.
+		this.scheduler.scheduleAtFixedRate(this.stageHolds::releaseUnreachable, QUEUE_ANCHOR_PERIOD_MILLIS,
+				QUEUE_ANCHOR_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
 	/**
@@ -132,6 +141,21 @@ public final class LockManager implements LockTemplate, AutoCloseable {
 	}
 
 	@Override
+	@SuppressWarnings("unchecked")
+	public <T> CompletableFuture<T> executeAsync(String key, LockOptions options,
+			Supplier<? extends CompletionStage<T>> action) {
+		try {
+			Lease lease = tryAcquireAsync(key, options)
+				.orElseThrow(() -> new LockNotAcquiredException(LockKeys.display(key), waitTime(options)));
+			Object stage = callAsync(lease, action::get, CompletableFuture.class, "LockTemplate.executeAsync");
+			return (stage != null) ? (CompletableFuture<T>) stage : CompletableFuture.completedFuture(null);
+		}
+		catch (Throwable ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	@Override
 	public Lease acquire(String key, LockOptions options) {
 		return acquireOrThrow(key, options);
 	}
@@ -157,6 +181,23 @@ public final class LockManager implements LockTemplate, AutoCloseable {
 	 * @throws LockBackendException when the backend failed
 	 */
 	public Optional<Lease> tryAcquire(Object key, LockOptions options) {
+		return tryAcquire(key, options, false);
+	}
+
+	/**
+	 * Acquires a lock for work that completes in a {@link CompletionStage}: pass the lease to
+	 * {@link #callAsync} at once. Never a nested hold, since the work would outlive or overlap an enclosing
+	 * hold; inside a hold of the same key on this thread it is refused at once, because waiting would
+	 * deadlock this thread.
+	 * @return the lease, or empty when the lock stayed busy for the whole wait time
+	 * @throws LockNotAcquiredException when this thread holds the key already, or was interrupted
+	 * @throws LockBackendException when the backend failed
+	 */
+	public Optional<Lease> tryAcquireAsync(Object key, LockOptions options) {
+		return tryAcquire(key, options, true);
+	}
+
+	private Optional<Lease> tryAcquire(Object key, LockOptions options, boolean async) {
 		String encoded = LockKeys.encode(key);
 		String display = LockKeys.display(key);
 		Duration ttl = (options.ttl() != null) ? options.ttl() : this.settings.defaultTtl();
@@ -171,14 +212,26 @@ public final class LockManager implements LockTemplate, AutoCloseable {
 		});
 		ManagedLease current = state.lease;
 		if (current != null && state.owner == Thread.currentThread()) {
-			leave(state);
+			if (async) {
+				leave(state);
+				throw new LockNotAcquiredException(display, "Lock '" + display + "' is held by an enclosing call on "
+						+ "this thread; an asynchronous hold cannot nest in it, because its work would outlive or "
+						+ "overlap the enclosing hold, and waiting for that hold would deadlock this thread. Start the "
+						+ "asynchronous call after the enclosing one has returned, or lock another key", null);
+			}
 			String lostReason = current.lostReason;
 			if (lostReason != null) {
+				leave(state);
 				// Nesting under a lost lock would run the inner code with no protection at all.
 				throw new LockNotAcquiredException(display, "Lock '" + display
 						+ "' is already held by this thread, but that lease was lost: " + lostReason, null);
 			}
-			return Optional.of(current.hold());
+			Hold nested = current.nestedHold();
+			if (nested != null) {
+				leave(state);
+				return Optional.of(nested);
+			}
+			// Released from another thread just now: acquire it anew.
 		}
 		boolean permitTaken = false;
 		try {
@@ -255,6 +308,36 @@ public final class LockManager implements LockTemplate, AutoCloseable {
 			throw failure;
 		}
 		return result;
+	}
+
+	/**
+	 * Starts asynchronous work under a lease from {@link #tryAcquireAsync} and ties the lease to the work's
+	 * stage: it is released when the work completes or fails, when the caller cancels or completes the stage
+	 * handed back, or when that stage is collected without completing. The calling thread encloses the hold
+	 * only while {@code start} runs.
+	 * @param declaredType the type the returned stage must have (the method's declared return type)
+	 * @param holder who holds the lock, for the warning logged when an abandoned stage is released
+	 * @return the stage to hand to the caller (it completes after the release), or {@code null} when
+	 * {@code start} returned {@code null}
+	 */
+	public @Nullable Object callAsync(Lease lease, LockedAction<? extends CompletionStage<?>> start,
+			Class<?> declaredType, String holder) throws Throwable {
+		ManagedLease managed = ((Hold) lease).lease;
+		CompletionStage<?> stage;
+		try {
+			stage = start.call();
+		}
+		catch (Throwable ex) {
+			managed.unbind();
+			lease.release();
+			throw ex;
+		}
+		managed.unbind();
+		if (stage == null) {
+			lease.release();
+			return null;
+		}
+		return this.stageHolds.hold(lease, stage, declaredType, holder);
 	}
 
 	/**
@@ -529,11 +612,36 @@ public final class LockManager implements LockTemplate, AutoCloseable {
 		}
 
 		/**
-		 * A new hold: the acquiring call's, or a nested one of the same thread.
+		 * The acquiring call's hold.
 		 */
 		Hold hold() {
 			this.holds.incrementAndGet();
 			return new Hold(this);
+		}
+
+		/**
+		 * A nested hold of the enclosing thread, or {@code null} when the last hold was released meanwhile
+		 * (from another thread): a finished lease is never held again.
+		 */
+		@Nullable Hold nestedHold() {
+			int current;
+			do {
+				current = this.holds.get();
+				if (current == 0) {
+					return null;
+				}
+			}
+			while (!this.holds.compareAndSet(current, current + 1));
+			return new Hold(this);
+		}
+
+		/**
+		 * Ends the acquiring thread's enclosure once the synchronous part of asynchronous work returned.
+		 */
+		void unbind() {
+			if (this.state.owner == Thread.currentThread() && this.state.lease == this) {
+				this.state.owner = null;
+			}
 		}
 
 		void holdReleased() {
