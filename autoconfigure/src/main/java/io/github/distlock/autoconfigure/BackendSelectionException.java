@@ -1,39 +1,32 @@
 package io.github.distlock.autoconfigure;
 
 import io.github.distlock.DistributedLockException;
+import org.jspecify.annotations.Nullable;
 
 /**
- * No lock backend can be chosen or created from the application's classpath and configuration.
+ * No lock backend can be chosen or created from the application's classpath and configuration. Each
+ * subclass carries the facts of one backend's failures; {@link BackendSelectionFailureAnalyzer} turns
+ * them into what to write instead.
  */
-public class BackendSelectionException extends DistributedLockException {
+public abstract sealed class BackendSelectionException extends DistributedLockException
+		permits BackendChoiceException, RedisStartupException, EtcdStartupException, ZookeeperStartupException,
+		ConsulStartupException {
 
 	private static final long serialVersionUID = 1L;
 
-	private final String action;
-
-	/**
-	 * Creates the exception.
-	 * @param problem what is wrong
-	 * @param action what to add to {@code application.yml} or the pom
-	 */
-	public BackendSelectionException(String problem, String action) {
+	BackendSelectionException(String problem, @Nullable Throwable cause) {
 		super(problem);
-		this.action = action;
+		if (cause != null) {
+			initCause(cause);
+		}
 	}
 
 	/**
-	 * Creates the exception with a cause.
-	 */
-	public BackendSelectionException(String problem, String action, Throwable cause) {
-		super(problem, cause);
-		this.action = action;
-	}
-
-	/**
-	 * What to add to {@code application.yml} or the pom.
+	 * What to add to {@code application.yml} or the pom: the action the failure analyzer reports,
+	 * for callers that inspect the exception itself.
 	 */
 	public String getAction() {
-		return this.action;
+		return BackendSelectionFailureAnalyzer.action(this);
 	}
 
 }

@@ -1,5 +1,11 @@
 package io.github.distlock.autoconfigure;
 
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+
 /**
  * The lock servers distlock speaks to, as chosen with {@code distlock.backend}.
  */
@@ -38,9 +44,9 @@ public enum BackendType {
 
 	private final String client;
 
-	private final String dependency;
+	private final @Nullable String dependency;
 
-	BackendType(String client, String dependency) {
+	BackendType(String client, @Nullable String dependency) {
 		this.client = client;
 		this.dependency = dependency;
 	}
@@ -49,7 +55,7 @@ public enum BackendType {
 	 * The value to write in {@code distlock.backend}.
 	 */
 	public String propertyValue() {
-		return name().toLowerCase(java.util.Locale.ROOT);
+		return name().toLowerCase(Locale.ROOT);
 	}
 
 	/**
@@ -62,7 +68,7 @@ public enum BackendType {
 	/**
 	 * The pom dependency that brings the client, or {@code null} for the built-in backend.
 	 */
-	public String dependency() {
+	public @Nullable String dependency() {
 		return this.dependency;
 	}
 
@@ -70,9 +76,9 @@ public enum BackendType {
 	 * All property values, comma-separated, for messages.
 	 */
 	public static String propertyValues() {
-		return java.util.Arrays.stream(values())
+		return Arrays.stream(values())
 			.map(BackendType::propertyValue)
-			.collect(java.util.stream.Collectors.joining(", "));
+			.collect(Collectors.joining(", "));
 	}
 
 }

@@ -1,13 +1,13 @@
 package io.github.distlock.autoconfigure;
 
 import java.util.List;
-import java.util.stream.Collectors;
 
 import io.github.distlock.LockTemplate;
 import io.github.distlock.aop.DistributedLockAdvisor;
 import io.github.distlock.core.LockListener;
 import io.github.distlock.core.LockManager;
 import io.github.distlock.spi.LockBackend;
+import org.jspecify.annotations.Nullable;
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -62,40 +62,23 @@ public final class DistlockAutoConfiguration {
 		return new DistributedLockAdvisor(environment, lockManager::getObject, order);
 	}
 
-	static LockBackendCandidate choose(BackendType chosen, List<LockBackendCandidate> candidates) {
+	static LockBackendCandidate choose(@Nullable BackendType chosen, List<LockBackendCandidate> candidates) {
 		if (chosen != null) {
 			return candidates.stream()
 				.filter((candidate) -> candidate.type() == chosen)
 				.findFirst()
-				.orElseThrow(() -> new BackendSelectionException(
-						"distlock.backend is '" + chosen.propertyValue() + "' but " + chosen.client()
-								+ " is not on the classpath",
-						"Add " + chosen.client() + " to your pom.xml:\n\n" + chosen.dependency()
-								+ "\n\nor choose another backend in application.yml (one of "
-								+ BackendType.propertyValues() + ")."));
+				.orElseThrow(() -> BackendChoiceException.clientMissing(chosen));
 		}
 		List<LockBackendCandidate> connected = candidates.stream()
 			.filter(LockBackendCandidate::connectionConfigured)
 			.toList();
-		if (connected.size() == 1) {
-			return connected.get(0);
-		}
-		String example = "distlock:\n  backend: redis   # one of " + BackendType.propertyValues();
 		if (connected.isEmpty()) {
-			throw new BackendSelectionException(
-					"No lock backend is chosen: distlock.backend is not set and no lock server client with a "
-							+ "configured connection was found",
-					"Choose the backend in application.yml:\n\n" + example
-							+ "\n\nand add its client to your pom.xml (for example spring-boot-starter-data-redis), "
-							+ "or use 'local' for in-JVM locks in a single instance.");
+			throw BackendChoiceException.noneConnected();
 		}
-		String names = connected.stream()
-			.map((candidate) -> candidate.type().propertyValue())
-			.collect(Collectors.joining(", "));
-		throw new BackendSelectionException(
-				"Several lock backends are configured (" + names + ") and distlock.backend does not choose one",
-				"Choose one in application.yml:\n\ndistlock:\n  backend: " + connected.get(0).type().propertyValue()
-						+ "   # one of " + names);
+		if (connected.size() > 1) {
+			throw BackendChoiceException.severalConnected(connected.stream().map(LockBackendCandidate::type).toList());
+		}
+		return connected.get(0);
 	}
 
 	/**

@@ -180,6 +180,10 @@ public class DistlockZookeeperProperties {
 			this.password = password;
 		}
 
+		boolean isConfigured() {
+			return this.username != null || this.password != null;
+		}
+
 	}
 
 }

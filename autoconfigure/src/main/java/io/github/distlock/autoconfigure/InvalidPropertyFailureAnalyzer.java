@@ -2,6 +2,7 @@ package io.github.distlock.autoconfigure;
 
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
@@ -60,10 +61,10 @@ class InvalidPropertyFailureAnalyzer extends AbstractFailureAnalyzer<BindExcepti
 	private static String action(String name, @Nullable Class<?> type) {
 		if (type != null && type.isEnum()) {
 			String values = Arrays.stream(type.getEnumConstants())
-				.map((constant) -> ((Enum<?>) constant).name().toLowerCase(java.util.Locale.ROOT))
+				.map((constant) -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT))
 				.collect(Collectors.joining(", "));
 			return "Set " + name + " to one of: " + values + ". For example, in application.yml:\n\n"
-					+ yaml(name, ((Enum<?>) type.getEnumConstants()[0]).name().toLowerCase(java.util.Locale.ROOT));
+					+ yaml(name, ((Enum<?>) type.getEnumConstants()[0]).name().toLowerCase(Locale.ROOT));
 		}
 		if (type == Duration.class) {
 			return "Set " + name + " to a duration such as 10s, 500ms, 2m or PT1M. For example, in application.yml:\n\n"

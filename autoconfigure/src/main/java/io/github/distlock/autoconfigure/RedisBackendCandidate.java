@@ -5,7 +5,6 @@ import io.github.distlock.backend.redis.RedisKeyspace;
 import io.github.distlock.backend.redis.RedisLockBackend;
 import io.github.distlock.spi.LockBackend;
 import io.lettuce.core.RedisCommandExecutionException;
-import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -13,8 +12,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 /**
  * The Redis backend as a candidate: built with the settings of the application's
- * {@link LettuceConnectionFactory}, and turning what Redis refuses at startup (credentials, permissions, an unreachable server) into a
- * {@link BackendSelectionException} that names the property to fix.
+ * {@link LettuceConnectionFactory}, and turning what Redis refuses at startup (credentials, permissions,
+ * an unreachable server) into a {@link RedisStartupException}.
  */
 final class RedisBackendCandidate implements LockBackendCandidate {
 
@@ -22,10 +21,13 @@ final class RedisBackendCandidate implements LockBackendCandidate {
 
 	private final DistlockRedisProperties properties;
 
+	private final boolean lettucePresent;
+
 	RedisBackendCandidate(ObjectProvider<RedisConnectionFactory> connectionFactories,
-			DistlockRedisProperties properties) {
+			DistlockRedisProperties properties, boolean lettucePresent) {
 		this.connectionFactories = connectionFactories;
 		this.properties = properties;
+		this.lettucePresent = lettucePresent;
 	}
 
 	@Override
@@ -35,22 +37,20 @@ final class RedisBackendCandidate implements LockBackendCandidate {
 
 	@Override
 	public boolean connectionConfigured() {
-		return this.connectionFactories.getIfUnique() != null;
+		return this.lettucePresent && this.connectionFactories.getIfUnique() != null;
 	}
 
 	@Override
 	public LockBackend create() {
+		if (!this.lettucePresent) {
+			throw RedisStartupException.lettuceMissing();
+		}
 		RedisConnectionFactory factory = this.connectionFactories.getIfUnique();
 		if (factory == null) {
-			throw new BackendSelectionException(
-					"distlock.backend is 'redis' but there is no single RedisConnectionFactory bean to use",
-					"Let Spring Boot create it from spring.data.redis.* (spring-boot-starter-data-redis), for example:\n\n"
-							+ "spring:\n  data:\n    redis:\n      host: localhost\n      port: 6379\n\n"
-							+ "or, if you define several RedisConnectionFactory beans, mark the one for locks @Primary.");
+			throw RedisStartupException.noConnectionFactory();
 		}
 		if (!(factory instanceof LettuceConnectionFactory lettuce)) {
-			throw RedisLockAutoConfiguration
-				.lettuceRequired("the application's RedisConnectionFactory is a " + factory.getClass().getName());
+			throw RedisStartupException.notLettuce(factory.getClass());
 		}
 		LettuceConnectionFactory own = sameSettings(lettuce);
 		RedisKeyspace keyspace = this.properties.keyspace();
@@ -60,7 +60,7 @@ final class RedisBackendCandidate implements LockBackendCandidate {
 		}
 		catch (LockBackendException ex) {
 			own.destroy();
-			throw explain(ex, keyspace);
+			throw RedisStartupException.unusable(problem(ex), keyspace.prefix(), ex);
 		}
 	}
 
@@ -89,44 +89,25 @@ final class RedisBackendCandidate implements LockBackendCandidate {
 		return own;
 	}
 
-	private static BackendSelectionException explain(LockBackendException failure, RedisKeyspace keyspace) {
-		String refusal = redisError(failure);
-		String problem = "distlock could not use Redis: " + failure.getMessage();
-		if (refusal != null && (refusal.startsWith("WRONGPASS") || refusal.startsWith("NOAUTH")
-				|| refusal.contains("invalid password") || refusal.contains("invalid username-password"))) {
-			return new BackendSelectionException(problem,
-					"Set spring.data.redis.username and spring.data.redis.password (or the user and password in "
-							+ "spring.data.redis.url) to a Redis user that exists, is enabled and has that password, "
-							+ "for example:\n\nspring:\n  data:\n    redis:\n      username: app\n"
-							+ "      password: ${REDIS_PASSWORD}",
-					failure);
-		}
-		if (refusal != null && refusal.startsWith("NOPERM")) {
-			String prefix = keyspace.prefix();
-			return new BackendSelectionException(problem,
-					"Grant the Redis user (spring.data.redis.username) the keys, channel and commands distlock uses, "
-							+ "for example:\n\nACL SETUSER <user> ~" + prefix + ":* &" + prefix + ":released +ping "
-							+ "+evalsha +eval +subscribe +get +set +del +exists +time +incr +pttl +pexpire +publish\n\n"
-							+ "or set distlock.redis.key-prefix to a prefix the user may already use.",
-					failure);
-		}
-		return new BackendSelectionException(problem,
-				"Check spring.data.redis.host and spring.data.redis.port (or spring.data.redis.url, or the "
-						+ "sentinel/cluster nodes) and that Redis is running and reachable: distlock connects when the "
-						+ "application starts.",
-				failure);
-	}
-
-	private static @Nullable String redisError(Throwable failure) {
+	/**
+	 * What Redis refused, read from the error reply in the failure's causes.
+	 */
+	private static RedisStartupException.Problem problem(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof RedisCommandExecutionException && cause.getMessage() != null) {
-				return cause.getMessage();
+				String refusal = cause.getMessage();
+				if (refusal.startsWith("WRONGPASS") || refusal.startsWith("NOAUTH")
+						|| refusal.contains("invalid password") || refusal.contains("invalid username-password")) {
+					return RedisStartupException.Problem.CREDENTIALS_REFUSED;
+				}
+				return refusal.startsWith("NOPERM") ? RedisStartupException.Problem.PERMISSION_DENIED
+						: RedisStartupException.Problem.UNREACHABLE;
 			}
 			if (cause.getCause() == cause) {
 				break;
 			}
 		}
-		return null;
+		return RedisStartupException.Problem.UNREACHABLE;
 	}
 
 }

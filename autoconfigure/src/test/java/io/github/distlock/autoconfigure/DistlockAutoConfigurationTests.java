@@ -1,6 +1,7 @@
 package io.github.distlock.autoconfigure;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.github.distlock.LockTemplate;
 import io.github.distlock.LostLockPolicy;
@@ -8,11 +9,14 @@ import io.github.distlock.aop.DistributedLockAdvisor;
 import io.github.distlock.backend.local.LocalLockBackend;
 import io.github.distlock.core.LockManager;
 import io.github.distlock.metrics.MicrometerLockListener;
+import io.github.distlock.spi.BackendLease;
 import io.github.distlock.spi.LockBackend;
+import io.github.distlock.spi.LockRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -143,7 +147,7 @@ class DistlockAutoConfigurationTests {
 	}
 
 	static FailureAnalysis analyze(AssertableApplicationContext context,
-			org.springframework.boot.diagnostics.AbstractFailureAnalyzer<?> analyzer) {
+			AbstractFailureAnalyzer<?> analyzer) {
 		assertThat(context).hasFailed();
 		FailureAnalysis analysis = analyzer.analyze(context.getStartupFailure());
 		assertThat(analysis).as("analysis of %s", context.getStartupFailure()).isNotNull();
@@ -173,9 +177,8 @@ class DistlockAutoConfigurationTests {
 					}
 
 					@Override
-					public java.util.Optional<io.github.distlock.spi.BackendLease> tryAcquire(
-							io.github.distlock.spi.LockRequest request) {
-						return java.util.Optional.empty();
+					public Optional<BackendLease> tryAcquire(LockRequest request) {
+						return Optional.empty();
 					}
 
 				};

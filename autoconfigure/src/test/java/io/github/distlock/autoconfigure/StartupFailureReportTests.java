@@ -35,6 +35,15 @@ class StartupFailureReportTests {
 			.contains("Set distlock.default-ttl to a duration such as 10s, 500ms, 2m or PT1M");
 	}
 
+	@Test
+	void backendWithoutItsClient(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("--distlock.backend=etcd"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("distlock.backend is 'etcd' but the etcd client jetcd is not on the classpath")
+			.contains("Add the etcd client jetcd to your pom.xml:")
+			.contains("<artifactId>jetcd-core</artifactId>");
+	}
+
 	private static void run(String... args) {
 		SpringApplication application = new SpringApplication(MinimalApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);

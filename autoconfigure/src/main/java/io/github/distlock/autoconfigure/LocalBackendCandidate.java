@@ -1,0 +1,35 @@
+package io.github.distlock.autoconfigure;
+
+import io.github.distlock.backend.local.LocalLockBackend;
+import io.github.distlock.spi.LockBackend;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The in-JVM backend as a candidate: never chosen without {@code distlock.backend: local}, and loud
+ * about not being distributed when it is.
+ */
+final class LocalBackendCandidate implements LockBackendCandidate {
+
+	// The category users already know from the warning.
+	private static final Log logger = LogFactory.getLog(LocalLockAutoConfiguration.class);
+
+	@Override
+	public BackendType type() {
+		return BackendType.LOCAL;
+	}
+
+	@Override
+	public boolean connectionConfigured() {
+		return false;
+	}
+
+	@Override
+	public LockBackend create() {
+		logger.warn("distlock uses the 'local' backend: locks are held in this JVM only and do NOT exclude "
+				+ "other instances of the application. Choose redis, etcd, zookeeper or consul in "
+				+ "distlock.backend for distributed locks.");
+		return new LocalLockBackend();
+	}
+
+}
