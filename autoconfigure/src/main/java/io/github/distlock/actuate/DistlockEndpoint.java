@@ -3,7 +3,7 @@ package io.github.distlock.actuate;
 import java.util.List;
 
 import io.github.distlock.core.HeldLock;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
@@ -14,12 +14,12 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 @Endpoint(id = "distlock")
 public class DistlockEndpoint {
 
-	private final LockManager lockManager;
+	private final DefaultLockTemplate lockManager;
 
 	/**
 	 * Creates the endpoint for a lock manager.
 	 */
-	public DistlockEndpoint(LockManager lockManager) {
+	public DistlockEndpoint(DefaultLockTemplate lockManager) {
 		this.lockManager = lockManager;
 	}
 

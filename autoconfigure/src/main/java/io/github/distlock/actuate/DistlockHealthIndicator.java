@@ -1,6 +1,6 @@
 package io.github.distlock.actuate;
 
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
@@ -10,12 +10,12 @@ import org.springframework.boot.health.contributor.Health;
  */
 public class DistlockHealthIndicator extends AbstractHealthIndicator {
 
-	private final LockManager lockManager;
+	private final DefaultLockTemplate lockManager;
 
 	/**
 	 * Creates the indicator for a lock manager.
 	 */
-	public DistlockHealthIndicator(LockManager lockManager) {
+	public DistlockHealthIndicator(DefaultLockTemplate lockManager) {
 		super("distlock health check failed");
 		this.lockManager = lockManager;
 	}

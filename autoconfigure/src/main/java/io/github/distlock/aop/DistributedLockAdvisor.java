@@ -4,7 +4,7 @@ import java.lang.reflect.Method;
 import java.util.function.Supplier;
 
 import io.github.distlock.DistributedLock;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.LockRunner;
 import org.aopalliance.aop.Advice;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.Pointcut;
@@ -35,13 +35,13 @@ public final class DistributedLockAdvisor extends AbstractPointcutAdvisor {
 	/**
 	 * Creates the advisor.
 	 * @param propertyResolver resolves {@code ${...}} placeholders in ttl and waitTime
-	 * @param lockManager supplies the lock manager at the first call, so the advisor does not force the
+	 * @param locks supplies the generic layer at the first call, so the advisor does not force the
 	 * backend's creation while proxies are being built
 	 * @param order this advisor's order
 	 */
-	public DistributedLockAdvisor(PropertyResolver propertyResolver, Supplier<LockManager> lockManager, int order) {
+	public DistributedLockAdvisor(PropertyResolver propertyResolver, Supplier<? extends LockRunner> locks, int order) {
 		this.resolver = new LockedMethodResolver(propertyResolver);
-		this.interceptor = new DistributedLockInterceptor(this.resolver, lockManager);
+		this.interceptor = new DistributedLockInterceptor(this.resolver, locks);
 		this.pointcut = new LockedMethodPointcut(this.resolver);
 		setOrder(order);
 	}

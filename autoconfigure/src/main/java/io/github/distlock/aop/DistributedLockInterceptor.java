@@ -1,16 +1,16 @@
 package io.github.distlock.aop;
 
 import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import io.github.distlock.InvalidLockKeyException;
-import io.github.distlock.Lease;
 import io.github.distlock.LockNotAcquiredException;
 import io.github.distlock.core.LockKeys;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.LockRunner;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
@@ -25,11 +25,11 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 
 	private final LockedMethodResolver resolver;
 
-	private final Supplier<LockManager> lockManager;
+	private final Supplier<? extends LockRunner> locks;
 
-	DistributedLockInterceptor(LockedMethodResolver resolver, Supplier<LockManager> lockManager) {
+	DistributedLockInterceptor(LockedMethodResolver resolver, Supplier<? extends LockRunner> locks) {
 		this.resolver = resolver;
-		this.lockManager = lockManager;
+		this.locks = locks;
 	}
 
 	@Override
@@ -41,24 +41,34 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		Object key = evaluateKey(locked, invocation.getArguments());
-		LockManager manager = this.lockManager.get();
-		boolean async = locked.returnKind() == LockedMethod.ReturnKind.COMPLETION_STAGE;
-		Optional<Lease> acquired;
+		LockRunner locks = this.locks.get();
+		// Only a key the lock layer rejects is described as this method's; the method's own exceptions pass.
+		boolean[] keyAccepted = { false };
 		try {
-			acquired = async ? manager.tryAcquireAsync(key, locked.options()) : manager.tryAcquire(key, locked.options());
+			if (locked.returnKind() == LockedMethod.ReturnKind.COMPLETION_STAGE) {
+				return locks.runAsync(key, locked.options(), () -> {
+					keyAccepted[0] = true;
+					return (CompletionStage<?>) invocation.proceed();
+				}, locked.method().getReturnType(), InvalidLockDefinitionException.describe(locked.method()),
+						(waitTime) -> {
+							keyAccepted[0] = true;
+							return notAcquired(locked, invocation, key, waitTime);
+						});
+			}
+			return locks.run(key, locked.options(), () -> {
+				keyAccepted[0] = true;
+				return invocation.proceed();
+			}, (waitTime) -> {
+				keyAccepted[0] = true;
+				return notAcquired(locked, invocation, key, waitTime);
+			});
 		}
 		catch (InvalidLockKeyException ex) {
+			if (keyAccepted[0]) {
+				throw ex;
+			}
 			throw new InvalidLockKeyException(describe(locked) + ex.getMessage());
 		}
-		if (acquired.isEmpty()) {
-			return notAcquired(locked, invocation, key, manager);
-		}
-		Lease lease = acquired.get();
-		if (async) {
-			return manager.callAsync(lease, () -> (CompletionStage<?>) invocation.proceed(),
-					locked.method().getReturnType(), InvalidLockDefinitionException.describe(locked.method()));
-		}
-		return manager.call(lease, manager.lostPolicy(locked.options()), invocation::proceed);
 	}
 
 	private Object evaluateKey(LockedMethod locked, Object[] args) {
@@ -99,7 +109,7 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 	}
 
 	private @Nullable Object notAcquired(LockedMethod locked, MethodInvocation invocation, Object key,
-			LockManager manager) throws Throwable {
+			Duration waitTime) throws Throwable {
 		switch (locked.notAcquired()) {
 			case SKIP:
 				return switch (locked.returnKind()) {
@@ -115,9 +125,7 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 					throw ex.getTargetException();
 				}
 			default:
-				throw new LockNotAcquiredException(LockKeys.display(key),
-						(locked.options().waitTime() != null) ? locked.options().waitTime()
-								: manager.settings().defaultWaitTime());
+				throw new LockNotAcquiredException(LockKeys.display(key), waitTime);
 		}
 	}
 

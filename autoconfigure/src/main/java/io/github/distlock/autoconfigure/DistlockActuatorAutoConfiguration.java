@@ -2,7 +2,7 @@ package io.github.distlock.autoconfigure;
 
 import io.github.distlock.actuate.DistlockEndpoint;
 import io.github.distlock.actuate.DistlockHealthIndicator;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Configuration;
  * The {@code distlock} health indicator and actuator endpoint, when Actuator is present.
  */
 @AutoConfiguration(after = DistlockAutoConfiguration.class)
-@ConditionalOnBean(LockManager.class)
+@ConditionalOnBean(DefaultLockTemplate.class)
 public final class DistlockActuatorAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -28,7 +28,7 @@ public final class DistlockActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "distlockHealthIndicator")
-		DistlockHealthIndicator distlockHealthIndicator(LockManager lockManager) {
+		DistlockHealthIndicator distlockHealthIndicator(DefaultLockTemplate lockManager) {
 			return new DistlockHealthIndicator(lockManager);
 		}
 
@@ -41,7 +41,7 @@ public final class DistlockActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		DistlockEndpoint distlockEndpoint(LockManager lockManager) {
+		DistlockEndpoint distlockEndpoint(DefaultLockTemplate lockManager) {
 			return new DistlockEndpoint(lockManager);
 		}
 

@@ -5,7 +5,7 @@ import java.util.List;
 import io.github.distlock.LockTemplate;
 import io.github.distlock.aop.DistributedLockAdvisor;
 import io.github.distlock.core.LockListener;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.spi.LockBackend;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.config.AopConfigUtils;
@@ -42,9 +42,9 @@ public final class DistlockAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	LockManager distlockLockManager(LockBackend backend, DistlockProperties properties,
+	DefaultLockTemplate distlockLockTemplate(LockBackend backend, DistlockProperties properties,
 			ObjectProvider<LockListener> listeners) {
-		return new LockManager(backend, properties.toSettings(), listeners.orderedStream().toList());
+		return new DefaultLockTemplate(backend, properties.toSettings(), listeners.orderedStream().toList());
 	}
 
 	@Bean
@@ -55,11 +55,11 @@ public final class DistlockAutoConfiguration {
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	static DistributedLockAdvisor distributedLockAdvisor(Environment environment,
-			ObjectProvider<LockManager> lockManager) {
+			ObjectProvider<DefaultLockTemplate> lockTemplate) {
 		int order = Binder.get(environment)
 			.bind("distlock.aspect-order", Integer.class)
 			.orElse(DistlockProperties.DEFAULT_ASPECT_ORDER);
-		return new DistributedLockAdvisor(environment, lockManager::getObject, order);
+		return new DistributedLockAdvisor(environment, lockTemplate::getObject, order);
 	}
 
 	static LockBackendCandidate choose(@Nullable BackendType chosen, List<LockBackendCandidate> candidates) {

@@ -3,7 +3,7 @@ package io.github.distlock.core;
 import java.time.Duration;
 
 /**
- * A lock this JVM holds, as reported by {@link LockManager#heldLocks()}.
+ * A lock this JVM holds, as reported by {@link DefaultLockTemplate#heldLocks()}.
  *
  * @param key the key as the caller gave it
  * @param name the lock's metric name

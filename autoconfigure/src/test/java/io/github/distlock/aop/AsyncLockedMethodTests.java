@@ -18,7 +18,7 @@ import io.github.distlock.LockTemplate;
 import io.github.distlock.autoconfigure.DistlockAutoConfiguration;
 import io.github.distlock.autoconfigure.LocalLockAutoConfiguration;
 import io.github.distlock.backend.local.LocalLockBackend;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -80,7 +80,7 @@ class AsyncLockedMethodTests {
 			assertThat(returned).isNotSameAs(work);
 			assertThat(returned.cancel(true)).isTrue();
 			assertThat(work).as("the cancellation reaches the method's own stage").isCancelled();
-			assertThat(context.getBean(LockManager.class).heldLocks()).isEmpty();
+			assertThat(context.getBean(DefaultLockTemplate.class).heldLocks()).isEmpty();
 			assertThat(this.caller.submit(() -> locks.tryAcquire("k2", LockOptions.defaults()).map(held(true)))
 				.get(10, TimeUnit.SECONDS)).contains(true);
 		});
@@ -94,7 +94,7 @@ class AsyncLockedMethodTests {
 			CompletableFuture<String> returned = jobs.hold("k3", work).orTimeout(50, TimeUnit.MILLISECONDS);
 			await().atMost(Duration.ofSeconds(10)).until(returned::isDone);
 			// orTimeout completes the returned future itself, which the caller holds: that gives the work up.
-			await().atMost(Duration.ofSeconds(10)).until(() -> context.getBean(LockManager.class).heldLocks().isEmpty());
+			await().atMost(Duration.ofSeconds(10)).until(() -> context.getBean(DefaultLockTemplate.class).heldLocks().isEmpty());
 			assertThat(work).isCancelled();
 		});
 	}
@@ -103,7 +103,7 @@ class AsyncLockedMethodTests {
 	void failedWorkReleasesAndTheCallerSeesTheFailureAfterTheRelease() {
 		this.runner.run((context) -> {
 			Jobs jobs = context.getBean(Jobs.class);
-			LockManager manager = context.getBean(LockManager.class);
+			DefaultLockTemplate manager = context.getBean(DefaultLockTemplate.class);
 			CompletableFuture<String> work = new CompletableFuture<>();
 			AtomicInteger heldWhenCallerSawIt = new AtomicInteger(-1);
 			CompletableFuture<String> returned = jobs.hold("k4", work);
@@ -120,7 +120,7 @@ class AsyncLockedMethodTests {
 			Jobs jobs = context.getBean(Jobs.class);
 			CompletableFuture<Long> tokens = jobs.nestSync("k5");
 			assertThat(tokens.get(10, TimeUnit.SECONDS)).as("the nested hold shares the outer token").isEqualTo(1);
-			assertThat(context.getBean(LockManager.class).heldLocks()).isEmpty();
+			assertThat(context.getBean(DefaultLockTemplate.class).heldLocks()).isEmpty();
 		});
 	}
 
@@ -135,7 +135,7 @@ class AsyncLockedMethodTests {
 				.hasMessageContaining("'k6'")
 				.hasMessageContaining("enclosing call on this thread")
 				.hasMessageContaining("would deadlock");
-			assertThat(context.getBean(LockManager.class).heldLocks()).isEmpty();
+			assertThat(context.getBean(DefaultLockTemplate.class).heldLocks()).isEmpty();
 		});
 	}
 
@@ -143,7 +143,7 @@ class AsyncLockedMethodTests {
 	void abandonedStageReleasesTheLock() {
 		this.runner.run((context) -> {
 			Jobs jobs = context.getBean(Jobs.class);
-			LockManager manager = context.getBean(LockManager.class);
+			DefaultLockTemplate manager = context.getBean(DefaultLockTemplate.class);
 			startAndAbandon(jobs);
 			assertThat(manager.heldLocks()).hasSize(1);
 			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {

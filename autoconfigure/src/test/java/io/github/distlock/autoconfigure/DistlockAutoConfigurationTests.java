@@ -7,7 +7,7 @@ import io.github.distlock.LockTemplate;
 import io.github.distlock.LostLockPolicy;
 import io.github.distlock.aop.DistributedLockAdvisor;
 import io.github.distlock.backend.local.LocalLockBackend;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.metrics.MicrometerLockListener;
 import io.github.distlock.spi.BackendLease;
 import io.github.distlock.spi.LockBackend;
@@ -41,13 +41,13 @@ class DistlockAutoConfigurationTests {
 	}
 
 	@Test
-	void propertiesBecomeTheLockManagersSettings() {
+	void propertiesBecomeTheLockTemplatesSettings() {
 		this.runner
 			.withPropertyValues("distlock.backend=local", "distlock.default-ttl=10s", "distlock.default-wait-time=500ms",
 					"distlock.lost-policy=throw", "distlock.safety-margin=50ms", "distlock.renewal-interval=2s",
 					"distlock.scheduler-threads=3", "distlock.aspect-order=42")
 			.run((context) -> {
-				LockManager manager = context.getBean(LockManager.class);
+				DefaultLockTemplate manager = context.getBean(DefaultLockTemplate.class);
 				assertThat(manager.settings().defaultTtl()).isEqualTo(Duration.ofSeconds(10));
 				assertThat(manager.settings().defaultWaitTime()).isEqualTo(Duration.ofMillis(500));
 				assertThat(manager.settings().lostPolicy()).isEqualTo(LostLockPolicy.THROW);
@@ -79,7 +79,7 @@ class DistlockAutoConfigurationTests {
 	void userBackendWins() {
 		LocalLockBackend own = new LocalLockBackend();
 		this.runner.withBean(LockBackend.class, () -> own)
-			.run((context) -> assertThat(context.getBean(LockManager.class).backendName()).isEqualTo("local"));
+			.run((context) -> assertThat(context.getBean(DefaultLockTemplate.class).backendName()).isEqualTo("local"));
 	}
 
 	@Test

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.distlock.Lease;
 import io.github.distlock.LockOptions;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.core.LockSettings;
 import io.github.distlock.spi.LockBackend;
 import org.HdrHistogram.Histogram;
@@ -70,7 +70,7 @@ public final class Benchmarks {
 
 	static void singleThread(BenchmarkTarget target) throws Exception {
 		try (LockBackend backend = target.newBackend();
-				LockManager manager = new LockManager(backend, LockSettings.defaults(), List.of())) {
+				DefaultLockTemplate manager = new DefaultLockTemplate(backend, LockSettings.defaults(), List.of())) {
 			LockOptions options = LockOptions.ttl(Duration.ofSeconds(30));
 			String floorKey = "bench:floor";
 			String lockKey = "bench:lock";
@@ -103,8 +103,8 @@ public final class Benchmarks {
 
 	static void contended(BenchmarkTarget target, int threads) throws Exception {
 		List<LockBackend> backends = List.of(target.newBackend(), target.newBackend());
-		List<LockManager> instances = backends.stream()
-			.map((backend) -> new LockManager(backend, LockSettings.defaults(), List.of()))
+		List<DefaultLockTemplate> instances = backends.stream()
+			.map((backend) -> new DefaultLockTemplate(backend, LockSettings.defaults(), List.of()))
 			.toList();
 		Histogram waits = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
 		AtomicLong acquisitions = new AtomicLong();
@@ -114,7 +114,7 @@ public final class Benchmarks {
 		LockOptions options = LockOptions.ttl(Duration.ofSeconds(30)).withWaitTime(Duration.ofSeconds(30));
 		List<Future<?>> futures = new ArrayList<>();
 		for (int t = 0; t < threads; t++) {
-			LockManager manager = instances.get(t % instances.size());
+			DefaultLockTemplate manager = instances.get(t % instances.size());
 			futures.add(pool.submit(() -> {
 				start.await();
 				while (System.nanoTime() < endAt) {
@@ -137,7 +137,7 @@ public final class Benchmarks {
 		}
 		double seconds = (System.nanoTime() - begin) / 1e9;
 		pool.shutdownNow();
-		instances.forEach(LockManager::close);
+		instances.forEach(DefaultLockTemplate::close);
 		backends.forEach(LockBackend::close);
 		System.out.printf("== %s: %d threads on one key over 2 instances, %.1fs ==%n", target.name(), threads, seconds);
 		System.out.printf("acquisitions/s: %.0f, wait: %s%n", acquisitions.get() / seconds, summary(waits));

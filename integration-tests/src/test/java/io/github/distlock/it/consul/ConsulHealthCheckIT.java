@@ -14,7 +14,7 @@ import io.github.distlock.backend.consul.ConsulLockBackend;
 import io.github.distlock.backend.consul.ConsulLockSettings;
 import io.github.distlock.core.LockKeys;
 import io.github.distlock.core.LockListener;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.core.LockSettings;
 import io.github.distlock.it.servers.ConsulServer;
 import io.github.distlock.it.servers.RealServersExtension;
@@ -80,8 +80,8 @@ class ConsulHealthCheckIT {
 		String key = "checked:" + this.id;
 		String path = this.settings.keyPrefix() + "/" + LockKeys.encode(key);
 		try (ConsulLockBackend otherBackend = this.agent.backend(this.settings);
-				LockManager manager = manager(backend);
-				LockManager other = manager(otherBackend)) {
+				DefaultLockTemplate manager = manager(backend);
+				DefaultLockTemplate other = manager(otherBackend)) {
 			Lease lease = manager.acquire(key, ONE_MINUTE);
 			CountDownLatch lost = new CountDownLatch(1);
 			lease.onLost(lost::countDown);
@@ -103,8 +103,8 @@ class ConsulHealthCheckIT {
 		}
 	}
 
-	private LockManager manager(ConsulLockBackend backend) {
-		return new LockManager(backend, LockSettings.defaults(), List.of(new LockListener() {
+	private DefaultLockTemplate manager(ConsulLockBackend backend) {
+		return new DefaultLockTemplate(backend, LockSettings.defaults(), List.of(new LockListener() {
 			@Override
 			public void lost(LockInfo lock, long fencingToken, String reason) {
 				ConsulHealthCheckIT.this.lostReports.add(lock.key() + ": " + reason);

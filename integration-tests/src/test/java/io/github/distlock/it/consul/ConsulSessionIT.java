@@ -23,7 +23,7 @@ import io.github.distlock.backend.consul.ConsulLockSettings;
 import io.github.distlock.backend.consul.SessionBehavior;
 import io.github.distlock.core.LockKeys;
 import io.github.distlock.core.LockListener;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.core.LockSettings;
 import io.github.distlock.it.servers.ConsulServer;
 import io.github.distlock.it.servers.RealServersExtension;
@@ -77,7 +77,7 @@ class ConsulSessionIT {
 	void destroyedSessionIsReportedLostByTheWatchForEveryLockItHeld() throws Exception {
 		// A 60s ttl renews at 30s: only the session watch can report the loss within the bound below.
 		LockOptions ttl = LockOptions.ttl(Duration.ofSeconds(60));
-		LockManager manager = manager(backend(this.settings));
+		DefaultLockTemplate manager = manager(backend(this.settings));
 		Lease first = manager.acquire(key("first"), ttl);
 		Lease second = manager.acquire(key("second"), ttl);
 		CountDownLatch lost = new CountDownLatch(2);
@@ -97,7 +97,7 @@ class ConsulSessionIT {
 
 	@Test
 	void renewalAnswered404ReportsTheLossWhenSessionsAreNotWatched() throws Exception {
-		LockManager manager = manager(backend(this.settings.withWatchSessions(false)));
+		DefaultLockTemplate manager = manager(backend(this.settings.withWatchSessions(false)));
 		Lease lease = manager.acquire(key("renewal"), LockOptions.ttl(TEN_SECONDS));
 		CountDownLatch lost = new CountDownLatch(1);
 		lease.onLost(lost::countDown);
@@ -137,7 +137,7 @@ class ConsulSessionIT {
 	@Test
 	void locksShareOneSessionPerTtlAndCloseDestroysThem() throws Exception {
 		ConsulLockBackend backend = backend(this.settings);
-		LockManager manager = manager(backend);
+		DefaultLockTemplate manager = manager(backend);
 		for (String name : List.of("a", "b", "c")) {
 			manager.acquire(key(name), LockOptions.ttl(TEN_SECONDS));
 		}
@@ -185,7 +185,7 @@ class ConsulSessionIT {
 
 	@Test
 	void sessionBehaviorDeleteDeletesTheKeysOfAnInvalidatedSession() throws Exception {
-		LockManager manager = manager(backend(this.settings.withBehavior(SessionBehavior.DELETE)));
+		DefaultLockTemplate manager = manager(backend(this.settings.withBehavior(SessionBehavior.DELETE)));
 		manager.acquire(key("deleted"), LockOptions.ttl(TEN_SECONDS));
 		assertThat(this.agent.exists(path(key("deleted")))).isTrue();
 		this.agent.destroyHolderSession(path(key("deleted")));
@@ -262,8 +262,8 @@ class ConsulSessionIT {
 		return closeable;
 	}
 
-	private LockManager manager(LockBackend backend) {
-		return closed(new LockManager(backend, LockSettings.defaults(), List.of(new LockListener() {
+	private DefaultLockTemplate manager(LockBackend backend) {
+		return closed(new DefaultLockTemplate(backend, LockSettings.defaults(), List.of(new LockListener() {
 			@Override
 			public void lost(LockInfo lock, long fencingToken, String reason) {
 				ConsulSessionIT.this.lostReports.add(lock.key() + ": " + reason);

@@ -16,7 +16,7 @@ import io.github.distlock.Lease;
 import io.github.distlock.LockOptions;
 import io.github.distlock.LockTemplate;
 import io.github.distlock.autoconfigure.DistlockAutoConfiguration;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +54,7 @@ public abstract class AsyncHoldContractTests {
 
 	private LockTemplate locks;
 
-	private LockManager manager;
+	private DefaultLockTemplate manager;
 
 	/**
 	 * Properties that make the application use the subclass's backend and server.
@@ -81,7 +81,7 @@ public abstract class AsyncHoldContractTests {
 			.run();
 		this.jobs = this.context.getBean(AsyncJobs.class);
 		this.locks = this.context.getBean(LockTemplate.class);
-		this.manager = this.context.getBean(LockManager.class);
+		this.manager = this.context.getBean(DefaultLockTemplate.class);
 	}
 
 	@AfterEach

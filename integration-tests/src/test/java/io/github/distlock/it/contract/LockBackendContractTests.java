@@ -19,7 +19,7 @@ import io.github.distlock.LockOptions;
 import io.github.distlock.LostLockPolicy;
 import io.github.distlock.core.LockKeys;
 import io.github.distlock.core.LockListener;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.core.LockSettings;
 import io.github.distlock.spi.BackendLease;
 import io.github.distlock.spi.LockBackend;
@@ -41,14 +41,14 @@ import static org.awaitility.Awaitility.await;
  * minimum) stretch the timing cases instead of skipping them.
  *
  * <p>Each "client" is a separate backend instance with its own connection, wrapped in its own
- * {@link LockManager}, as two application instances would be.
+ * {@link DefaultLockTemplate}, as two application instances would be.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 public abstract class LockBackendContractTests {
 
 	private final List<LockBackend> clients = new ArrayList<>();
 
-	private final List<LockManager> managers = new ArrayList<>();
+	private final List<DefaultLockTemplate> managers = new ArrayList<>();
 
 	/** Loss reports received by any manager of this test. */
 	protected final List<String> lostReports = new CopyOnWriteArrayList<>();
@@ -96,7 +96,7 @@ public abstract class LockBackendContractTests {
 
 	@AfterEach
 	void closeClients() {
-		this.managers.forEach(LockManager::close);
+		this.managers.forEach(DefaultLockTemplate::close);
 		this.clients.forEach(LockBackend::close);
 	}
 
@@ -113,16 +113,16 @@ public abstract class LockBackendContractTests {
 	}
 
 	/** A lock manager over a new client, as one application instance. */
-	protected LockManager instance() throws Exception {
+	protected DefaultLockTemplate instance() throws Exception {
 		return instance(client());
 	}
 
 	/** A lock manager over the given client. */
-	protected LockManager instance(LockBackend client) {
+	protected DefaultLockTemplate instance(LockBackend client) {
 		LockSettings defaults = LockSettings.defaults();
 		LockSettings settings = new LockSettings(Duration.ofSeconds(30), Duration.ZERO, LostLockPolicy.LOG,
 				defaults.safetyMargin(), null, 2);
-		LockManager manager = new LockManager(client, settings, List.of(new LockListener() {
+		DefaultLockTemplate manager = new DefaultLockTemplate(client, settings, List.of(new LockListener() {
 			@Override
 			public void lost(LockInfo lock, long fencingToken, String reason) {
 				LockBackendContractTests.this.lostReports.add(lock.key() + ": " + reason);
@@ -138,8 +138,8 @@ public abstract class LockBackendContractTests {
 
 	@Test
 	void mutualExclusionAcrossThreadsAndClients() throws Exception {
-		LockManager first = instance();
-		LockManager second = instance();
+		DefaultLockTemplate first = instance();
+		DefaultLockTemplate second = instance();
 		String key = key("counter");
 		int threadsPerClient = 8;
 		int incrementsPerThread = 15;
@@ -150,7 +150,7 @@ public abstract class LockBackendContractTests {
 		try {
 			List<Future<?>> futures = new ArrayList<>();
 			for (int t = 0; t < threadsPerClient * 2; t++) {
-				LockManager manager = (t % 2 == 0) ? first : second;
+				DefaultLockTemplate manager = (t % 2 == 0) ? first : second;
 				futures.add(pool.submit(() -> {
 					for (int i = 0; i < incrementsPerThread; i++) {
 						manager.execute(key, wait(Duration.ofSeconds(60)), () -> {
@@ -181,7 +181,7 @@ public abstract class LockBackendContractTests {
 	void tryAcquireOnBusyKeyReturnsEmptyAfterTheWaitTime() throws Exception {
 		String key = key("busy");
 		try (Lease held = instance().acquire(key, wait(Duration.ZERO))) {
-			LockManager other = instance();
+			DefaultLockTemplate other = instance();
 			Duration waitTime = Duration.ofMillis(500);
 			long start = System.nanoTime();
 			Optional<Lease> attempt = other.tryAcquire(key, wait(waitTime));
@@ -196,8 +196,8 @@ public abstract class LockBackendContractTests {
 	@Test
 	void waiterAcquiresPromptlyAfterRelease() throws Exception {
 		String key = key("handoff");
-		LockManager holder = instance();
-		LockManager waiter = instance();
+		DefaultLockTemplate holder = instance();
+		DefaultLockTemplate waiter = instance();
 		Lease held = holder.acquire(key, wait(Duration.ZERO));
 		CountDownLatch waiting = new CountDownLatch(1);
 		long[] acquiredAt = new long[1];
@@ -233,7 +233,7 @@ public abstract class LockBackendContractTests {
 			.tryAcquire(new LockRequest(encoded, Duration.ofSeconds(30), Duration.ZERO))
 			.orElseThrow();
 		forceLoss(staleClient, encoded);
-		LockManager newOwner = instance();
+		DefaultLockTemplate newOwner = instance();
 		try (Lease current = newOwner.acquire(key, wait(takeoverBound(shortTtl())))) {
 			assertThat(stale.release()).as("a stale release must report that the lock was not ours").isFalse();
 			assertThat(instance().tryAcquire(key, wait(Duration.ZERO))).as("the new holder must keep the lock")
@@ -246,8 +246,8 @@ public abstract class LockBackendContractTests {
 	@Test
 	void releasingTwiceDoesNotFreeTheNextHolder() throws Exception {
 		String key = key("twice");
-		LockManager first = instance();
-		LockManager second = instance();
+		DefaultLockTemplate first = instance();
+		DefaultLockTemplate second = instance();
 		Lease lease = first.acquire(key, wait(Duration.ZERO));
 		lease.release();
 		try (Lease next = second.acquire(key, wait(Duration.ofSeconds(5)))) {
@@ -281,7 +281,7 @@ public abstract class LockBackendContractTests {
 		Lease abandoned = instance().acquire(key, LockOptions.ttl(ttl).withAutoRenew(false));
 		CountDownLatch lost = new CountDownLatch(1);
 		abandoned.onLost(lost::countDown);
-		LockManager other = instance();
+		DefaultLockTemplate other = instance();
 		assertThat(other.tryAcquire(key, wait(Duration.ZERO))).isEmpty();
 		try (Lease next = other.acquire(key, wait(takeoverBound(ttl)))) {
 			assertThat(abandoned.isHeld()).isFalse();
@@ -294,7 +294,7 @@ public abstract class LockBackendContractTests {
 	void renewalKeepsTheLeaseForThreeTtls() throws Exception {
 		String key = key("renewal");
 		Duration ttl = shortTtl();
-		LockManager other = instance();
+		DefaultLockTemplate other = instance();
 		try (Lease lease = instance().acquire(key, LockOptions.ttl(ttl))) {
 			await().during(ttl.multipliedBy(3))
 				.atMost(ttl.multipliedBy(3).plusSeconds(10))
@@ -311,7 +311,7 @@ public abstract class LockBackendContractTests {
 	@Test
 	void fencingTokensStrictlyIncreaseAcrossHolders() throws Exception {
 		String key = key("fencing");
-		LockManager[] instances = { instance(), instance() };
+		DefaultLockTemplate[] instances = { instance(), instance() };
 		long previous = Long.MIN_VALUE;
 		for (int i = 0; i < 6; i++) {
 			try (Lease lease = instances[i % 2].acquire(key, wait(Duration.ofSeconds(5)))) {
@@ -342,8 +342,8 @@ public abstract class LockBackendContractTests {
 	@Test
 	void sameThreadReentersWithoutDeadlockAndReleasesOnlyWhenOutermostReleases() throws Exception {
 		String key = key("reentrant");
-		LockManager manager = instance();
-		LockManager other = instance();
+		DefaultLockTemplate manager = instance();
+		DefaultLockTemplate other = instance();
 		Lease outer = manager.acquire(key, wait(Duration.ZERO));
 		Lease inner = manager.acquire(key, wait(Duration.ZERO));
 		assertThat(inner.fencingToken()).isEqualTo(outer.fencingToken());
@@ -360,8 +360,8 @@ public abstract class LockBackendContractTests {
 
 	@Test
 	void keysThatArePrefixesOrLookAlikeAreIndependent() throws Exception {
-		LockManager manager = instance();
-		LockManager other = instance();
+		DefaultLockTemplate manager = instance();
+		DefaultLockTemplate other = instance();
 		try (Lease lock = manager.acquire(key("a"), wait(Duration.ZERO));
 				Lease list = manager.acquireOrThrow(List.of(key("a:b"), "c"), wait(Duration.ZERO))) {
 			assertThat(other.tryAcquire(key("ab"), wait(Duration.ZERO))).isPresent().get().satisfies(Lease::release);
@@ -375,7 +375,7 @@ public abstract class LockBackendContractTests {
 
 	@Test
 	void badKeysAreRejectedWithAClearMessage() throws Exception {
-		LockManager manager = instance();
+		DefaultLockTemplate manager = instance();
 		assertThatThrownBy(() -> manager.acquire(null, wait(Duration.ZERO))).isInstanceOf(InvalidLockKeyException.class)
 			.hasMessageContaining("null");
 		assertThatThrownBy(() -> manager.acquire("", wait(Duration.ZERO))).isInstanceOf(InvalidLockKeyException.class)

@@ -16,7 +16,7 @@ import io.github.distlock.Lease;
 import io.github.distlock.LockOptions;
 import io.github.distlock.backend.etcd.EtcdLockBackend;
 import io.github.distlock.core.LockListener;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.core.LockSettings;
 import io.github.distlock.it.servers.Dedicated;
 import io.github.distlock.it.servers.EtcdServer;
@@ -47,10 +47,10 @@ class EtcdFaultsIT {
 		}
 	}
 
-	private LockManager instance(EtcdServer etcd) {
+	private DefaultLockTemplate instance(EtcdServer etcd) {
 		EtcdLockBackend backend = EtcdTestSupport.backend(etcd);
 		this.closeables.add(backend);
-		LockManager manager = new LockManager(backend, LockSettings.defaults(), List.of(new LockListener() {
+		DefaultLockTemplate manager = new DefaultLockTemplate(backend, LockSettings.defaults(), List.of(new LockListener() {
 			@Override
 			public void lost(LockInfo lock, long fencingToken, String reason) {
 				EtcdFaultsIT.this.lostReports.add(lock.key() + ": " + reason);
@@ -63,8 +63,8 @@ class EtcdFaultsIT {
 	@Test
 	void aServerFrozenLongerThanTheTtlCostsTheLockAndAnotherClientGetsIt(@Dedicated EtcdServer etcd) throws Exception {
 		Duration ttl = Duration.ofSeconds(2);
-		LockManager holder = instance(etcd);
-		LockManager waiter = instance(etcd);
+		DefaultLockTemplate holder = instance(etcd);
+		DefaultLockTemplate waiter = instance(etcd);
 		Lease held = holder.acquire("frozen", LockOptions.ttl(ttl));
 		CountDownLatch lost = new CountDownLatch(1);
 		held.onLost(lost::countDown);
@@ -105,8 +105,8 @@ class EtcdFaultsIT {
 	void aLockSurvivesAServerRestartWithinTheTtl(@Dedicated EtcdServer etcd) throws Exception {
 		// Long enough for a slow restart plus gRPC's reconnect backoff (1s, 2.6s, 5.2s, ...).
 		Duration ttl = Duration.ofSeconds(15);
-		LockManager holder = instance(etcd);
-		LockManager other = instance(etcd);
+		DefaultLockTemplate holder = instance(etcd);
+		DefaultLockTemplate other = instance(etcd);
 		try (Lease held = holder.acquire("restart", LockOptions.ttl(ttl))) {
 			long restartedAt = System.nanoTime();
 			etcd.restart();

@@ -19,7 +19,7 @@ import io.github.distlock.Lease;
 import io.github.distlock.LockOptions;
 import io.github.distlock.backend.etcd.EtcdLockBackend;
 import io.github.distlock.core.LockKeys;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.core.LockSettings;
 import io.github.distlock.it.servers.EtcdServer;
 import io.github.distlock.it.servers.RealServersExtension;
@@ -76,8 +76,8 @@ class EtcdQueueIT {
 		return backend;
 	}
 
-	private LockManager instance(EtcdLockBackend backend) {
-		LockManager manager = new LockManager(backend, LockSettings.defaults(), List.of());
+	private DefaultLockTemplate instance(EtcdLockBackend backend) {
+		DefaultLockTemplate manager = new DefaultLockTemplate(backend, LockSettings.defaults(), List.of());
 		this.closeables.add(manager);
 		return manager;
 	}
@@ -96,7 +96,7 @@ class EtcdQueueIT {
 			List<Future<?>> waiters = new ArrayList<>();
 			for (int i = 0; i < 5; i++) {
 				int index = i;
-				LockManager waiter = instance(backend());
+				DefaultLockTemplate waiter = instance(backend());
 				waiters.add(pool.submit(() -> waiter.execute(this.key,
 						LockOptions.defaults().withWaitTime(Duration.ofSeconds(60)), () -> order.add(index))));
 				// Queued on the server (its key is there) before the next one starts.
@@ -119,7 +119,7 @@ class EtcdQueueIT {
 	void waitersThatGiveUpLeaveNoKeyBehind() throws Exception {
 		EtcdLockBackend holderBackend = backend();
 		try (Lease held = instance(holderBackend).acquire(this.key, LockOptions.defaults())) {
-			LockManager other = instance(backend());
+			DefaultLockTemplate other = instance(backend());
 			assertThat(other.tryAcquire(this.key, LockOptions.defaults().withWaitTime(Duration.ofMillis(700)))).isEmpty();
 			assertThat(other.tryAcquire(this.key, LockOptions.defaults())).isEmpty();
 			assertThat(queue()).singleElement()
@@ -132,7 +132,7 @@ class EtcdQueueIT {
 	void anInterruptedWaitersKeyIsRemovedInTheBackground() throws Exception {
 		EtcdLockBackend holderBackend = backend();
 		try (Lease held = instance(holderBackend).acquire(this.key, LockOptions.defaults())) {
-			LockManager other = instance(backend());
+			DefaultLockTemplate other = instance(backend());
 			CountDownLatch interrupted = new CountDownLatch(1);
 			Thread waiter = new Thread(() -> {
 				try {
@@ -178,7 +178,7 @@ class EtcdQueueIT {
 	@Test
 	void everyLockOnALeaseIsToldWhenTheLeaseEnds() throws Exception {
 		EtcdLockBackend backend = backend();
-		LockManager manager = instance(backend);
+		DefaultLockTemplate manager = instance(backend);
 		LockOptions options = LockOptions.ttl(Duration.ofSeconds(10));
 		Lease first = manager.acquire(this.key + "1", options);
 		Lease second = manager.acquire(this.key + "2", options);

@@ -11,7 +11,7 @@ import io.github.distlock.Lease;
 import io.github.distlock.LockBackendException;
 import io.github.distlock.LockOptions;
 import io.github.distlock.core.LockListener;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.core.LockSettings;
 import io.github.distlock.backend.redis.RedisKeyspace;
 import io.github.distlock.backend.redis.RedisLockBackend;
@@ -58,7 +58,7 @@ class RedisLossDetectionIT {
 	@Test
 	void restartThatLosesTheDataIsReportedWithinAboutOneTtlAndTokensKeepIncreasing(@Dedicated RedisServer redis)
 			throws Exception {
-		LockManager holder = instance(redis);
+		DefaultLockTemplate holder = instance(redis);
 		Lease lease = holder.acquire("orders:restart", LockOptions.ttl(TTL));
 		CountDownLatch lost = new CountDownLatch(1);
 		lease.onLost(lost::countDown);
@@ -82,7 +82,7 @@ class RedisLossDetectionIT {
 
 	@Test
 	void pauseLongerThanTheTtlIsReportedWhileTheServerIsStillFrozen(@Dedicated RedisServer redis) throws Exception {
-		LockManager holder = instance(redis);
+		DefaultLockTemplate holder = instance(redis);
 		Lease lease = holder.acquire("orders:pause", LockOptions.ttl(TTL));
 		CountDownLatch lost = new CountDownLatch(1);
 		lease.onLost(lost::countDown);
@@ -117,7 +117,7 @@ class RedisLossDetectionIT {
 
 	@Test
 	void connectionCheckFailsWhileTheServerIsFrozenAndPassesAgainAfter(@Dedicated RedisServer redis) {
-		LockManager manager = instance(redis);
+		DefaultLockTemplate manager = instance(redis);
 		assertThat(manager.checkConnection()).isTrue();
 		redis.pause();
 		try {
@@ -130,7 +130,7 @@ class RedisLossDetectionIT {
 		assertThat(manager.checkConnection()).isTrue();
 	}
 
-	private LockManager instance(RedisServer redis) {
+	private DefaultLockTemplate instance(RedisServer redis) {
 		// As an application with spring.data.redis.timeout=2s would.
 		RedisClient client = RedisClient.create(RedisURI.builder()
 			.withHost(redis.host())
@@ -140,7 +140,7 @@ class RedisLossDetectionIT {
 		this.clients.add(client);
 		RedisLockBackend backend = RedisLockBackend.connect(client, new RedisKeyspace("distlock"), Duration.ofSeconds(5));
 		this.closeables.add(backend);
-		LockManager manager = new LockManager(backend, LockSettings.defaults(), List.of(new LockListener() {
+		DefaultLockTemplate manager = new DefaultLockTemplate(backend, LockSettings.defaults(), List.of(new LockListener() {
 			@Override
 			public void lost(LockInfo lock, long fencingToken, String reason) {
 				RedisLossDetectionIT.this.lostReports.add(lock.key() + ": " + reason);

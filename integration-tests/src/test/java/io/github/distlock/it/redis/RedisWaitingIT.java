@@ -14,7 +14,7 @@ import io.github.distlock.LockOptions;
 import io.github.distlock.backend.redis.RedisKeyspace;
 import io.github.distlock.backend.redis.RedisLockBackend;
 import io.github.distlock.core.LockKeys;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.core.LockSettings;
 import io.github.distlock.it.servers.Dedicated;
 import io.github.distlock.it.servers.RealServersExtension;
@@ -60,8 +60,8 @@ class RedisWaitingIT {
 	@Test
 	void waiterMakesOneAttemptWhileTheLockStaysBusy(@Dedicated RedisServer redis) throws Exception {
 		StatefulRedisConnection<String, String> operator = operator(redis);
-		LockManager holder = instance(redis, Duration.ofSeconds(5));
-		LockManager waiter = instance(redis, Duration.ofSeconds(5));
+		DefaultLockTemplate holder = instance(redis, Duration.ofSeconds(5));
+		DefaultLockTemplate waiter = instance(redis, Duration.ofSeconds(5));
 		try (Lease held = holder.acquire("report:daily", LockOptions.ttl(Duration.ofSeconds(30)))) {
 			RedisCommandStats.reset(operator.sync());
 			Optional<Lease> attempt = waiter.tryAcquire("report:daily",
@@ -77,8 +77,8 @@ class RedisWaitingIT {
 	@Test
 	void releasesPublishOnlyWhenSomeoneWaits(@Dedicated RedisServer redis) throws Exception {
 		StatefulRedisConnection<String, String> operator = operator(redis);
-		LockManager first = instance(redis, Duration.ofSeconds(5));
-		LockManager second = instance(redis, Duration.ofSeconds(5));
+		DefaultLockTemplate first = instance(redis, Duration.ofSeconds(5));
+		DefaultLockTemplate second = instance(redis, Duration.ofSeconds(5));
 		RedisCommandStats.reset(operator.sync());
 		for (int i = 0; i < 5; i++) {
 			first.acquire("quiet", LockOptions.defaults()).release();
@@ -107,7 +107,7 @@ class RedisWaitingIT {
 		assertThat(crashing.tryAcquire(new LockRequest(key, Duration.ofSeconds(1), Duration.ZERO))).isPresent();
 		// Gone without releasing: no notification will ever come.
 		crashing.close();
-		LockManager waiter = instance(redis, Duration.ofSeconds(60));
+		DefaultLockTemplate waiter = instance(redis, Duration.ofSeconds(60));
 		long start = System.nanoTime();
 		try (Lease lease = waiter.acquire("invoice:7", LockOptions.defaults().withWaitTime(Duration.ofSeconds(50)))) {
 			assertThat(lease.isHeld()).isTrue();
@@ -118,8 +118,8 @@ class RedisWaitingIT {
 	@Test
 	void lockDeletedWithoutNotificationIsFoundAtTheNotificationTimeout(@Dedicated RedisServer redis) throws Exception {
 		StatefulRedisConnection<String, String> operator = operator(redis);
-		LockManager holder = instance(redis, Duration.ofSeconds(60));
-		LockManager waiter = instance(redis, Duration.ofSeconds(1));
+		DefaultLockTemplate holder = instance(redis, Duration.ofSeconds(60));
+		DefaultLockTemplate waiter = instance(redis, Duration.ofSeconds(1));
 		holder.acquire("stock:42", LockOptions.ttl(Duration.ofSeconds(60)));
 		Future<Long> waited = this.pool.submit(() -> {
 			long start = System.nanoTime();
@@ -135,8 +135,8 @@ class RedisWaitingIT {
 	@Test
 	void resubscriptionAfterAReconnectWakesWaitersToCheckAgain(@Dedicated RedisServer redis) throws Exception {
 		StatefulRedisConnection<String, String> operator = operator(redis);
-		LockManager holder = instance(redis, Duration.ofSeconds(60));
-		LockManager waiter = instance(redis, Duration.ofSeconds(60));
+		DefaultLockTemplate holder = instance(redis, Duration.ofSeconds(60));
+		DefaultLockTemplate waiter = instance(redis, Duration.ofSeconds(60));
 		holder.acquire("stock:43", LockOptions.ttl(Duration.ofSeconds(60)));
 		Future<Long> waited = this.pool.submit(() -> {
 			long start = System.nanoTime();
@@ -164,8 +164,8 @@ class RedisWaitingIT {
 		return connection;
 	}
 
-	private LockManager instance(RedisServer redis, Duration notificationTimeout) {
-		LockManager manager = new LockManager(backend(redis, notificationTimeout), LockSettings.defaults(), List.of());
+	private DefaultLockTemplate instance(RedisServer redis, Duration notificationTimeout) {
+		DefaultLockTemplate manager = new DefaultLockTemplate(backend(redis, notificationTimeout), LockSettings.defaults(), List.of());
 		this.closeables.add(manager);
 		return manager;
 	}

@@ -12,7 +12,7 @@ import io.github.distlock.autoconfigure.BackendSelectionException;
 import io.github.distlock.backend.zookeeper.LossOn;
 import io.github.distlock.backend.zookeeper.ZookeeperLockBackend;
 import io.github.distlock.core.LockKeys;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.core.LockSettings;
 import io.github.distlock.it.servers.RealServersExtension;
 import io.github.distlock.it.servers.ZooKeeperServer;
@@ -67,7 +67,7 @@ class ZookeeperAclIT {
 	@Test
 	void clientWithoutTheCredentialsCannotDeleteAnotherClientsLockNode() {
 		application("app", "s3cret").run((context) -> {
-			LockManager locks = context.getBean(LockManager.class);
+			DefaultLockTemplate locks = context.getBean(DefaultLockTemplate.class);
 			String keyPath = this.basePath + "/" + LockKeys.encode("invoice:1");
 			try (Lease lease = locks.acquire("invoice:1", LockOptions.defaults());
 					CuratorFramework owner = rawClient("app:s3cret");
@@ -97,8 +97,8 @@ class ZookeeperAclIT {
 	@Test
 	void instancesSharingTheCredentialsExcludeEachOtherAndOthersCannotTakePart() {
 		application("app", "s3cret").run((first) -> application("app", "s3cret").run((second) -> {
-			LockManager one = first.getBean(LockManager.class);
-			LockManager two = second.getBean(LockManager.class);
+			DefaultLockTemplate one = first.getBean(DefaultLockTemplate.class);
+			DefaultLockTemplate two = second.getBean(DefaultLockTemplate.class);
 			try (Lease lease = one.acquire("report", LockOptions.defaults());
 					ZookeeperLockBackend stranger = new ZookeeperLockBackend(rawClient(null), this.basePath,
 							LossOn.SUSPENDED, true)) {
@@ -119,7 +119,7 @@ class ZookeeperAclIT {
 	void wrongCredentialsFailAtStartupSayingWhatToSet() {
 		application("app", "s3cret").run((owner) -> {
 			// Held while the second application starts, so the base path cannot be reaped meanwhile.
-			try (Lease lease = owner.getBean(LockManager.class).acquire("held", LockOptions.defaults())) {
+			try (Lease lease = owner.getBean(DefaultLockTemplate.class).acquire("held", LockOptions.defaults())) {
 				application("app", "wrong").run((context) -> {
 					assertThat(context).hasFailed();
 					assertThat(context.getStartupFailure()).rootCause().isInstanceOf(KeeperException.NoAuthException.class);
@@ -146,8 +146,8 @@ class ZookeeperAclIT {
 		application("app", "s3cret").run((context) -> {
 			try (ZookeeperLockBackend stranger = new ZookeeperLockBackend(rawClient(null), this.basePath,
 					LossOn.SUSPENDED, true);
-					LockManager strangerLocks = new LockManager(stranger, LockSettings.defaults(), List.of());
-					Lease held = context.getBean(LockManager.class).acquire("other", LockOptions.defaults())) {
+					DefaultLockTemplate strangerLocks = new DefaultLockTemplate(stranger, LockSettings.defaults(), List.of());
+					Lease held = context.getBean(DefaultLockTemplate.class).acquire("other", LockOptions.defaults())) {
 				assertThatThrownBy(() -> strangerLocks.tryAcquire("fresh-key", LockOptions.defaults()))
 					.isInstanceOf(LockBackendException.class);
 				assertThat(held.isHeld()).isTrue();

@@ -9,7 +9,7 @@ import io.github.distlock.autoconfigure.BackendSelectionException;
 import io.github.distlock.autoconfigure.DistlockAutoConfiguration;
 import io.github.distlock.autoconfigure.ZookeeperLockAutoConfiguration;
 import io.github.distlock.backend.zookeeper.ZookeeperLockBackend;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.it.servers.RealServersExtension;
 import io.github.distlock.it.servers.ZooKeeperServer;
 import io.github.distlock.spi.LockBackend;
@@ -49,7 +49,7 @@ class ZookeeperAutoConfigurationIT {
 					.isEqualTo(this.server.connectString());
 				assertThat(built[0].getZookeeperClient().getLastNegotiatedSessionTimeoutMs()).isEqualTo(8000);
 				assertThat(backend).hasToString("ZookeeperLockBackend[" + ZookeeperTestClients.BASE_PATH + ", loss-on LOST]");
-				try (Lease lease = context.getBean(LockManager.class).acquire("own-client", LockOptions.defaults())) {
+				try (Lease lease = context.getBean(DefaultLockTemplate.class).acquire("own-client", LockOptions.defaults())) {
 					assertThat(lease.isHeld()).isTrue();
 				}
 			});
@@ -66,7 +66,7 @@ class ZookeeperAutoConfigurationIT {
 				.withBean(CuratorFramework.class, () -> client, (definition) -> definition.setDestroyMethodName(""))
 				.run((context) -> {
 					assertThat(((ZookeeperLockBackend) context.getBean(LockBackend.class)).client()).isSameAs(client);
-					try (Lease lease = context.getBean(LockManager.class).acquire("user-client", LockOptions.defaults())) {
+					try (Lease lease = context.getBean(DefaultLockTemplate.class).acquire("user-client", LockOptions.defaults())) {
 						assertThat(lease.isHeld()).isTrue();
 					}
 				});

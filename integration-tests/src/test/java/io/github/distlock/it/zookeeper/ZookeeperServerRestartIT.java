@@ -18,7 +18,7 @@ import io.github.distlock.LostLockPolicy;
 import io.github.distlock.backend.zookeeper.LossOn;
 import io.github.distlock.backend.zookeeper.ZookeeperLockBackend;
 import io.github.distlock.core.LockListener;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.core.LockSettings;
 import io.github.distlock.it.servers.Dedicated;
 import io.github.distlock.it.servers.RealServersExtension;
@@ -53,10 +53,10 @@ class ZookeeperServerRestartIT {
 		}
 	}
 
-	private LockManager instance(ZooKeeperServer server, Duration sessionTimeout, LossOn lossOn) throws Exception {
+	private DefaultLockTemplate instance(ZooKeeperServer server, Duration sessionTimeout, LossOn lossOn) throws Exception {
 		ZookeeperLockBackend backend = ZookeeperTestClients.backend(server, sessionTimeout, lossOn);
 		this.resources.add(backend);
-		LockManager manager = new LockManager(backend, new LockSettings(Duration.ofSeconds(30), Duration.ZERO,
+		DefaultLockTemplate manager = new DefaultLockTemplate(backend, new LockSettings(Duration.ofSeconds(30), Duration.ZERO,
 				LostLockPolicy.LOG, Duration.ofMillis(100), null, 2), List.of(new LockListener() {
 					@Override
 					public void lost(LockInfo lock, long fencingToken, String reason) {
@@ -74,8 +74,8 @@ class ZookeeperServerRestartIT {
 	@Test
 	void suspendedPolicyLosesTheLockOnRestartButKeepsItsNodeUntilTheHolderReleases(@Dedicated ZooKeeperServer server)
 			throws Exception {
-		LockManager holder = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
-		LockManager other = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
+		DefaultLockTemplate holder = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
+		DefaultLockTemplate other = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
 		Lease lease = holder.acquire(KEY, LockOptions.ttl(Duration.ofSeconds(30)));
 		CountDownLatch lost = new CountDownLatch(1);
 		lease.onLost(lost::countDown);
@@ -98,8 +98,8 @@ class ZookeeperServerRestartIT {
 	@Test
 	void lostPolicyKeepsTheLockAcrossARestartShorterThanTheSession(@Dedicated ZooKeeperServer server)
 			throws Exception {
-		LockManager holder = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.LOST);
-		LockManager other = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.LOST);
+		DefaultLockTemplate holder = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.LOST);
+		DefaultLockTemplate other = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.LOST);
 		Duration ttl = Duration.ofSeconds(5);
 		Lease lease = holder.acquire(KEY, LockOptions.ttl(ttl));
 
@@ -121,8 +121,8 @@ class ZookeeperServerRestartIT {
 	void lostPolicyReportsTheLossWhenTheServerStaysDownForASessionTimeout(@Dedicated ZooKeeperServer server)
 			throws Exception {
 		Duration sessionTimeout = Duration.ofSeconds(4);
-		LockManager holder = instance(server, sessionTimeout, LossOn.LOST);
-		LockManager other = instance(server, sessionTimeout, LossOn.LOST);
+		DefaultLockTemplate holder = instance(server, sessionTimeout, LossOn.LOST);
+		DefaultLockTemplate other = instance(server, sessionTimeout, LossOn.LOST);
 		Lease lease = holder.acquire(KEY, LockOptions.ttl(Duration.ofSeconds(60)));
 		CountDownLatch lost = new CountDownLatch(1);
 		lease.onLost(lost::countDown);
@@ -141,9 +141,9 @@ class ZookeeperServerRestartIT {
 
 	@Test
 	void anOutageIsAnErrorNeverBusy(@Dedicated ZooKeeperServer server) throws Exception {
-		LockManager holder = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
-		LockManager waiter = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
-		LockManager late = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
+		DefaultLockTemplate holder = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
+		DefaultLockTemplate waiter = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
+		DefaultLockTemplate late = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
 		holder.acquire(KEY, waitFor(Duration.ZERO));
 		assertThat(late.checkConnection()).as("the health check asks the server").isTrue();
 		ExecutorService pool = Executors.newSingleThreadExecutor();

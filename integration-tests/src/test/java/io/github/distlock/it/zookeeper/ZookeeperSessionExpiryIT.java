@@ -19,7 +19,7 @@ import io.github.distlock.backend.zookeeper.LossOn;
 import io.github.distlock.backend.zookeeper.ZookeeperLockBackend;
 import io.github.distlock.core.LockKeys;
 import io.github.distlock.core.LockListener;
-import io.github.distlock.core.LockManager;
+import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.core.LockSettings;
 import io.github.distlock.it.servers.RealServersExtension;
 import io.github.distlock.it.servers.ZooKeeperServer;
@@ -71,12 +71,12 @@ class ZookeeperSessionExpiryIT {
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.withBean(LostEvents.class)
 			.run((context) -> {
-				LockManager locks = context.getBean(LockManager.class);
+				DefaultLockTemplate locks = context.getBean(DefaultLockTemplate.class);
 				ZookeeperLockBackend backend = (ZookeeperLockBackend) context.getBean(LockBackend.class);
 				String key = uniqueKey("expiry-" + lossOn);
 				try (ZookeeperLockBackend otherBackend = ZookeeperTestClients.backend(this.server,
 						ZookeeperTestClients.SESSION_TIMEOUT, lossOn);
-						LockManager other = new LockManager(otherBackend, LockSettings.defaults(), List.of())) {
+						DefaultLockTemplate other = new DefaultLockTemplate(otherBackend, LockSettings.defaults(), List.of())) {
 					Lease lease = locks.acquire(key, LockOptions.ttl(Duration.ofSeconds(30)));
 					CountDownLatch lost = new CountDownLatch(1);
 					lease.onLost(lost::countDown);
@@ -104,7 +104,7 @@ class ZookeeperSessionExpiryIT {
 	void interruptPolicyInterruptsTheHolderWhenItsSessionExpires() throws Exception {
 		try (ZookeeperLockBackend backend = ZookeeperTestClients.backend(this.server,
 				ZookeeperTestClients.SESSION_TIMEOUT, LossOn.LOST);
-				LockManager locks = new LockManager(backend, LockSettings.defaults(), List.of())) {
+				DefaultLockTemplate locks = new DefaultLockTemplate(backend, LockSettings.defaults(), List.of())) {
 			Lease lease = locks.acquire(uniqueKey("interrupt"), waitFor(Duration.ZERO));
 			assertThatThrownBy(() -> locks.call(lease, LostLockPolicy.INTERRUPT, () -> {
 				this.server.expireSession(backend.client());
@@ -124,9 +124,9 @@ class ZookeeperSessionExpiryIT {
 						ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
 				ZookeeperLockBackend thirdBackend = ZookeeperTestClients.backend(this.server,
 						ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
-				LockManager holder = new LockManager(holderBackend, LockSettings.defaults(), List.of());
-				LockManager waiter = new LockManager(waiterBackend, LockSettings.defaults(), List.of());
-				LockManager third = new LockManager(thirdBackend, LockSettings.defaults(), List.of())) {
+				DefaultLockTemplate holder = new DefaultLockTemplate(holderBackend, LockSettings.defaults(), List.of());
+				DefaultLockTemplate waiter = new DefaultLockTemplate(waiterBackend, LockSettings.defaults(), List.of());
+				DefaultLockTemplate third = new DefaultLockTemplate(thirdBackend, LockSettings.defaults(), List.of())) {
 			Lease stale = holder.acquire(key, waitFor(Duration.ZERO));
 			CountDownLatch told = new CountDownLatch(1);
 			stale.onLost(told::countDown);
@@ -160,7 +160,7 @@ class ZookeeperSessionExpiryIT {
 		List<String> reasons = new CopyOnWriteArrayList<>();
 		try (ZookeeperLockBackend backend = ZookeeperTestClients.backend(this.server,
 				ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
-				LockManager locks = new LockManager(backend, LockSettings.defaults(), List.of(new LockListener() {
+				DefaultLockTemplate locks = new DefaultLockTemplate(backend, LockSettings.defaults(), List.of(new LockListener() {
 					@Override
 					public void lost(LockInfo lock, long fencingToken, String reason) {
 						reasons.add(reason);

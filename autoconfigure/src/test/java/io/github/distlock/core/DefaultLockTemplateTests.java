@@ -22,11 +22,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 @Timeout(30)
-class LockManagerTests {
+class DefaultLockTemplateTests {
 
 	private final LocalLockBackend backend = new LocalLockBackend();
 
-	private final LockManager manager = new LockManager(this.backend, LockSettings.defaults(), List.of());
+	private final DefaultLockTemplate manager = new DefaultLockTemplate(this.backend, LockSettings.defaults(), List.of());
 
 	@AfterEach
 	void close() {

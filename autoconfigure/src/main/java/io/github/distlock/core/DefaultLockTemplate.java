@@ -1,0 +1,332 @@
+package io.github.distlock.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+import io.github.distlock.Lease;
+import io.github.distlock.LockBackendException;
+import io.github.distlock.LockNotAcquiredException;
+import io.github.distlock.LockOptions;
+import io.github.distlock.LockTemplate;
+import io.github.distlock.LockedActionException;
+import io.github.distlock.LostLockPolicy;
+import io.github.distlock.core.LockListener.AcquireOutcome;
+import io.github.distlock.core.LockListener.LockInfo;
+import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.ConnectionCheck;
+import io.github.distlock.spi.LockBackend;
+import io.github.distlock.spi.LockRequest;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * distlock's {@link LockTemplate}, and the entry point of the generic layer that every backend shares.
+ *
+ * <p>An acquisition first takes the key's place in the in-JVM {@link KeyQueue}, so only one thread of this
+ * JVM talks to the backend per key; what the backend grants becomes a {@link ManagedLock} (validity
+ * deadline, renewal, loss), handed out as {@link LockHold}s. A thread acquiring a key whose held lock
+ * encloses it (it acquired the lease and has not released it, or runs the synchronous part of an
+ * asynchronous hold) gets a nested hold instead; a hold whose work continues in a {@link CompletionStage}
+ * ({@link StageHolds}) encloses nobody once that synchronous part returned, so later calls wait for it like
+ * any other caller. {@link LockedCall} applies the lost-lock policy to code run under a lock.
+ */
+public final class DefaultLockTemplate implements LockTemplate, LockRunner, AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(DefaultLockTemplate.class);
+
+	private static final String UNNAMED = "unnamed";
+
+	private final LockBackend backend;
+
+	private final LockSettings settings;
+
+	private final LockListener listener;
+
+	private final KeyQueue queue = new KeyQueue();
+
+	private final StageHolds stageHolds = new StageHolds();
+
+	private final LockScheduler scheduler;
+
+	/**
+	 * Creates the template over a backend; {@code listeners} observe every lock.
+	 */
+	public DefaultLockTemplate(LockBackend backend, LockSettings settings, List<? extends LockListener> listeners) {
+		this.backend = Objects.requireNonNull(backend, "backend");
+		this.settings = Objects.requireNonNull(settings, "settings");
+		this.listener = new SafeLockListener(List.copyOf(listeners));
+		this.scheduler = new LockScheduler(settings.schedulerThreads(), this.stageHolds::releaseUnreachable);
+	}
+
+	/**
+	 * The backend's name.
+	 */
+	public String backendName() {
+		return this.backend.name();
+	}
+
+	/**
+	 * The settings in force.
+	 */
+	public LockSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * The locks this JVM holds now, for diagnostics.
+	 */
+	public List<HeldLock> heldLocks() {
+		long now = System.nanoTime();
+		return this.queue.held()
+			.stream()
+			.map((lock) -> new HeldLock(lock.info.key(), lock.info.name(), lock.backendLease.fencingToken(),
+					Duration.ofNanos(now - lock.acquiredAtNanos), Duration.ofNanos(lock.validUntilNanos() - now),
+					lock.lostReason()))
+			.toList();
+	}
+
+	/**
+	 * Checks the backend's connection when it offers a check.
+	 * @return whether a check was made
+	 * @throws LockBackendException when the check failed
+	 */
+	public boolean checkConnection() {
+		if (this.backend instanceof ConnectionCheck check) {
+			check.checkConnection();
+			return true;
+		}
+		return false;
+	}
+
+	@Override
+	public <T> T execute(String key, LockOptions options, Callable<T> action) {
+		Lease lease = acquire(key, options);
+		try {
+			return call(lease, lostPolicy(options), action::call);
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new LockedActionException(key, (ex instanceof Exception checked) ? checked : new Exception(ex));
+		}
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> CompletableFuture<T> executeAsync(String key, LockOptions options,
+			Supplier<? extends CompletionStage<T>> action) {
+		try {
+			Lease lease = tryAcquire(key, options, true)
+				.orElseThrow(() -> new LockNotAcquiredException(LockKeys.display(key), waitTime(options)));
+			Object stage = callAsync(lease, action::get, CompletableFuture.class, "LockTemplate.executeAsync");
+			return (stage != null) ? (CompletableFuture<T>) stage : CompletableFuture.completedFuture(null);
+		}
+		catch (Throwable ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	@Override
+	public Lease acquire(String key, LockOptions options) {
+		return acquireOrThrow(key, options);
+	}
+
+	@Override
+	public Optional<Lease> tryAcquire(String key, LockOptions options) {
+		return tryAcquire((Object) key, options);
+	}
+
+	/**
+	 * Acquires a lock whose key is a string, or a list or array of parts, or throws
+	 * {@link LockNotAcquiredException}.
+	 */
+	public Lease acquireOrThrow(Object key, LockOptions options) {
+		return tryAcquire(key, options)
+			.orElseThrow(() -> new LockNotAcquiredException(LockKeys.display(key), waitTime(options)));
+	}
+
+	/**
+	 * Acquires a lock whose key is a string, or a list or array of parts.
+	 * @return the lease, or empty when the lock stayed busy for the whole wait time
+	 * @throws LockNotAcquiredException when interrupted while waiting (the interrupt flag is set again)
+	 * @throws LockBackendException when the backend failed
+	 */
+	public Optional<Lease> tryAcquire(Object key, LockOptions options) {
+		return tryAcquire(key, options, false);
+	}
+
+	@Override
+	public <T> @Nullable T run(Object key, LockOptions options, LockedAction<T> action, NotAcquired<T> otherwise)
+			throws Throwable {
+		Optional<Lease> lease = tryAcquire(key, options, false);
+		if (lease.isEmpty()) {
+			return otherwise.handle(waitTime(options));
+		}
+		return call(lease.get(), lostPolicy(options), action);
+	}
+
+	@Override
+	public @Nullable Object runAsync(Object key, LockOptions options, LockedAction<? extends CompletionStage<?>> start,
+			Class<?> declaredType, String holder, NotAcquired<Object> otherwise) throws Throwable {
+		Optional<Lease> lease = tryAcquire(key, options, true);
+		if (lease.isEmpty()) {
+			return otherwise.handle(waitTime(options));
+		}
+		return callAsync(lease.get(), start, declaredType, holder);
+	}
+
+	/**
+	 * Runs {@code action} under an acquired lease, releases the lease, and applies the lost-lock policy.
+	 */
+	public <T> @Nullable T call(Lease lease, LostLockPolicy policy, LockedAction<T> action) throws Throwable {
+		return LockedCall.run((LockHold) lease, policy, action);
+	}
+
+	/**
+	 * Acquires the lock; {@code async} for work that continues in a stage, which never nests in an
+	 * enclosing hold: its work would outlive or overlap it, and waiting for it would deadlock this thread.
+	 */
+	private Optional<Lease> tryAcquire(Object key, LockOptions options, boolean async) {
+		String encoded = LockKeys.encode(key);
+		String display = LockKeys.display(key);
+		Duration ttl = (options.ttl() != null) ? options.ttl() : this.settings.defaultTtl();
+		Duration waitTime = waitTime(options);
+		LockInfo info = new LockInfo(display, (options.name() != null) ? options.name() : UNNAMED,
+				this.backend.name());
+		long start = System.nanoTime();
+		KeyQueue.Entry entry = this.queue.enter(encoded);
+		ManagedLock enclosing = entry.enclosingLock();
+		if (enclosing != null) {
+			LockHold nested = nestedHold(entry, enclosing, display, async);
+			if (nested != null) {
+				return Optional.of(nested);
+			}
+			// Released from another thread just now: acquire it anew.
+		}
+		boolean permitTaken = false;
+		try {
+			long deadline = start + waitTime.toNanos();
+			permitTaken = entry.tryTakePermit(waitTime.toNanos());
+			if (!permitTaken) {
+				this.queue.leave(entry);
+				this.listener.acquireFinished(info, AcquireOutcome.TIMEOUT, System.nanoTime() - start);
+				return Optional.empty();
+			}
+			Duration remaining = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+			Optional<BackendLease> acquired = this.backend.tryAcquire(new LockRequest(encoded, ttl, remaining));
+			if (acquired.isEmpty()) {
+				entry.returnPermit();
+				this.queue.leave(entry);
+				this.listener.acquireFinished(info, AcquireOutcome.TIMEOUT, System.nanoTime() - start);
+				return Optional.empty();
+			}
+			ManagedLock lock = new ManagedLock(this.queue, entry, info, acquired.get(), ttl, options.autoRenew(),
+					this.scheduler, this.listener, this.settings);
+			entry.held(lock);
+			this.listener.acquireFinished(info, AcquireOutcome.ACQUIRED, System.nanoTime() - start);
+			lock.start();
+			return Optional.of(lock.firstHold());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			failed(entry, permitTaken, info, start);
+			throw new LockNotAcquiredException(display,
+					"Interrupted while waiting for lock '" + display + "'; the interrupt flag is set again", ex);
+		}
+		catch (RuntimeException ex) {
+			failed(entry, permitTaken, info, start);
+			if (ex instanceof LockBackendException || ex instanceof IllegalArgumentException) {
+				// A request the backend cannot honour (say, a ttl outside its range) is the caller's to fix,
+				// not an outage.
+				throw ex;
+			}
+			throw new LockBackendException("Backend '" + this.backend.name() + "' failed to acquire lock '" + display
+					+ "': " + ex.getMessage(), ex);
+		}
+	}
+
+	private @Nullable LockHold nestedHold(KeyQueue.Entry entry, ManagedLock enclosing, String display,
+			boolean async) {
+		if (async) {
+			this.queue.leave(entry);
+			throw new LockNotAcquiredException(display, "Lock '" + display + "' is held by an enclosing call on "
+					+ "this thread; an asynchronous hold cannot nest in it, because its work would outlive or "
+					+ "overlap the enclosing hold, and waiting for that hold would deadlock this thread. Start the "
+					+ "asynchronous call after the enclosing one has returned, or lock another key", null);
+		}
+		String lostReason = enclosing.lostReason();
+		if (lostReason != null) {
+			this.queue.leave(entry);
+			// Nesting under a lost lock would run the inner code with no protection at all.
+			throw new LockNotAcquiredException(display,
+					"Lock '" + display + "' is already held by this thread, but that lease was lost: " + lostReason,
+					null);
+		}
+		LockHold nested = enclosing.nestedHold();
+		if (nested != null) {
+			this.queue.leave(entry);
+		}
+		return nested;
+	}
+
+	/**
+	 * Starts asynchronous work under a lease acquired for it and ties the lease to the work's stage
+	 * ({@link StageHolds}); the calling thread is enclosed by the hold only while {@code start} runs.
+	 */
+	private @Nullable Object callAsync(Lease lease, LockedAction<? extends CompletionStage<?>> start,
+			Class<?> declaredType, String holder) throws Throwable {
+		ManagedLock lock = ((LockHold) lease).lock;
+		CompletionStage<?> stage;
+		try {
+			stage = start.call();
+		}
+		catch (Throwable ex) {
+			lock.unbind();
+			lease.release();
+			throw ex;
+		}
+		lock.unbind();
+		if (stage == null) {
+			lease.release();
+			return null;
+		}
+		return this.stageHolds.hold(lease, stage, declaredType, holder);
+	}
+
+	private LostLockPolicy lostPolicy(LockOptions options) {
+		return (options.lostPolicy() != null) ? options.lostPolicy() : this.settings.lostPolicy();
+	}
+
+	private Duration waitTime(LockOptions options) {
+		return (options.waitTime() != null) ? options.waitTime() : this.settings.defaultWaitTime();
+	}
+
+	private void failed(KeyQueue.Entry entry, boolean permitTaken, LockInfo info, long start) {
+		if (permitTaken) {
+			entry.returnPermit();
+		}
+		this.queue.leave(entry);
+		this.listener.acquireFinished(info, AcquireOutcome.ERROR, System.nanoTime() - start);
+	}
+
+	/**
+	 * Releases every lock still held and stops the scheduler; the backend is closed by its owner.
+	 */
+	@Override
+	public void close() {
+		for (ManagedLock lock : this.queue.held()) {
+			logger.warn("Releasing lock '" + lock.info.key() + "' still held at shutdown");
+			lock.finish();
+		}
+		this.scheduler.close();
+	}
+
+}

@@ -1,0 +1,308 @@
+package io.github.distlock.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.distlock.core.LockListener.LockInfo;
+import io.github.distlock.spi.BackendLease;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One acquisition on the backend, shared by the acquiring hold and any nested holds: its local validity
+ * deadline ({@code confirmedAt + ttl - margin}), its renewal, its loss, and its release once the last hold
+ * is released.
+ *
+ * <p>The loss path: the backend reports it to {@link #lost} (or the deadline check finds the validity over);
+ * under the monitor the reason is recorded, renewal stops and a guarded call is told (the lost-lock policy);
+ * then, on the scheduler, the loss is logged, the listeners (metrics, the application event) are told and
+ * the lease's {@code onLost} callbacks run.
+ */
+final class ManagedLock {
+
+	private static final Log logger = LogFactory.getLog(ManagedLock.class);
+
+	final LockInfo info;
+
+	final BackendLease backendLease;
+
+	final long acquiredAtNanos = System.nanoTime();
+
+	private final KeyQueue queue;
+
+	private final KeyQueue.Entry entry;
+
+	private final LockScheduler scheduler;
+
+	private final LockListener listener;
+
+	private final long ttlNanos;
+
+	private final long marginNanos;
+
+	private final long renewalIntervalNanos;
+
+	private final boolean autoRenew;
+
+	private final long firstConfirmedAtNanos;
+
+	private final AtomicInteger holds = new AtomicInteger();
+
+	private final List<Runnable> lostCallbacks = new ArrayList<>();
+
+	private volatile @Nullable String lostReason;
+
+	private boolean finished;
+
+	private boolean backendReleased;
+
+	private LockedCall.@Nullable Guard guard;
+
+	private @Nullable ScheduledFuture<?> renewal;
+
+	private @Nullable ScheduledFuture<?> deadlineCheck;
+
+	ManagedLock(KeyQueue queue, KeyQueue.Entry entry, LockInfo info, BackendLease backendLease, Duration ttl,
+			boolean autoRenew, LockScheduler scheduler, LockListener listener, LockSettings settings) {
+		this.queue = queue;
+		this.entry = entry;
+		this.info = info;
+		this.backendLease = backendLease;
+		this.scheduler = scheduler;
+		this.listener = listener;
+		this.ttlNanos = ttl.toNanos();
+		this.marginNanos = settings.marginNanos(ttl);
+		this.renewalIntervalNanos = settings.renewalIntervalNanos(ttl);
+		this.autoRenew = autoRenew;
+		this.firstConfirmedAtNanos = backendLease.confirmedAtNanos();
+	}
+
+	/**
+	 * Starts renewal and the deadline check, and listens for the backend's loss report.
+	 */
+	void start() {
+		this.backendLease.onLost(this::lost);
+		synchronized (this) {
+			if (this.finished || this.lostReason != null) {
+				return;
+			}
+			if (this.autoRenew) {
+				this.renewal = this.scheduler.executor()
+					.scheduleWithFixedDelay(this::renew, this.renewalIntervalNanos, this.renewalIntervalNanos,
+							TimeUnit.NANOSECONDS);
+			}
+			scheduleDeadlineCheck();
+		}
+	}
+
+	@Nullable String lostReason() {
+		return this.lostReason;
+	}
+
+	long validUntilNanos() {
+		long confirmed = this.autoRenew ? this.backendLease.confirmedAtNanos() : this.firstConfirmedAtNanos;
+		return confirmed + this.ttlNanos - this.marginNanos;
+	}
+
+	boolean isHeld() {
+		return this.lostReason == null && !this.finished && System.nanoTime() - validUntilNanos() < 0;
+	}
+
+	/**
+	 * The acquiring call's hold.
+	 */
+	LockHold firstHold() {
+		this.holds.incrementAndGet();
+		return new LockHold(this);
+	}
+
+	/**
+	 * A nested hold of the enclosed thread, or {@code null} when the last hold was released meanwhile (from
+	 * another thread): a finished lock is never held again.
+	 */
+	@Nullable LockHold nestedHold() {
+		int current;
+		do {
+			current = this.holds.get();
+			if (current == 0) {
+				return null;
+			}
+		}
+		while (!this.holds.compareAndSet(current, current + 1));
+		return new LockHold(this);
+	}
+
+	/**
+	 * Ends the acquiring thread's enclosure once the synchronous part of asynchronous work returned.
+	 */
+	void unbind() {
+		this.entry.unbind(this);
+	}
+
+	void holdReleased() {
+		if (this.holds.decrementAndGet() == 0) {
+			finish();
+		}
+	}
+
+	/**
+	 * Guards a call running under this lock, so that a loss reaches its lost-lock policy.
+	 * @return whether the guard was taken (nested calls leave the outer guard in place)
+	 */
+	synchronized boolean guard(LockedCall.Guard call) {
+		if (this.guard != null) {
+			return false;
+		}
+		this.guard = call;
+		return true;
+	}
+
+	synchronized void unguard(LockedCall.Guard call) {
+		if (this.guard == call) {
+			this.guard = null;
+		}
+	}
+
+	void onLost(Runnable callback) {
+		synchronized (this) {
+			if (this.lostReason == null) {
+				this.lostCallbacks.add(callback);
+				return;
+			}
+		}
+		runCallback(callback);
+	}
+
+	void lost(String reason) {
+		List<Runnable> callbacks;
+		synchronized (this) {
+			if (this.finished || this.lostReason != null) {
+				return;
+			}
+			this.lostReason = reason;
+			callbacks = List.copyOf(this.lostCallbacks);
+			if (this.guard != null) {
+				this.guard.lockLost();
+			}
+			cancelTasks();
+		}
+		// Losses are often seen on a client library's I/O or event thread; user callbacks and event listeners
+		// that call the lock server from there could stall or deadlock it, so they run on our scheduler.
+		this.scheduler.dispatch(() -> {
+			logger.error("Lock '" + this.info.key() + "' (" + this.info.name() + ", backend " + this.info.backend()
+					+ ", fencing token " + this.backendLease.fencingToken() + ") was lost while held: " + reason
+					+ ". The code it protects may overlap with another holder; only a fencing-token check at the "
+					+ "protected resource rules that out.");
+			this.listener.lost(this.info, this.backendLease.fencingToken(), reason);
+			callbacks.forEach(this::runCallback);
+		});
+	}
+
+	/**
+	 * Releases the lock on the backend, reports a loss found at release, and lets the next thread in.
+	 */
+	void finish() {
+		synchronized (this) {
+			if (this.finished) {
+				return;
+			}
+			this.finished = true;
+			cancelTasks();
+		}
+		boolean ours = releaseOnBackend();
+		boolean wasLost = this.lostReason != null;
+		if (!ours && !wasLost) {
+			wasLost = true;
+			this.lostReason = "the server no longer held the lock for this owner at release";
+			logger.error("Lock '" + this.info.key() + "' was found gone or taken by another holder when released: "
+					+ "it had been lost without notice, and the code it protected may have overlapped with another "
+					+ "holder");
+			this.listener.lost(this.info, this.backendLease.fencingToken(), this.lostReason);
+		}
+		this.listener.released(this.info, wasLost, System.nanoTime() - this.acquiredAtNanos);
+		this.entry.released();
+		this.queue.leave(this.entry);
+	}
+
+	private void scheduleDeadlineCheck() {
+		long delay = Math.max(0, validUntilNanos() - System.nanoTime());
+		this.deadlineCheck = this.scheduler.executor().schedule(this::checkDeadline, delay, TimeUnit.NANOSECONDS);
+	}
+
+	private void checkDeadline() {
+		synchronized (this) {
+			if (this.finished || this.lostReason != null) {
+				return;
+			}
+			if (System.nanoTime() - validUntilNanos() < 0) {
+				scheduleDeadlineCheck();
+				return;
+			}
+		}
+		long ttlMillis = TimeUnit.NANOSECONDS.toMillis(this.ttlNanos);
+		lost(this.autoRenew ? "no successful renewal within the ttl of " + ttlMillis + "ms"
+				: "the ttl of " + ttlMillis + "ms elapsed and autoRenew is off");
+		releaseOnBackend();
+	}
+
+	private void renew() {
+		if (this.finished || this.lostReason != null) {
+			return;
+		}
+		try {
+			if (!this.backendLease.renew()) {
+				lost("the server no longer holds the lock for this owner (found at renewal)");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Renewal of lock '" + this.info.key() + "' failed; retrying until its validity ends: " + ex);
+		}
+	}
+
+	private void runCallback(Runnable callback) {
+		try {
+			callback.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("An onLost callback of lock '" + this.info.key() + "' failed", ex);
+		}
+	}
+
+	/**
+	 * @return whether the backend deleted our lock (or it was already released by us)
+	 */
+	private boolean releaseOnBackend() {
+		synchronized (this) {
+			if (this.backendReleased) {
+				return true;
+			}
+			this.backendReleased = true;
+		}
+		try {
+			return this.backendLease.release();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Releasing lock '" + this.info.key() + "' on backend " + this.info.backend()
+					+ " failed; the server frees it when its ttl expires: " + ex);
+			return true;
+		}
+	}
+
+	private void cancelTasks() {
+		if (this.renewal != null) {
+			this.renewal.cancel(false);
+		}
+		if (this.deadlineCheck != null) {
+			this.deadlineCheck.cancel(false);
+		}
+	}
+
+}
