@@ -2,6 +2,8 @@ package io.github.distlock.core;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A lock this JVM holds, as reported by {@link DefaultLockTemplate#heldLocks()}.
  *
@@ -13,5 +15,5 @@ import java.time.Duration;
  * @param lostReason why it was lost, or {@code null} while it is held
  */
 public record HeldLock(String key, String name, long fencingToken, Duration heldFor, Duration validFor,
-		@org.jspecify.annotations.Nullable String lostReason) {
+		@Nullable String lostReason) {
 }

@@ -3,6 +3,7 @@ package io.github.distlock.core;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
@@ -41,7 +42,7 @@ public final class LockKeys {
 	public static String encode(@Nullable Object key) {
 		String encoded;
 		if (key instanceof Collection<?> || (key != null && key.getClass().isArray())) {
-			List<?> parts = (key instanceof Collection<?> collection) ? new java.util.ArrayList<>(collection)
+			List<?> parts = (key instanceof Collection<?> collection) ? new ArrayList<>(collection)
 					: List.of(ObjectUtils.toObjectArray(key));
 			if (parts.isEmpty()) {
 				throw new InvalidLockKeyException("Lock key is an empty list; give at least one non-empty part");

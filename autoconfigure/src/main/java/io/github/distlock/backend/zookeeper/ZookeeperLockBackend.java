@@ -1,6 +1,7 @@
 package io.github.distlock.backend.zookeeper;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -128,7 +129,7 @@ public final class ZookeeperLockBackend implements LockBackend, ConnectionCheck 
 		logger.info("distlock uses ZooKeeper at " + connectString() + " under " + this.basePath + "; session timeout "
 				+ this.client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs()
 				+ "ms (locks of a crashed instance are freed after it), loss-on "
-				+ this.lossOn.name().toLowerCase(java.util.Locale.ROOT));
+				+ this.lossOn.name().toLowerCase(Locale.ROOT));
 	}
 
 	/**
