@@ -24,18 +24,14 @@ abstract class AbstractEtcdServerIT {
 
     private static final Duration SHORT = Duration.ofMillis(400);
 
-    /** Returns the kind the subclass's {@link EtcdVersion} must resolve to. */
-    abstract ServerKind expectedKind();
+    /** Returns the start of the server version the subclass's {@link EtcdVersion} must give, e.g. {@code "3.5."}. */
+    abstract String expectedVersion();
 
     @Test
     void sharedServerRunsTheRequestedVersion(EtcdServer etcd) throws Exception {
-        assertThat(etcd.kind()).isEqualTo(expectedKind());
-        assertThat(etcd.isShared()).isTrue();
         EtcdHttp http = new EtcdHttp(etcd, Duration.ofSeconds(5));
         assertThat(http.health()).contains("\"health\":\"true\"");
-        String version = http.serverVersion();
-        assertThat(version).isEqualTo(etcd.version())
-                .startsWith(expectedKind() == ServerKind.ETCD_3_5 ? "3.5." : "3.4.");
+        assertThat(http.serverVersion()).startsWith(expectedVersion());
     }
 
     @Test
@@ -51,9 +47,9 @@ abstract class AbstractEtcdServerIT {
 
     @Test
     void pauseResumeKillAndRestartKeepData(@Dedicated EtcdServer etcd) throws Exception {
-        assertThat(etcd.kind()).isEqualTo(expectedKind());
         EtcdHttp http = new EtcdHttp(etcd, SHORT);
         EtcdHttp patient = new EtcdHttp(etcd, Duration.ofSeconds(10));
+        assertThat(patient.serverVersion()).startsWith(expectedVersion());
         int port = etcd.port();
         patient.put("k", "v1");
 

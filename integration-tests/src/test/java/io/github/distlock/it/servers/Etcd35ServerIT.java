@@ -5,7 +5,7 @@ package io.github.distlock.it.servers;
 class Etcd35ServerIT extends AbstractEtcdServerIT {
 
     @Override
-    ServerKind expectedKind() {
-        return ServerKind.ETCD_3_5;
+    String expectedVersion() {
+        return "3.5.";
     }
 }

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A real single-member etcd cluster (3.5.x or 3.4.x, see {@link #kind()}) on {@code 127.0.0.1}.
+ * A real single-member etcd cluster (3.5.x or 3.4.x, see {@link EtcdVersion}) on {@code 127.0.0.1}.
  *
  * <p>Client and peer URLs are free loopback ports; the data directory is under
  * {@code target/servers/} and survives {@link #kill()} and {@link #restart()}, so keys, leases
@@ -64,23 +64,5 @@ public final class EtcdServer extends ProcessServer {
      */
     public String endpoint() {
         return "http://" + host() + ":" + port();
-    }
-
-    /**
-     * Returns the peer port (not for clients).
-     *
-     * @return the port of {@code --listen-peer-urls}
-     */
-    public int peerPort() {
-        return ports()[1];
-    }
-
-    /**
-     * Returns the version install.sh recorded, e.g. {@code 3.5.16}.
-     *
-     * @return the upstream version
-     */
-    public String version() {
-        return ServerBinaries.version(kind());
     }
 }

@@ -8,20 +8,19 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Chooses the etcd version of an {@link EtcdServer} parameter resolved by
- * {@link RealServersExtension}; without it the parameter gets etcd 3.5. Combines with
- * {@link Dedicated}. On a test class or method, it applies to every {@link EtcdServer} parameter
- * there that has no annotation of its own.
+ * Chooses the etcd version of the {@link EtcdServer} parameters that {@link RealServersExtension}
+ * resolves in the annotated test class (and its subclasses); without it they get etcd 3.5.
+ * Combines with {@link Dedicated}.
  *
  * <pre>
- * &#64;Test
- * void onOldEtcd(&#64;EtcdVersion("3.4") EtcdServer etcd) { ... }
+ * &#64;EtcdVersion("3.4")
+ * class OnOldEtcdIT extends EtcdTestsIT { ... }
  * </pre>
  */
 @Documented
 @Inherited
 @Retention(RetentionPolicy.RUNTIME)
-@Target({ElementType.PARAMETER, ElementType.METHOD, ElementType.TYPE})
+@Target(ElementType.TYPE)
 public @interface EtcdVersion {
 
     /**

@@ -88,22 +88,8 @@ public abstract class ProcessServer implements RealServer {
     abstract boolean answers();
 
     @Override
-    public final ServerKind kind() {
-        return kind;
-    }
-
-    @Override
     public final synchronized int port() {
         return ports[0];
-    }
-
-    /**
-     * Returns the ports the server listens on; element 0 is {@link #port()}.
-     *
-     * @return a copy of the ports
-     */
-    final synchronized int[] ports() {
-        return ports.clone();
     }
 
     /**
@@ -113,20 +99,6 @@ public abstract class ProcessServer implements RealServer {
      */
     public final ServerOptions options() {
         return options;
-    }
-
-    @Override
-    public final boolean isShared() {
-        return shared;
-    }
-
-    /**
-     * Returns the executable this server runs.
-     *
-     * @return the binary
-     */
-    public final Path binary() {
-        return binary;
     }
 
     /**
@@ -145,17 +117,6 @@ public abstract class ProcessServer implements RealServer {
      */
     public final synchronized Path dataDir() {
         return file(".data");
-    }
-
-    /**
-     * Returns the operating-system process id of the current server process.
-     *
-     * @return the PID
-     * @throws IllegalStateException if the server is not running
-     */
-    public final synchronized long pid() {
-        requireRunning();
-        return process.pid();
     }
 
     @Override
@@ -244,15 +205,6 @@ public abstract class ProcessServer implements RealServer {
     public final synchronized void kill() {
         requireFaultControls("kill");
         killProcess();
-    }
-
-    /**
-     * Stops the server gracefully with {@code SIGTERM} (resuming it first if paused), falling back
-     * to {@code SIGKILL} after 10 seconds. The data directory is kept.
-     */
-    public final synchronized void stop() {
-        requireFaultControls("stop");
-        stopProcess();
     }
 
     /**
@@ -433,7 +385,7 @@ public abstract class ProcessServer implements RealServer {
     private void requireFaultControls(String action) {
         if (shared) {
             throw new IllegalStateException("Cannot " + action + " the shared " + kind.id()
-                    + " server: other test classes use it. Ask for a dedicated one (@Dedicated or Servers.start).");
+                    + " server: other test classes use it. Ask for a dedicated one (@Dedicated or Servers).");
         }
     }
 

@@ -15,13 +15,6 @@ package io.github.distlock.it.servers;
 public interface RealServer extends AutoCloseable {
 
     /**
-     * Returns what this server is.
-     *
-     * @return the kind
-     */
-    ServerKind kind();
-
-    /**
      * Returns the address clients connect to; always {@code 127.0.0.1}.
      *
      * @return the host
@@ -36,13 +29,6 @@ public interface RealServer extends AutoCloseable {
      * @return the client port
      */
     int port();
-
-    /**
-     * Returns whether this server is shared by every test class of the JVM run.
-     *
-     * @return {@code true} for shared servers, which refuse fault controls and ignore {@link #close()}
-     */
-    boolean isShared();
 
     /**
      * Returns whether the server is alive (possibly paused).

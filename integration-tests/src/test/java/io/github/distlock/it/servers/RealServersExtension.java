@@ -1,6 +1,5 @@
 package io.github.distlock.it.servers;
 
-import java.lang.reflect.Executable;
 import java.util.Optional;
 
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <pre>
  * &#64;ExtendWith(RealServersExtension.class)
  * class LockIT {
- *     &#64;Test void shared(RedisServer redis, EtcdServer etcd35, &#64;EtcdVersion("3.4") EtcdServer etcd34) { ... }
+ *     &#64;Test void shared(RedisServer redis, EtcdServer etcd) { ... }
  *     &#64;Test void crash(&#64;Dedicated ConsulServer consul) { consul.kill(); ... }
  * }
  * </pre>
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *   <li><b>Dedicated</b> ({@link Dedicated}): a server of the parameter's own, started with the
  *       annotation's args/config and stopped when the parameter's scope ends (after the test method,
  *       or after the class for {@code @BeforeAll}/constructor parameters), also on failure.</li>
- *   <li>etcd version: {@link EtcdVersion} on the parameter, method or class; 3.5 by default.</li>
+ *   <li>etcd version: {@link EtcdVersion} on the test class; 3.5 by default.</li>
  * </ul>
  *
  * <p>A server that cannot be started (most often: not installed) fails the test with the reason; it
@@ -81,16 +80,13 @@ public final class RealServersExtension implements ParameterResolver {
 
     private static ServerKind kindOf(ParameterContext parameterContext, ExtensionContext extensionContext) {
         Class<?> type = parameterContext.getParameter().getType();
-        Optional<EtcdVersion> onParameter = parameterContext.findAnnotation(EtcdVersion.class);
         if (type == RedisServer.class || type == ConsulServer.class || type == ZooKeeperServer.class) {
-            if (onParameter.isPresent()) {
-                throw new ParameterResolutionException("@EtcdVersion on a " + type.getSimpleName() + " parameter");
-            }
             return type == RedisServer.class ? ServerKind.REDIS
                     : type == ConsulServer.class ? ServerKind.CONSUL : ServerKind.ZOOKEEPER;
         }
-        EtcdVersion version = onParameter.orElseGet(() -> inherited(parameterContext.getDeclaringExecutable(),
-                extensionContext.getTestClass().orElse(null)));
+        // The test class, which may be a subclass of the method's class: one concrete class per etcd
+        // version over an abstract test (the annotation is @Inherited).
+        EtcdVersion version = extensionContext.getTestClass().map(c -> c.getAnnotation(EtcdVersion.class)).orElse(null);
         if (version == null || version.value().equals("3.5")) {
             return ServerKind.ETCD_3_5;
         }
@@ -98,20 +94,6 @@ public final class RealServersExtension implements ParameterResolver {
             return ServerKind.ETCD_3_4;
         }
         throw new ParameterResolutionException("@EtcdVersion(\"" + version.value() + "\"): supported are \"3.5\" and \"3.4\"");
-    }
-
-    /**
-     * Looks on the method, then on the test class (which may be a subclass of the method's class,
-     * e.g. one concrete class per etcd version over an abstract test), its superclasses (the
-     * annotation is {@code @Inherited}) and the classes enclosing it (for {@code @Nested} tests).
-     */
-    private static EtcdVersion inherited(Executable executable, Class<?> testClass) {
-        EtcdVersion found = executable.getAnnotation(EtcdVersion.class);
-        Class<?> start = testClass != null ? testClass : executable.getDeclaringClass();
-        for (Class<?> type = start; found == null && type != null; type = type.getEnclosingClass()) {
-            found = type.getAnnotation(EtcdVersion.class);
-        }
-        return found;
     }
 
     /** Stored in an extension context so that JUnit closes the server with that context. */

@@ -75,16 +75,6 @@ public final class ServerBinaries {
                 : manifestPath() + " does not exist");
     }
 
-    /**
-     * Returns the upstream version install.sh recorded for the kind, e.g. {@code 3.5.16}.
-     *
-     * @param kind the kind
-     * @return the version, or {@code "unknown"}
-     */
-    public static String version(ServerKind kind) {
-        return manifest().getProperty(kind.id() + ".version", "unknown");
-    }
-
     static Path manifestPath() {
         return home().resolve("servers.properties");
     }

@@ -17,8 +17,8 @@ import java.util.Objects;
  *   <li>{@link #withConfig(String) config} is written to a file passed with {@code -config-file};
  *       only Consul supports it. HCL unless the text starts with <code>{</code> (then JSON), e.g.
  *       <code>acl { enabled = true, default_policy = "deny", tokens { master = "root" } }</code>.</li>
- *   <li>{@link #withStartupTimeout(Duration) startupTimeout} bounds the wait until the server
- *       answers its readiness probe (default 30 seconds).</li>
+ *   <li>{@link #startupTimeout() startupTimeout} bounds the wait until the server answers its
+ *       readiness probe: 30 seconds.</li>
  * </ul>
  *
  * <p>ZooKeeper accepts neither args nor config; asking for them is an error rather than being
@@ -69,19 +69,6 @@ public final class ServerOptions {
      */
     public ServerOptions withConfig(String text) {
         return new ServerOptions(args, text == null || text.isBlank() ? null : text, startupTimeout);
-    }
-
-    /**
-     * Returns a copy with the given bound on the wait for the server to answer after a (re)start.
-     *
-     * @param timeout a positive duration
-     * @return the new options
-     */
-    public ServerOptions withStartupTimeout(Duration timeout) {
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("startup timeout must be positive: " + timeout);
-        }
-        return new ServerOptions(args, config, timeout);
     }
 
     /**

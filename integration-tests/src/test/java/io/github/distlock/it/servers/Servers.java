@@ -7,7 +7,7 @@ package io.github.distlock.it.servers;
  * leftover processes only as a backstop.
  *
  * <pre>
- * try (RedisServer redis = Servers.redis(ServerOptions.defaults().withArgs("--maxmemory", "10mb"))) {
+ * try (RedisServer redis = Servers.redis()) {
  *     ...
  * }
  * </pre>
@@ -22,34 +22,12 @@ public final class Servers {
     }
 
     /**
-     * Starts a dedicated server of the given kind.
-     *
-     * @param kind what to start
-     * @param options start-up options
-     * @return the running server; the concrete type matches the kind ({@link RedisServer},
-     *     {@link EtcdServer}, {@link ConsulServer}, {@link ZooKeeperServer})
-     */
-    public static RealServer start(ServerKind kind, ServerOptions options) {
-        return start(kind, options, false);
-    }
-
-    /**
      * Starts a dedicated Redis server with default options.
      *
      * @return the running server
      */
     public static RedisServer redis() {
-        return redis(ServerOptions.defaults());
-    }
-
-    /**
-     * Starts a dedicated Redis server.
-     *
-     * @param options start-up options (args appended to the redis-server command line)
-     * @return the running server
-     */
-    public static RedisServer redis(ServerOptions options) {
-        return (RedisServer) start(ServerKind.REDIS, options);
+        return (RedisServer) start(ServerKind.REDIS, ServerOptions.defaults(), false);
     }
 
     /**
@@ -60,7 +38,7 @@ public final class Servers {
      * @return the running server
      */
     public static EtcdServer etcd(ServerKind kind, ServerOptions options) {
-        return (EtcdServer) start(kind, options);
+        return (EtcdServer) start(kind, options, false);
     }
 
     /**
@@ -70,7 +48,7 @@ public final class Servers {
      * @return the running server
      */
     public static ConsulServer consul(ServerOptions options) {
-        return (ConsulServer) start(ServerKind.CONSUL, options);
+        return (ConsulServer) start(ServerKind.CONSUL, options, false);
     }
 
     /**
@@ -79,7 +57,7 @@ public final class Servers {
      * @return the running server
      */
     public static ZooKeeperServer zooKeeper() {
-        return (ZooKeeperServer) start(ServerKind.ZOOKEEPER, ServerOptions.defaults());
+        return (ZooKeeperServer) start(ServerKind.ZOOKEEPER, ServerOptions.defaults(), false);
     }
 
     static RealServer start(ServerKind kind, ServerOptions options, boolean shared) {

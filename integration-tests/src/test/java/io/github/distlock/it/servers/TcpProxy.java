@@ -54,7 +54,6 @@ public final class TcpProxy implements AutoCloseable {
     private static final int AWAIT_SECONDS = 5;
     private static final AtomicInteger IDS = new AtomicInteger();
 
-    private final String targetHost;
     private final int targetPort;
     private final ServerSocket listener;
     private final ExecutorService threads;
@@ -65,8 +64,7 @@ public final class TcpProxy implements AutoCloseable {
     private boolean stalled; // guarded by gate
     private volatile boolean closed;
 
-    private TcpProxy(String targetHost, int targetPort) throws IOException {
-        this.targetHost = targetHost;
+    private TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.listener = new ServerSocket();
         listener.bind(new InetSocketAddress(Ports.loopback(), 0));
@@ -88,31 +86,11 @@ public final class TcpProxy implements AutoCloseable {
      * @return the running proxy
      */
     public static TcpProxy start(int targetPort) {
-        return start("127.0.0.1", targetPort);
-    }
-
-    /**
-     * Starts a proxy to {@code targetHost:targetPort}.
-     *
-     * @param targetHost the server's host
-     * @param targetPort the server's port
-     * @return the running proxy
-     */
-    public static TcpProxy start(String targetHost, int targetPort) {
         try {
-            return new TcpProxy(targetHost, targetPort);
+            return new TcpProxy(targetPort);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open a proxy port", e);
         }
-    }
-
-    /**
-     * Returns the host clients connect to.
-     *
-     * @return {@code 127.0.0.1}
-     */
-    public String host() {
-        return "127.0.0.1";
     }
 
     /**
@@ -122,15 +100,6 @@ public final class TcpProxy implements AutoCloseable {
      */
     public int port() {
         return listener.getLocalPort();
-    }
-
-    /**
-     * Returns the port of the server behind the proxy.
-     *
-     * @return the target port
-     */
-    public int targetPort() {
-        return targetPort;
     }
 
     /** Stops forwarding bytes in both directions; connections stay open. Idempotent. */
@@ -208,7 +177,7 @@ public final class TcpProxy implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "TcpProxy[127.0.0.1:" + port() + " -> " + targetHost + ":" + targetPort
+        return "TcpProxy[127.0.0.1:" + port() + " -> 127.0.0.1:" + targetPort
                 + (isStalled() ? ", stalled" : "") + ", " + activeConnections() + " connections]";
     }
 
@@ -239,7 +208,7 @@ public final class TcpProxy implements AutoCloseable {
             try {
                 client.setTcpNoDelay(true);
                 upstream.setTcpNoDelay(true);
-                upstream.connect(new InetSocketAddress(targetHost, targetPort), CONNECT_TIMEOUT_MILLIS);
+                upstream.connect(new InetSocketAddress("127.0.0.1", targetPort), CONNECT_TIMEOUT_MILLIS);
             } catch (IOException e) {
                 // The server is down: the client sees its connection closed, as with a refused connect.
                 closeQuietly(upstream);

@@ -36,15 +36,13 @@ public final class ZooKeeperServer implements RealServer {
     private final boolean shared;
     private final TestingServer server;
     private final TcpProxy proxy;
-    private final Path dataDir;
     private boolean running;
     private boolean closed;
 
-    private ZooKeeperServer(boolean shared, TestingServer server, Path dataDir, Duration readyTimeout) {
+    private ZooKeeperServer(boolean shared, TestingServer server, Duration readyTimeout) {
         this.readyTimeout = readyTimeout;
         this.shared = shared;
         this.server = server;
-        this.dataDir = dataDir;
         this.proxy = TcpProxy.start(server.getPort());
         this.running = true;
     }
@@ -66,7 +64,7 @@ public final class ZooKeeperServer implements RealServer {
                 InstanceSpec spec = new InstanceSpec(dataDir.toFile(), port, -1, -1, false, -1, -1, 0,
                         Map.of("clientPortAddress", "127.0.0.1", "admin.enableServer", "false"), "127.0.0.1");
                 server = new TestingServer(spec, true);
-                ZooKeeperServer zk = new ZooKeeperServer(shared, server, dataDir, readyTimeout);
+                ZooKeeperServer zk = new ZooKeeperServer(shared, server, readyTimeout);
                 zk.awaitReady();
                 return zk;
             } catch (Exception e) {
@@ -82,11 +80,6 @@ public final class ZooKeeperServer implements RealServer {
             }
         }
         throw new IllegalStateException("Cannot start an in-process ZooKeeper server", last);
-    }
-
-    @Override
-    public ServerKind kind() {
-        return ServerKind.ZOOKEEPER;
     }
 
     /**
@@ -115,20 +108,6 @@ public final class ZooKeeperServer implements RealServer {
      */
     public String connectString() {
         return host() + ":" + port();
-    }
-
-    /**
-     * Returns the server's data directory, kept across {@link #kill()} and {@link #restart()}.
-     *
-     * @return the directory
-     */
-    public Path dataDir() {
-        return dataDir;
-    }
-
-    @Override
-    public boolean isShared() {
-        return shared;
     }
 
     @Override
@@ -239,17 +218,6 @@ public final class ZooKeeperServer implements RealServer {
         }
     }
 
-    /**
-     * Returns the proxy in front of the server, for {@link TcpProxy#sever()} of all clients'
-     * connections without stopping the server.
-     *
-     * @return the proxy
-     */
-    public TcpProxy proxy() {
-        requireFaultControls("use the proxy of");
-        return proxy;
-    }
-
     @Override
     public void close() {
         if (!shared) {
@@ -322,7 +290,7 @@ public final class ZooKeeperServer implements RealServer {
     private void requireFaultControls(String action) {
         if (shared) {
             throw new IllegalStateException("Cannot " + action + " the shared zookeeper server: other test classes use"
-                    + " it. Ask for a dedicated one (@Dedicated or Servers.start).");
+                    + " it. Ask for a dedicated one (@Dedicated or Servers).");
         }
     }
 }

@@ -30,7 +30,6 @@ class ZooKeeperServerIT {
 
     @Test
     void sharedServerStoresNodes(ZooKeeperServer zk) throws Exception {
-        assertThat(zk.isShared()).isTrue();
         assertThat(zk.connectString()).startsWith("127.0.0.1:");
         assertThatThrownBy(zk::pause).isInstanceOf(IllegalStateException.class);
         try (CuratorFramework client = curator(zk)) {
