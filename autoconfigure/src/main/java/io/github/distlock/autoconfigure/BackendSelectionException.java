@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  * them into what to write instead.
  */
 public abstract sealed class BackendSelectionException extends DistributedLockException
-		permits BackendChoiceException, RedisStartupException, EtcdStartupException, ZookeeperStartupException,
+		permits BackendChoiceException, RedisStartupException, EtcdStartupException, ZooKeeperStartupException,
 		ConsulStartupException {
 
 	private static final long serialVersionUID = 1L;

@@ -38,7 +38,7 @@ class BackendSelectionFailureAnalyzer extends AbstractFailureAnalyzer<BackendSel
 		if (failure instanceof EtcdStartupException etcd) {
 			return etcdAction(etcd);
 		}
-		if (failure instanceof ZookeeperStartupException zookeeper) {
+		if (failure instanceof ZooKeeperStartupException zookeeper) {
 			return zookeeperAction(zookeeper);
 		}
 		return consulAction((ConsulStartupException) failure);
@@ -108,7 +108,7 @@ class BackendSelectionFailureAnalyzer extends AbstractFailureAnalyzer<BackendSel
 		return "distlock:\n  etcd:\n    user: " + ((user != null) ? user : "app") + "\n    password: ${ETCD_PASSWORD}";
 	}
 
-	private static String zookeeperAction(ZookeeperStartupException failure) {
+	private static String zookeeperAction(ZooKeeperStartupException failure) {
 		String basePath = failure.basePath();
 		return switch (failure.problem()) {
 			case SEVERAL_CLIENTS -> "Mark the CuratorFramework bean distlock should use with @Primary.";

@@ -5,9 +5,9 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.distlock.autoconfigure.DistlockAutoConfiguration;
 import io.github.distlock.autoconfigure.DistlockMetricsAutoConfiguration;
-import io.github.distlock.autoconfigure.ZookeeperLockAutoConfiguration;
+import io.github.distlock.autoconfigure.ZooKeeperLockAutoConfiguration;
 import io.github.distlock.backend.zookeeper.LossOn;
-import io.github.distlock.backend.zookeeper.ZookeeperLockBackend;
+import io.github.distlock.backend.zookeeper.ZooKeeperLockBackend;
 import io.github.distlock.it.servers.ZooKeeperServer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -20,13 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Curator clients, backends and applications of a test server.
  */
-final class ZookeeperTestClients {
+final class ZooKeeperTestClients {
 
 	static final String BASE_PATH = "/distlock-it";
 
 	static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
 
-	private ZookeeperTestClients() {
+	private ZooKeeperTestClients() {
 	}
 
 	/**
@@ -35,7 +35,7 @@ final class ZookeeperTestClients {
 	 */
 	static ApplicationContextRunner contextRunner(ZooKeeperServer server) {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(ZookeeperLockAutoConfiguration.class,
+			.withConfiguration(AutoConfigurations.of(ZooKeeperLockAutoConfiguration.class,
 					DistlockMetricsAutoConfiguration.class, DistlockAutoConfiguration.class))
 			.withPropertyValues("distlock.backend=zookeeper", "distlock.zookeeper.connect-string=" + server.connectString(),
 					"distlock.zookeeper.session-timeout=" + SESSION_TIMEOUT.toMillis() + "ms",
@@ -61,9 +61,9 @@ final class ZookeeperTestClients {
 	}
 
 	/** A backend over a new client that it closes itself. */
-	static ZookeeperLockBackend backend(ZooKeeperServer server, Duration sessionTimeout, LossOn lossOn)
+	static ZooKeeperLockBackend backend(ZooKeeperServer server, Duration sessionTimeout, LossOn lossOn)
 			throws InterruptedException {
-		return new ZookeeperLockBackend(client(server, sessionTimeout), BASE_PATH, lossOn, true);
+		return new ZooKeeperLockBackend(client(server, sessionTimeout), BASE_PATH, lossOn, true);
 	}
 
 }

@@ -7,8 +7,8 @@ import io.github.distlock.Lease;
 import io.github.distlock.LockOptions;
 import io.github.distlock.autoconfigure.BackendSelectionException;
 import io.github.distlock.autoconfigure.DistlockAutoConfiguration;
-import io.github.distlock.autoconfigure.ZookeeperLockAutoConfiguration;
-import io.github.distlock.backend.zookeeper.ZookeeperLockBackend;
+import io.github.distlock.autoconfigure.ZooKeeperLockAutoConfiguration;
+import io.github.distlock.backend.zookeeper.ZooKeeperLockBackend;
 import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.it.servers.RealServersExtension;
 import io.github.distlock.it.servers.ZooKeeperServer;
@@ -28,27 +28,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  * unreachable server fails the startup with an action.
  */
 @ExtendWith(RealServersExtension.class)
-class ZookeeperAutoConfigurationIT {
+class ZooKeeperAutoConfigurationIT {
 
 	private final ZooKeeperServer server;
 
-	ZookeeperAutoConfigurationIT(ZooKeeperServer server) {
+	ZooKeeperAutoConfigurationIT(ZooKeeperServer server) {
 		this.server = server;
 	}
 
 	@Test
 	void buildsStartsAndClosesItsOwnClient() {
 		CuratorFramework[] built = new CuratorFramework[1];
-		ZookeeperTestClients.contextRunner(this.server)
+		ZooKeeperTestClients.contextRunner(this.server)
 			.withPropertyValues("distlock.zookeeper.session-timeout=8s", "distlock.zookeeper.loss-on=lost")
 			.run((context) -> {
-				ZookeeperLockBackend backend = (ZookeeperLockBackend) context.getBean(LockBackend.class);
+				ZooKeeperLockBackend backend = (ZooKeeperLockBackend) context.getBean(LockBackend.class);
 				built[0] = backend.client();
 				assertThat(built[0].getState()).isEqualTo(CuratorFrameworkState.STARTED);
 				assertThat(built[0].getZookeeperClient().getCurrentConnectionString())
 					.isEqualTo(this.server.connectString());
 				assertThat(built[0].getZookeeperClient().getLastNegotiatedSessionTimeoutMs()).isEqualTo(8000);
-				assertThat(backend).hasToString("ZookeeperLockBackend[" + ZookeeperTestClients.BASE_PATH + ", loss-on LOST]");
+				assertThat(backend).hasToString("ZooKeeperLockBackend[" + ZooKeeperTestClients.BASE_PATH + ", loss-on LOST]");
 				try (Lease lease = context.getBean(DefaultLockTemplate.class).acquire("own-client", LockOptions.defaults())) {
 					assertThat(lease.isHeld()).isTrue();
 				}
@@ -58,14 +58,14 @@ class ZookeeperAutoConfigurationIT {
 
 	@Test
 	void usesTheApplicationsClientAndLeavesItOpen() throws Exception {
-		try (CuratorFramework client = ZookeeperTestClients.client(this.server, Duration.ofSeconds(10))) {
+		try (CuratorFramework client = ZooKeeperTestClients.client(this.server, Duration.ofSeconds(10))) {
 			new ApplicationContextRunner()
-				.withConfiguration(AutoConfigurations.of(ZookeeperLockAutoConfiguration.class,
+				.withConfiguration(AutoConfigurations.of(ZooKeeperLockAutoConfiguration.class,
 						DistlockAutoConfiguration.class))
 				// No inferred close(): the context must not close the client either, so that only distlock could.
 				.withBean(CuratorFramework.class, () -> client, (definition) -> definition.setDestroyMethodName(""))
 				.run((context) -> {
-					assertThat(((ZookeeperLockBackend) context.getBean(LockBackend.class)).client()).isSameAs(client);
+					assertThat(((ZooKeeperLockBackend) context.getBean(LockBackend.class)).client()).isSameAs(client);
 					try (Lease lease = context.getBean(DefaultLockTemplate.class).acquire("user-client", LockOptions.defaults())) {
 						assertThat(lease.isHeld()).isTrue();
 					}
@@ -82,13 +82,13 @@ class ZookeeperAutoConfigurationIT {
 			closedPort = socket.getLocalPort();
 		}
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(ZookeeperLockAutoConfiguration.class,
+			.withConfiguration(AutoConfigurations.of(ZooKeeperLockAutoConfiguration.class,
 					DistlockAutoConfiguration.class))
 			.withPropertyValues("distlock.zookeeper.connect-string=127.0.0.1:" + closedPort,
 					"distlock.zookeeper.connection-timeout=1s")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				BackendSelectionException failure = ZookeeperAclIT.findSelectionFailure(context.getStartupFailure());
+				BackendSelectionException failure = ZooKeeperAclIT.findSelectionFailure(context.getStartupFailure());
 				assertThat(failure.getMessage()).contains("Could not connect").contains("127.0.0.1:" + closedPort);
 				assertThat(failure.getAction()).contains("connect-string:");
 			});

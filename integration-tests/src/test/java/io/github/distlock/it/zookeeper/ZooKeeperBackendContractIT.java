@@ -1,7 +1,7 @@
 package io.github.distlock.it.zookeeper;
 
 import io.github.distlock.backend.zookeeper.LossOn;
-import io.github.distlock.backend.zookeeper.ZookeeperLockBackend;
+import io.github.distlock.backend.zookeeper.ZooKeeperLockBackend;
 import io.github.distlock.it.contract.LockBackendContractTests;
 import io.github.distlock.it.servers.RealServersExtension;
 import io.github.distlock.it.servers.ZooKeeperServer;
@@ -13,22 +13,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * loss is the holder's session expiring on the server.
  */
 @ExtendWith(RealServersExtension.class)
-class ZookeeperBackendContractIT extends LockBackendContractTests {
+class ZooKeeperBackendContractIT extends LockBackendContractTests {
 
 	private final ZooKeeperServer server;
 
-	ZookeeperBackendContractIT(ZooKeeperServer server) {
+	ZooKeeperBackendContractIT(ZooKeeperServer server) {
 		this.server = server;
 	}
 
 	@Override
 	protected LockBackend newClient() throws Exception {
-		return ZookeeperTestClients.backend(this.server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
+		return ZooKeeperTestClients.backend(this.server, ZooKeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
 	}
 
 	@Override
 	protected void forceLoss(LockBackend holder, String encodedKey) throws Exception {
-		this.server.expireSession(((ZookeeperLockBackend) holder).client());
+		this.server.expireSession(((ZooKeeperLockBackend) holder).client());
 	}
 
 }

@@ -13,16 +13,16 @@ import org.apache.curator.framework.state.ConnectionStateListener;
  * The leases of one backend that are not released yet, and the Curator connection listener that
  * reports them lost when the {@link LossOn} policy says the connection state loses them.
  */
-final class HeldLeases implements ConnectionStateListener {
+final class HeldLocks implements ConnectionStateListener {
 
-	private final Set<ZookeeperLease> leases = ConcurrentHashMap.newKeySet();
+	private final Set<ZooKeeperLock> leases = ConcurrentHashMap.newKeySet();
 
 	/** Counts loss events, so an acquisition can tell whether one raced with it. */
 	private final AtomicLong losses = new AtomicLong();
 
 	private final LossOn lossOn;
 
-	HeldLeases(LossOn lossOn) {
+	HeldLocks(LossOn lossOn) {
 		this.lossOn = lossOn;
 	}
 
@@ -37,7 +37,7 @@ final class HeldLeases implements ConnectionStateListener {
 	 * Registers a new lease unless a loss event happened since {@code lossCountBefore} was read: such an
 	 * event may not have seen the lease, and the caller must confirm the lock again.
 	 */
-	boolean register(ZookeeperLease lease, long lossCountBefore) {
+	boolean register(ZooKeeperLock lease, long lossCountBefore) {
 		this.leases.add(lease);
 		// The listener counts before it reads the set, and we add before we read the count, so either
 		// it sees the lease or we see its count.
@@ -48,16 +48,16 @@ final class HeldLeases implements ConnectionStateListener {
 		return false;
 	}
 
-	boolean contains(ZookeeperLease lease) {
+	boolean contains(ZooKeeperLock lease) {
 		return this.leases.contains(lease);
 	}
 
-	void remove(ZookeeperLease lease) {
+	void remove(ZooKeeperLock lease) {
 		this.leases.remove(lease);
 	}
 
-	List<ZookeeperLease> removeAll() {
-		List<ZookeeperLease> all = List.copyOf(this.leases);
+	List<ZooKeeperLock> removeAll() {
+		List<ZooKeeperLock> all = List.copyOf(this.leases);
 		this.leases.removeAll(all);
 		return all;
 	}

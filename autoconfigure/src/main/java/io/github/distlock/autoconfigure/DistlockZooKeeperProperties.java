@@ -3,7 +3,7 @@ package io.github.distlock.autoconfigure;
 import java.time.Duration;
 
 import io.github.distlock.backend.zookeeper.LossOn;
-import io.github.distlock.backend.zookeeper.ZookeeperLockBackend;
+import io.github.distlock.backend.zookeeper.ZooKeeperLockBackend;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code CuratorFramework} bean, which is then used as it is.
  */
 @ConfigurationProperties("distlock.zookeeper")
-public class DistlockZookeeperProperties {
+public class DistlockZooKeeperProperties {
 
 	/**
 	 * ZooKeeper servers to connect to, as comma-separated host:port pairs, optionally followed by a chroot path.
@@ -82,7 +82,7 @@ public class DistlockZookeeperProperties {
 	}
 
 	public void setBasePath(String basePath) {
-		this.basePath = ZookeeperLockBackend.validateBasePath(basePath);
+		this.basePath = ZooKeeperLockBackend.validateBasePath(basePath);
 	}
 
 	public LossOn getLossOn() {

@@ -6,7 +6,7 @@ import org.jspecify.annotations.Nullable;
  * The ZooKeeper backend cannot start: no usable Curator client, or ZooKeeper refused or did not answer
  * the startup check.
  */
-public final class ZookeeperStartupException extends BackendSelectionException {
+public final class ZooKeeperStartupException extends BackendSelectionException {
 
 	private static final long serialVersionUID = 1L;
 
@@ -48,7 +48,7 @@ public final class ZookeeperStartupException extends BackendSelectionException {
 
 	private final boolean ownClient;
 
-	private ZookeeperStartupException(Problem problem, String message, @Nullable String basePath, boolean ownClient,
+	private ZooKeeperStartupException(Problem problem, String message, @Nullable String basePath, boolean ownClient,
 			@Nullable Throwable cause) {
 		super(message, cause);
 		this.problem = problem;
@@ -56,32 +56,32 @@ public final class ZookeeperStartupException extends BackendSelectionException {
 		this.ownClient = ownClient;
 	}
 
-	private static ZookeeperStartupException of(Problem problem, String message) {
-		return new ZookeeperStartupException(problem, message, null, false, null);
+	private static ZooKeeperStartupException of(Problem problem, String message) {
+		return new ZooKeeperStartupException(problem, message, null, false, null);
 	}
 
-	static ZookeeperStartupException severalClients() {
+	static ZooKeeperStartupException severalClients() {
 		return of(Problem.SEVERAL_CLIENTS, "The application defines several CuratorFramework beans and none is "
 				+ "@Primary, so distlock cannot tell which one to lock with");
 	}
 
-	static ZookeeperStartupException propertiesBesideClient() {
+	static ZooKeeperStartupException propertiesBesideClient() {
 		return of(Problem.PROPERTIES_BESIDE_CLIENT, "distlock.zookeeper.connect-string or distlock.zookeeper.auth.* "
 				+ "is set, but the application defines a CuratorFramework bean, which distlock uses as it is: those "
 				+ "properties would be ignored");
 	}
 
-	static ZookeeperStartupException clientNotStarted(Object state) {
+	static ZooKeeperStartupException clientNotStarted(Object state) {
 		return of(Problem.CLIENT_NOT_STARTED,
 				"The application's CuratorFramework bean is not started (state " + state + ")");
 	}
 
-	static ZookeeperStartupException noConnection() {
+	static ZooKeeperStartupException noConnection() {
 		return of(Problem.NO_CONNECTION, "distlock.backend is 'zookeeper' but no ZooKeeper connection is configured: "
 				+ "distlock.zookeeper.connect-string is not set and there is no CuratorFramework bean");
 	}
 
-	static ZookeeperStartupException incompleteCredentials() {
+	static ZooKeeperStartupException incompleteCredentials() {
 		return of(Problem.INCOMPLETE_CREDENTIALS,
 				"distlock.zookeeper.auth needs both a username and a password, but only one is set");
 	}
@@ -91,12 +91,12 @@ public final class ZookeeperStartupException extends BackendSelectionException {
 	 * @param problem {@link Problem#NOT_AUTHORIZED}, {@link Problem#SERVER_REFUSED} or
 	 * {@link Problem#UNREACHABLE}
 	 */
-	static ZookeeperStartupException refused(Problem problem, String basePath, boolean ownClient, Throwable failure) {
-		return new ZookeeperStartupException(problem, failure.getMessage(), basePath, ownClient, failure);
+	static ZooKeeperStartupException refused(Problem problem, String basePath, boolean ownClient, Throwable failure) {
+		return new ZooKeeperStartupException(problem, failure.getMessage(), basePath, ownClient, failure);
 	}
 
-	static ZookeeperStartupException interrupted(InterruptedException failure) {
-		return new ZookeeperStartupException(Problem.INTERRUPTED, "Interrupted while connecting to ZooKeeper", null,
+	static ZooKeeperStartupException interrupted(InterruptedException failure) {
+		return new ZooKeeperStartupException(Problem.INTERRUPTED, "Interrupted while connecting to ZooKeeper", null,
 				false, failure);
 	}
 

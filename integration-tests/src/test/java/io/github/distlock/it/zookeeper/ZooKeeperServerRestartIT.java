@@ -16,7 +16,7 @@ import io.github.distlock.LockBackendException;
 import io.github.distlock.LockOptions;
 import io.github.distlock.LostLockPolicy;
 import io.github.distlock.backend.zookeeper.LossOn;
-import io.github.distlock.backend.zookeeper.ZookeeperLockBackend;
+import io.github.distlock.backend.zookeeper.ZooKeeperLockBackend;
 import io.github.distlock.core.LockListener;
 import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.core.LockSettings;
@@ -38,7 +38,7 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(RealServersExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class ZookeeperServerRestartIT {
+class ZooKeeperServerRestartIT {
 
 	private static final String KEY = "restart:1";
 
@@ -54,13 +54,13 @@ class ZookeeperServerRestartIT {
 	}
 
 	private DefaultLockTemplate instance(ZooKeeperServer server, Duration sessionTimeout, LossOn lossOn) throws Exception {
-		ZookeeperLockBackend backend = ZookeeperTestClients.backend(server, sessionTimeout, lossOn);
+		ZooKeeperLockBackend backend = ZooKeeperTestClients.backend(server, sessionTimeout, lossOn);
 		this.resources.add(backend);
 		DefaultLockTemplate manager = new DefaultLockTemplate(backend, new LockSettings(Duration.ofSeconds(30), Duration.ZERO,
 				LostLockPolicy.LOG, Duration.ofMillis(100), null, 2), List.of(new LockListener() {
 					@Override
 					public void lost(LockInfo lock, long fencingToken, String reason) {
-						ZookeeperServerRestartIT.this.lostReports.add(reason);
+						ZooKeeperServerRestartIT.this.lostReports.add(reason);
 					}
 				}));
 		this.resources.add(manager);
@@ -74,8 +74,8 @@ class ZookeeperServerRestartIT {
 	@Test
 	void suspendedPolicyLosesTheLockOnRestartButKeepsItsNodeUntilTheHolderReleases(@Dedicated ZooKeeperServer server)
 			throws Exception {
-		DefaultLockTemplate holder = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
-		DefaultLockTemplate other = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
+		DefaultLockTemplate holder = instance(server, ZooKeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
+		DefaultLockTemplate other = instance(server, ZooKeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
 		Lease lease = holder.acquire(KEY, LockOptions.ttl(Duration.ofSeconds(30)));
 		CountDownLatch lost = new CountDownLatch(1);
 		lease.onLost(lost::countDown);
@@ -98,8 +98,8 @@ class ZookeeperServerRestartIT {
 	@Test
 	void lostPolicyKeepsTheLockAcrossARestartShorterThanTheSession(@Dedicated ZooKeeperServer server)
 			throws Exception {
-		DefaultLockTemplate holder = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.LOST);
-		DefaultLockTemplate other = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.LOST);
+		DefaultLockTemplate holder = instance(server, ZooKeeperTestClients.SESSION_TIMEOUT, LossOn.LOST);
+		DefaultLockTemplate other = instance(server, ZooKeeperTestClients.SESSION_TIMEOUT, LossOn.LOST);
 		Duration ttl = Duration.ofSeconds(5);
 		Lease lease = holder.acquire(KEY, LockOptions.ttl(ttl));
 
@@ -141,9 +141,9 @@ class ZookeeperServerRestartIT {
 
 	@Test
 	void anOutageIsAnErrorNeverBusy(@Dedicated ZooKeeperServer server) throws Exception {
-		DefaultLockTemplate holder = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
-		DefaultLockTemplate waiter = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
-		DefaultLockTemplate late = instance(server, ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
+		DefaultLockTemplate holder = instance(server, ZooKeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
+		DefaultLockTemplate waiter = instance(server, ZooKeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
+		DefaultLockTemplate late = instance(server, ZooKeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
 		holder.acquire(KEY, waitFor(Duration.ZERO));
 		assertThat(late.checkConnection()).as("the health check asks the server").isTrue();
 		ExecutorService pool = Executors.newSingleThreadExecutor();

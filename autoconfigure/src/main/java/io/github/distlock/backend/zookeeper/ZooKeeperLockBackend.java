@@ -41,9 +41,9 @@ import org.apache.zookeeper.data.Stat;
  * asynchronous {@code exists}, that the node is still there, and connection states are mapped to lost
  * leases by the {@link LossOn} policy.
  */
-public final class ZookeeperLockBackend implements LockBackend, ConnectionCheck {
+public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck {
 
-	private static final Log logger = LogFactory.getLog(ZookeeperLockBackend.class);
+	private static final Log logger = LogFactory.getLog(ZooKeeperLockBackend.class);
 
 	private static final String PROBE_NAME = "_distlock-probe-";
 
@@ -55,7 +55,7 @@ public final class ZookeeperLockBackend implements LockBackend, ConnectionCheck 
 
 	private final boolean closeClient;
 
-	private final HeldLeases held;
+	private final HeldLocks held;
 
 	/**
 	 * Creates the backend over a started client.
@@ -64,12 +64,12 @@ public final class ZookeeperLockBackend implements LockBackend, ConnectionCheck 
 	 * @param lossOn which connection state loses the held locks
 	 * @param closeClient whether {@link #close()} closes the client (only when the backend built it)
 	 */
-	public ZookeeperLockBackend(CuratorFramework client, String basePath, LossOn lossOn, boolean closeClient) {
+	public ZooKeeperLockBackend(CuratorFramework client, String basePath, LossOn lossOn, boolean closeClient) {
 		this.client = Objects.requireNonNull(client, "client");
 		this.basePath = validateBasePath(basePath);
 		this.lossOn = Objects.requireNonNull(lossOn, "lossOn");
 		this.closeClient = closeClient;
-		this.held = new HeldLeases(lossOn);
+		this.held = new HeldLocks(lossOn);
 		client.getConnectionStateListenable().addListener(this.held);
 	}
 
@@ -185,7 +185,7 @@ public final class ZookeeperLockBackend implements LockBackend, ConnectionCheck 
 					continue;
 				}
 				if (position.isFirst()) {
-					ZookeeperLease lease = new ZookeeperLease(this, ownPath, czxid, sentAt);
+					ZooKeeperLock lease = new ZooKeeperLock(this, ownPath, czxid, sentAt);
 					if (this.held.register(lease, lossCount)) {
 						acquired = true;
 						return Optional.of(lease);
@@ -293,7 +293,7 @@ public final class ZookeeperLockBackend implements LockBackend, ConnectionCheck 
 		}
 	}
 
-	boolean renew(ZookeeperLease lease) {
+	boolean renew(ZooKeeperLock lease) {
 		if (lease.isLost() || !this.held.contains(lease)) {
 			return false;
 		}
@@ -314,7 +314,7 @@ public final class ZookeeperLockBackend implements LockBackend, ConnectionCheck 
 		return true;
 	}
 
-	private void confirmed(ZookeeperLease lease, long sentAt, CuratorEvent event) {
+	private void confirmed(ZooKeeperLock lease, long sentAt, CuratorEvent event) {
 		if (event.getResultCode() == KeeperException.Code.OK.intValue() && event.getStat() != null) {
 			lease.confirm(sentAt);
 		}
@@ -324,7 +324,7 @@ public final class ZookeeperLockBackend implements LockBackend, ConnectionCheck 
 		}
 	}
 
-	boolean release(ZookeeperLease lease) {
+	boolean release(ZooKeeperLock lease) {
 		this.held.remove(lease);
 		if (lease.isLost() && !this.client.getZookeeperClient().isConnected()) {
 			// Its holder was told already; finishing its code must not wait for the connection.
@@ -379,7 +379,7 @@ public final class ZookeeperLockBackend implements LockBackend, ConnectionCheck 
 
 	@Override
 	public String toString() {
-		return "ZookeeperLockBackend[" + this.basePath + ", loss-on " + this.lossOn + "]";
+		return "ZooKeeperLockBackend[" + this.basePath + ", loss-on " + this.lossOn + "]";
 	}
 
 }

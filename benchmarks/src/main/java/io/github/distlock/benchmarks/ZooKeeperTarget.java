@@ -17,7 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.github.distlock.backend.zookeeper.LossOn;
-import io.github.distlock.backend.zookeeper.ZookeeperLockBackend;
+import io.github.distlock.backend.zookeeper.ZooKeeperLockBackend;
 import io.github.distlock.it.servers.Servers;
 import io.github.distlock.it.servers.ZooKeeperServer;
 import io.github.distlock.spi.BackendLease;
@@ -38,7 +38,7 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
  * {@link InterProcessSemaphoreMutex} instead: the thread-free recipe the backend could have wrapped,
  * which shows what that choice would have cost.
  */
-public final class ZookeeperTarget implements BenchmarkTarget {
+public final class ZooKeeperTarget implements BenchmarkTarget {
 
 	private static final Pattern RECEIVED = Pattern.compile("Received: (\\d+)");
 
@@ -51,13 +51,13 @@ public final class ZookeeperTarget implements BenchmarkTarget {
 
 	private final Map<String, InterProcessLock> floorLocks = new ConcurrentHashMap<>();
 
-	private final List<ZookeeperLockBackend> backends = new CopyOnWriteArrayList<>();
+	private final List<ZooKeeperLockBackend> backends = new CopyOnWriteArrayList<>();
 
 	private final AtomicLong acquisitions = new AtomicLong();
 
 	private volatile long receivedAtLastBackend;
 
-	public ZookeeperTarget() throws Exception {
+	public ZooKeeperTarget() throws Exception {
 		this.floorClient = client();
 	}
 
@@ -97,7 +97,7 @@ public final class ZookeeperTarget implements BenchmarkTarget {
 
 	@Override
 	public LockBackend newBackend() throws Exception {
-		ZookeeperLockBackend backend = new ZookeeperLockBackend(client(), "/distlock-bench", LossOn.SUSPENDED, true);
+		ZooKeeperLockBackend backend = new ZooKeeperLockBackend(client(), "/distlock-bench", LossOn.SUSPENDED, true);
 		this.backends.add(backend);
 		this.acquisitions.set(0);
 		this.receivedAtLastBackend = packetsReceived();
@@ -113,7 +113,7 @@ public final class ZookeeperTarget implements BenchmarkTarget {
 			public Optional<BackendLease> tryAcquire(LockRequest request) throws InterruptedException {
 				Optional<BackendLease> lease = backend.tryAcquire(request);
 				if (lease.isPresent()) {
-					ZookeeperTarget.this.acquisitions.incrementAndGet();
+					ZooKeeperTarget.this.acquisitions.incrementAndGet();
 				}
 				return lease;
 			}
@@ -153,7 +153,7 @@ public final class ZookeeperTarget implements BenchmarkTarget {
 
 	@Override
 	public void close() {
-		this.backends.forEach(ZookeeperLockBackend::close);
+		this.backends.forEach(ZooKeeperLockBackend::close);
 		this.floorClient.close();
 		this.server.close();
 	}

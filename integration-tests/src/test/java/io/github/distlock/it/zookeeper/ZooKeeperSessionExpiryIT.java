@@ -16,7 +16,7 @@ import io.github.distlock.LockLostException;
 import io.github.distlock.LockOptions;
 import io.github.distlock.LostLockPolicy;
 import io.github.distlock.backend.zookeeper.LossOn;
-import io.github.distlock.backend.zookeeper.ZookeeperLockBackend;
+import io.github.distlock.backend.zookeeper.ZooKeeperLockBackend;
 import io.github.distlock.core.LockKeys;
 import io.github.distlock.core.LockListener;
 import io.github.distlock.core.DefaultLockTemplate;
@@ -47,11 +47,11 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(RealServersExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
-class ZookeeperSessionExpiryIT {
+class ZooKeeperSessionExpiryIT {
 
 	private final ZooKeeperServer server;
 
-	ZookeeperSessionExpiryIT(ZooKeeperServer server) {
+	ZooKeeperSessionExpiryIT(ZooKeeperServer server) {
 		this.server = server;
 	}
 
@@ -66,16 +66,16 @@ class ZookeeperSessionExpiryIT {
 	@ParameterizedTest
 	@EnumSource(LossOn.class)
 	void expiredSessionReachesOnLostMetricsEventAndPolicyAndAnotherClientAcquires(LossOn lossOn) {
-		ZookeeperTestClients.contextRunner(this.server)
+		ZooKeeperTestClients.contextRunner(this.server)
 			.withPropertyValues("distlock.zookeeper.loss-on=" + lossOn.name().toLowerCase())
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.withBean(LostEvents.class)
 			.run((context) -> {
 				DefaultLockTemplate locks = context.getBean(DefaultLockTemplate.class);
-				ZookeeperLockBackend backend = (ZookeeperLockBackend) context.getBean(LockBackend.class);
+				ZooKeeperLockBackend backend = (ZooKeeperLockBackend) context.getBean(LockBackend.class);
 				String key = uniqueKey("expiry-" + lossOn);
-				try (ZookeeperLockBackend otherBackend = ZookeeperTestClients.backend(this.server,
-						ZookeeperTestClients.SESSION_TIMEOUT, lossOn);
+				try (ZooKeeperLockBackend otherBackend = ZooKeeperTestClients.backend(this.server,
+						ZooKeeperTestClients.SESSION_TIMEOUT, lossOn);
 						DefaultLockTemplate other = new DefaultLockTemplate(otherBackend, LockSettings.defaults(), List.of())) {
 					Lease lease = locks.acquire(key, LockOptions.ttl(Duration.ofSeconds(30)));
 					CountDownLatch lost = new CountDownLatch(1);
@@ -102,8 +102,8 @@ class ZookeeperSessionExpiryIT {
 
 	@Test
 	void interruptPolicyInterruptsTheHolderWhenItsSessionExpires() throws Exception {
-		try (ZookeeperLockBackend backend = ZookeeperTestClients.backend(this.server,
-				ZookeeperTestClients.SESSION_TIMEOUT, LossOn.LOST);
+		try (ZooKeeperLockBackend backend = ZooKeeperTestClients.backend(this.server,
+				ZooKeeperTestClients.SESSION_TIMEOUT, LossOn.LOST);
 				DefaultLockTemplate locks = new DefaultLockTemplate(backend, LockSettings.defaults(), List.of())) {
 			Lease lease = locks.acquire(uniqueKey("interrupt"), waitFor(Duration.ZERO));
 			assertThatThrownBy(() -> locks.call(lease, LostLockPolicy.INTERRUPT, () -> {
@@ -118,12 +118,12 @@ class ZookeeperSessionExpiryIT {
 	void waiterTakesOverAtOnceWhenTheHolderSessionExpiresAndTheStaleReleaseChangesNothing() throws Exception {
 		String key = uniqueKey("takeover");
 		ExecutorService pool = Executors.newSingleThreadExecutor();
-		try (ZookeeperLockBackend holderBackend = ZookeeperTestClients.backend(this.server,
-				ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
-				ZookeeperLockBackend waiterBackend = ZookeeperTestClients.backend(this.server,
-						ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
-				ZookeeperLockBackend thirdBackend = ZookeeperTestClients.backend(this.server,
-						ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
+		try (ZooKeeperLockBackend holderBackend = ZooKeeperTestClients.backend(this.server,
+				ZooKeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
+				ZooKeeperLockBackend waiterBackend = ZooKeeperTestClients.backend(this.server,
+						ZooKeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
+				ZooKeeperLockBackend thirdBackend = ZooKeeperTestClients.backend(this.server,
+						ZooKeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
 				DefaultLockTemplate holder = new DefaultLockTemplate(holderBackend, LockSettings.defaults(), List.of());
 				DefaultLockTemplate waiter = new DefaultLockTemplate(waiterBackend, LockSettings.defaults(), List.of());
 				DefaultLockTemplate third = new DefaultLockTemplate(thirdBackend, LockSettings.defaults(), List.of())) {
@@ -136,7 +136,7 @@ class ZookeeperSessionExpiryIT {
 				return waiter.acquire(key, waitFor(Duration.ofSeconds(60))).fencingToken();
 			});
 			assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
-			String keyPath = ZookeeperTestClients.BASE_PATH + "/" + LockKeys.encode(key);
+			String keyPath = ZooKeeperTestClients.BASE_PATH + "/" + LockKeys.encode(key);
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> waiterBackend.client().getChildren().forPath(keyPath).size() == 2);
 			assertThat(token).as("the waiter is queued behind the holder").isNotDone();
@@ -158,19 +158,19 @@ class ZookeeperSessionExpiryIT {
 	void lockNodeDeletedByAnOperatorIsNoticedAtTheNextRenewal() throws Exception {
 		String key = uniqueKey("deleted");
 		List<String> reasons = new CopyOnWriteArrayList<>();
-		try (ZookeeperLockBackend backend = ZookeeperTestClients.backend(this.server,
-				ZookeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
+		try (ZooKeeperLockBackend backend = ZooKeeperTestClients.backend(this.server,
+				ZooKeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
 				DefaultLockTemplate locks = new DefaultLockTemplate(backend, LockSettings.defaults(), List.of(new LockListener() {
 					@Override
 					public void lost(LockInfo lock, long fencingToken, String reason) {
 						reasons.add(reason);
 					}
 				}));
-				CuratorFramework operator = ZookeeperTestClients.client(this.server, ZookeeperTestClients.SESSION_TIMEOUT)) {
+				CuratorFramework operator = ZooKeeperTestClients.client(this.server, ZooKeeperTestClients.SESSION_TIMEOUT)) {
 			Lease lease = locks.acquire(key, LockOptions.ttl(Duration.ofSeconds(3)));
 			CountDownLatch lost = new CountDownLatch(1);
 			lease.onLost(lost::countDown);
-			String keyPath = ZookeeperTestClients.BASE_PATH + "/" + LockKeys.encode(key);
+			String keyPath = ZooKeeperTestClients.BASE_PATH + "/" + LockKeys.encode(key);
 			operator.delete().forPath(keyPath + "/" + operator.getChildren().forPath(keyPath).get(0));
 
 			assertThat(lost.await(10, TimeUnit.SECONDS)).as("renewal notices the missing node").isTrue();

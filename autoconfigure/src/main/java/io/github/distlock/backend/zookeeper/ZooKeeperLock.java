@@ -6,13 +6,13 @@ import io.github.distlock.spi.AbstractBackendLease;
  * A lock held as one ephemeral sequential node; the node's path is unique forever (it carries a random
  * protection id), so deleting that path is a compare-and-delete.
  */
-final class ZookeeperLease extends AbstractBackendLease {
+final class ZooKeeperLock extends AbstractBackendLease {
 
-	private final ZookeeperLockBackend backend;
+	private final ZooKeeperLockBackend backend;
 
 	private final String path;
 
-	ZookeeperLease(ZookeeperLockBackend backend, String path, long czxid, long confirmedAtNanos) {
+	ZooKeeperLock(ZooKeeperLockBackend backend, String path, long czxid, long confirmedAtNanos) {
 		super(czxid, confirmedAtNanos);
 		this.backend = backend;
 		this.path = path;
@@ -46,7 +46,7 @@ final class ZookeeperLease extends AbstractBackendLease {
 
 	@Override
 	public String toString() {
-		return "ZookeeperLease[" + this.path + ", fencingToken=" + fencingToken() + "]";
+		return "ZooKeeperLock[" + this.path + ", fencingToken=" + fencingToken() + "]";
 	}
 
 }

@@ -10,7 +10,7 @@ import io.github.distlock.LockBackendException;
 import io.github.distlock.LockOptions;
 import io.github.distlock.autoconfigure.BackendSelectionException;
 import io.github.distlock.backend.zookeeper.LossOn;
-import io.github.distlock.backend.zookeeper.ZookeeperLockBackend;
+import io.github.distlock.backend.zookeeper.ZooKeeperLockBackend;
 import io.github.distlock.core.LockKeys;
 import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.core.LockSettings;
@@ -38,18 +38,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @ExtendWith(RealServersExtension.class)
 @Timeout(value = 2, unit = java.util.concurrent.TimeUnit.MINUTES)
-class ZookeeperAclIT {
+class ZooKeeperAclIT {
 
 	private final ZooKeeperServer server;
 
 	private final String basePath = "/distlock-acl-" + UUID.randomUUID();
 
-	ZookeeperAclIT(ZooKeeperServer server) {
+	ZooKeeperAclIT(ZooKeeperServer server) {
 		this.server = server;
 	}
 
 	private ApplicationContextRunner application(String username, String password) {
-		return ZookeeperTestClients.contextRunner(this.server)
+		return ZooKeeperTestClients.contextRunner(this.server)
 			.withPropertyValues("distlock.zookeeper.base-path=" + this.basePath,
 					"distlock.zookeeper.auth.username=" + username, "distlock.zookeeper.auth.password=" + password);
 	}
@@ -61,7 +61,7 @@ class ZookeeperAclIT {
 		if (digest != null) {
 			builder.authorization("digest", digest.getBytes(StandardCharsets.UTF_8));
 		}
-		return ZookeeperTestClients.started(builder.build());
+		return ZooKeeperTestClients.started(builder.build());
 	}
 
 	@Test
@@ -100,7 +100,7 @@ class ZookeeperAclIT {
 			DefaultLockTemplate one = first.getBean(DefaultLockTemplate.class);
 			DefaultLockTemplate two = second.getBean(DefaultLockTemplate.class);
 			try (Lease lease = one.acquire("report", LockOptions.defaults());
-					ZookeeperLockBackend stranger = new ZookeeperLockBackend(rawClient(null), this.basePath,
+					ZooKeeperLockBackend stranger = new ZooKeeperLockBackend(rawClient(null), this.basePath,
 							LossOn.SUSPENDED, true)) {
 				assertThat(two.tryAcquire("report", LockOptions.defaults())).isEmpty();
 				LockRequest request = new LockRequest(LockKeys.encode("report"), Duration.ofSeconds(30), Duration.ZERO);
@@ -144,7 +144,7 @@ class ZookeeperAclIT {
 	@Test
 	void clientWithoutTheCredentialsCannotEvenCreateAKeyOfItsOwn() {
 		application("app", "s3cret").run((context) -> {
-			try (ZookeeperLockBackend stranger = new ZookeeperLockBackend(rawClient(null), this.basePath,
+			try (ZooKeeperLockBackend stranger = new ZooKeeperLockBackend(rawClient(null), this.basePath,
 					LossOn.SUSPENDED, true);
 					DefaultLockTemplate strangerLocks = new DefaultLockTemplate(stranger, LockSettings.defaults(), List.of());
 					Lease held = context.getBean(DefaultLockTemplate.class).acquire("other", LockOptions.defaults())) {

@@ -13,15 +13,15 @@ import org.springframework.context.annotation.Bean;
  * builds its own client from {@code distlock.zookeeper.*}. It starts and closes only a client it built.
  */
 @AutoConfiguration(before = DistlockAutoConfiguration.class,
-		afterName = "org.springframework.cloud.zookeeper.ZookeeperAutoConfiguration")
+		afterName = "org.springframework.cloud.zookeeper.ZooKeeperAutoConfiguration")
 @ConditionalOnClass(CuratorFramework.class)
-@EnableConfigurationProperties(DistlockZookeeperProperties.class)
-public final class ZookeeperLockAutoConfiguration {
+@EnableConfigurationProperties(DistlockZooKeeperProperties.class)
+public final class ZooKeeperLockAutoConfiguration {
 
 	@Bean
-	LockBackendCandidate distlockZookeeperBackendCandidate(DistlockZookeeperProperties properties,
+	LockBackendCandidate distlockZooKeeperBackendCandidate(DistlockZooKeeperProperties properties,
 			ObjectProvider<CuratorFramework> clients) {
-		return new ZookeeperBackendCandidate(properties, clients);
+		return new ZooKeeperBackendCandidate(properties, clients);
 	}
 
 }

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.github.distlock.LockBackendException;
-import io.github.distlock.backend.zookeeper.ZookeeperLockBackend;
+import io.github.distlock.backend.zookeeper.ZooKeeperLockBackend;
 import io.github.distlock.spi.LockBackend;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -21,15 +21,15 @@ import org.springframework.beans.factory.ObjectProvider;
  * The ZooKeeper backend as a candidate: with the application's {@link CuratorFramework} bean, used as
  * it is, or else with a client of its own built from {@code distlock.zookeeper.*}, which it starts and
  * closes. Access to the base path is checked before the backend is handed out, and what ZooKeeper
- * refuses becomes a {@link ZookeeperStartupException}.
+ * refuses becomes a {@link ZooKeeperStartupException}.
  */
-final class ZookeeperBackendCandidate implements LockBackendCandidate {
+final class ZooKeeperBackendCandidate implements LockBackendCandidate {
 
-	private final DistlockZookeeperProperties properties;
+	private final DistlockZooKeeperProperties properties;
 
 	private final ObjectProvider<CuratorFramework> clients;
 
-	ZookeeperBackendCandidate(DistlockZookeeperProperties properties, ObjectProvider<CuratorFramework> clients) {
+	ZooKeeperBackendCandidate(DistlockZooKeeperProperties properties, ObjectProvider<CuratorFramework> clients) {
 		this.properties = properties;
 		this.clients = clients;
 	}
@@ -48,19 +48,19 @@ final class ZookeeperBackendCandidate implements LockBackendCandidate {
 	public LockBackend create() {
 		CuratorFramework bean = this.clients.getIfUnique();
 		if (bean == null && this.clients.stream().findAny().isPresent()) {
-			throw ZookeeperStartupException.severalClients();
+			throw ZooKeeperStartupException.severalClients();
 		}
 		return (bean != null) ? withApplicationClient(bean) : withOwnClient();
 	}
 
 	private LockBackend withApplicationClient(CuratorFramework client) {
 		if (this.properties.getConnectString() != null || this.properties.getAuth().isConfigured()) {
-			throw ZookeeperStartupException.propertiesBesideClient();
+			throw ZooKeeperStartupException.propertiesBesideClient();
 		}
 		if (client.getState() != CuratorFrameworkState.STARTED) {
-			throw ZookeeperStartupException.clientNotStarted(client.getState());
+			throw ZooKeeperStartupException.clientNotStarted(client.getState());
 		}
-		ZookeeperLockBackend backend = new ZookeeperLockBackend(client, this.properties.getBasePath(),
+		ZooKeeperLockBackend backend = new ZooKeeperLockBackend(client, this.properties.getBasePath(),
 				this.properties.getLossOn(), false);
 		verify(backend, Duration.ofMillis(client.getZookeeperClient().getConnectionTimeoutMs()), false);
 		return backend;
@@ -69,28 +69,28 @@ final class ZookeeperBackendCandidate implements LockBackendCandidate {
 	private LockBackend withOwnClient() {
 		String connectString = this.properties.getConnectString();
 		if (connectString == null) {
-			throw ZookeeperStartupException.noConnection();
+			throw ZooKeeperStartupException.noConnection();
 		}
-		DistlockZookeeperProperties.Auth auth = this.properties.getAuth();
+		DistlockZooKeeperProperties.Auth auth = this.properties.getAuth();
 		if (auth.isConfigured() && (auth.getUsername() == null || auth.getPassword() == null)) {
-			throw ZookeeperStartupException.incompleteCredentials();
+			throw ZooKeeperStartupException.incompleteCredentials();
 		}
 		CuratorFramework client = buildClient(connectString);
 		client.start();
-		ZookeeperLockBackend backend = new ZookeeperLockBackend(client, this.properties.getBasePath(),
+		ZooKeeperLockBackend backend = new ZooKeeperLockBackend(client, this.properties.getBasePath(),
 				this.properties.getLossOn(), true);
 		verify(backend, this.properties.getConnectionTimeout(), true);
 		return backend;
 	}
 
 	private CuratorFramework buildClient(String connectString) {
-		DistlockZookeeperProperties.Retry retry = this.properties.getRetry();
+		DistlockZooKeeperProperties.Retry retry = this.properties.getRetry();
 		CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
 			.connectString(connectString)
 			.sessionTimeoutMs((int) this.properties.getSessionTimeout().toMillis())
 			.connectionTimeoutMs((int) this.properties.getConnectionTimeout().toMillis())
 			.retryPolicy(new ExponentialBackoffRetry((int) retry.getBaseSleep().toMillis(), retry.getMaxRetries()));
-		DistlockZookeeperProperties.Auth auth = this.properties.getAuth();
+		DistlockZooKeeperProperties.Auth auth = this.properties.getAuth();
 		if (auth.getUsername() != null && auth.getPassword() != null) {
 			String identity = auth.getUsername() + ":" + auth.getPassword();
 			builder.authorization("digest", identity.getBytes(StandardCharsets.UTF_8))
@@ -99,27 +99,27 @@ final class ZookeeperBackendCandidate implements LockBackendCandidate {
 		return builder.build();
 	}
 
-	private void verify(ZookeeperLockBackend backend, Duration timeout, boolean ownClient) {
+	private void verify(ZooKeeperLockBackend backend, Duration timeout, boolean ownClient) {
 		try {
 			backend.verifyAccess(timeout);
 		}
 		catch (LockBackendException ex) {
 			backend.close();
-			throw ZookeeperStartupException.refused(problem(ex), this.properties.getBasePath(), ownClient, ex);
+			throw ZooKeeperStartupException.refused(problem(ex), this.properties.getBasePath(), ownClient, ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			backend.close();
-			throw ZookeeperStartupException.interrupted(ex);
+			throw ZooKeeperStartupException.interrupted(ex);
 		}
 	}
 
-	private static ZookeeperStartupException.Problem problem(LockBackendException failure) {
+	private static ZooKeeperStartupException.Problem problem(LockBackendException failure) {
 		if (failure.getCause() instanceof KeeperException.NoAuthException) {
-			return ZookeeperStartupException.Problem.NOT_AUTHORIZED;
+			return ZooKeeperStartupException.Problem.NOT_AUTHORIZED;
 		}
-		return (failure.getCause() instanceof KeeperException) ? ZookeeperStartupException.Problem.SERVER_REFUSED
-				: ZookeeperStartupException.Problem.UNREACHABLE;
+		return (failure.getCause() instanceof KeeperException) ? ZooKeeperStartupException.Problem.SERVER_REFUSED
+				: ZooKeeperStartupException.Problem.UNREACHABLE;
 	}
 
 	/**

@@ -20,10 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * validates its properties, and which configurations fail at startup with what action. Startup against
  * a real server is covered by the integration tests.
  */
-class ZookeeperLockAutoConfigurationTests {
+class ZooKeeperLockAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(ZookeeperLockAutoConfiguration.class, LocalLockAutoConfiguration.class,
+			AutoConfigurations.of(ZooKeeperLockAutoConfiguration.class, LocalLockAutoConfiguration.class,
 					DistlockAutoConfiguration.class));
 
 	/** Never started: a client that would be used fails the startup for that reason, so no server is needed. */
@@ -64,7 +64,7 @@ class ZookeeperLockAutoConfigurationTests {
 	@Test
 	void theApplicationsClientIsChosenAndUsedAsItIs() {
 		// No distlock.backend: the client bean alone makes ZooKeeper the one configured backend.
-		this.runner.withBean(CuratorFramework.class, ZookeeperLockAutoConfigurationTests::unstartedClient)
+		this.runner.withBean(CuratorFramework.class, ZooKeeperLockAutoConfigurationTests::unstartedClient)
 			.run((context) -> {
 				FailureAnalysis analysis = selectionFailure(context);
 				assertThat(analysis.getDescription()).contains("application's CuratorFramework bean is not started");
@@ -74,7 +74,7 @@ class ZookeeperLockAutoConfigurationTests {
 
 	@Test
 	void connectionPropertiesBesideTheApplicationsClientFailRatherThanBeIgnored() {
-		this.runner.withBean(CuratorFramework.class, ZookeeperLockAutoConfigurationTests::unstartedClient)
+		this.runner.withBean(CuratorFramework.class, ZooKeeperLockAutoConfigurationTests::unstartedClient)
 			.withPropertyValues("distlock.zookeeper.connect-string=zk:2181")
 			.run((context) -> assertThat(selectionFailure(context).getAction())
 				.contains("Remove distlock.zookeeper.connect-string"));
@@ -82,8 +82,8 @@ class ZookeeperLockAutoConfigurationTests {
 
 	@Test
 	void severalClientsWithoutAPrimaryFail() {
-		this.runner.withBean("first", CuratorFramework.class, ZookeeperLockAutoConfigurationTests::unstartedClient)
-			.withBean("second", CuratorFramework.class, ZookeeperLockAutoConfigurationTests::unstartedClient)
+		this.runner.withBean("first", CuratorFramework.class, ZooKeeperLockAutoConfigurationTests::unstartedClient)
+			.withBean("second", CuratorFramework.class, ZooKeeperLockAutoConfigurationTests::unstartedClient)
 			.run((context) -> assertThat(selectionFailure(context).getAction()).contains("@Primary"));
 	}
 
@@ -103,7 +103,7 @@ class ZookeeperLockAutoConfigurationTests {
 	}
 
 	@Test
-	void choosingZookeeperWithoutAConnectionSaysWhatToWrite() {
+	void choosingZooKeeperWithoutAConnectionSaysWhatToWrite() {
 		this.runner.withPropertyValues("distlock.backend=zookeeper")
 			.run((context) -> assertThat(selectionFailure(context).getAction())
 				.contains("distlock:\n  zookeeper:\n    connect-string: localhost:2181"));
@@ -126,7 +126,7 @@ class ZookeeperLockAutoConfigurationTests {
 					"distlock.zookeeper.retry.base-sleep=250ms", "distlock.zookeeper.retry.max-retries=5",
 					"distlock.zookeeper.auth.username=app", "distlock.zookeeper.auth.password=s3cret")
 			.run((context) -> {
-				DistlockZookeeperProperties properties = context.getBean(DistlockZookeeperProperties.class);
+				DistlockZooKeeperProperties properties = context.getBean(DistlockZooKeeperProperties.class);
 				assertThat(properties.getConnectString()).isEqualTo("zk1:2181,zk2:2181/apps");
 				assertThat(properties.getSessionTimeout()).isEqualTo(Duration.ofSeconds(20));
 				assertThat(properties.getConnectionTimeout()).isEqualTo(Duration.ofSeconds(3));
@@ -142,7 +142,7 @@ class ZookeeperLockAutoConfigurationTests {
 	@Test
 	void defaultsFavourSafety() {
 		this.runner.withPropertyValues("distlock.backend=local").run((context) -> {
-			DistlockZookeeperProperties properties = context.getBean(DistlockZookeeperProperties.class);
+			DistlockZooKeeperProperties properties = context.getBean(DistlockZooKeeperProperties.class);
 			assertThat(properties.getLossOn()).isEqualTo(LossOn.SUSPENDED);
 			assertThat(properties.getBasePath()).isEqualTo("/distlock");
 			assertThat(properties.getSessionTimeout()).isEqualTo(Duration.ofSeconds(30));
