@@ -92,6 +92,7 @@ public final class ConsulLockAutoConfiguration {
 								+ "or choose another backend in distlock.backend.");
 			}
 			checkDefaultTtl();
+			checkJsonLibrary();
 			ConsulClientSettings client = this.clientSettings.getIfAvailable(() -> ConsulAutoConfiguration
 				.createConsulClientSettings(ConsulAutoConfiguration.createConsulClientBaseUrl(consul), consul.getTls()));
 			ConsulApi api = new ConsulApi(client.baseUrl(),
@@ -125,6 +126,21 @@ public final class ConsulLockAutoConfiguration {
 						+ ConsulLockSettings.describe(distlock.getDefaultTtl())
 						+ ", but Consul sessions accept a ttl from 10s to 24h (86400s) only; distlock does not round it",
 						"Set a ttl Consul accepts in application.yml, for example:\n\ndistlock:\n  default-ttl: 30s");
+			}
+		}
+
+		/**
+		 * Consul's answers are mapped with the application's Jackson, as Spring Cloud Consul's own client
+		 * maps them, so its absence is a startup failure rather than a failure at the first lock.
+		 */
+		private void checkJsonLibrary() {
+			ClassLoader classLoader = (this.beanFactory instanceof ConfigurableBeanFactory configurable)
+					? configurable.getBeanClassLoader() : null;
+			if (!ConsulApi.hasJsonLibrary(classLoader)) {
+				throw new BackendSelectionException(ConsulApi.missingJsonLibrary(),
+						"Add Jackson to your pom.xml:\n\n<dependency>\n  <groupId>org.springframework.boot</groupId>\n"
+								+ "  <artifactId>spring-boot-starter-jackson</artifactId>\n</dependency>\n\n"
+								+ "or choose another backend in distlock.backend.");
 			}
 		}
 
