@@ -1,5 +1,6 @@
 package io.github.distlock.benchmarks;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,17 +81,29 @@ public final class Benchmarks {
 			}
 			Histogram floor = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
 			Histogram distlock = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+			// Wall and process CPU time of each side's rounds: this JVM is the client alone (the server is
+			// another process), so its CPU time per op is the client stack's cost.
+			long[] floorTotals = new long[2];
+			long[] distlockTotals = new long[2];
 			for (int round = 0; round < ROUNDS; round++) {
+				long wall = System.nanoTime();
+				long cpu = processCpuNanos();
 				for (int i = 0; i < OPS_PER_ROUND; i++) {
 					long start = System.nanoTime();
 					target.floorAcquireRelease(floorKey);
 					floor.recordValue(System.nanoTime() - start);
 				}
+				floorTotals[0] += System.nanoTime() - wall;
+				floorTotals[1] += processCpuNanos() - cpu;
+				wall = System.nanoTime();
+				cpu = processCpuNanos();
 				for (int i = 0; i < OPS_PER_ROUND; i++) {
 					long start = System.nanoTime();
 					manager.acquire(lockKey, options).release();
 					distlock.recordValue(System.nanoTime() - start);
 				}
+				distlockTotals[0] += System.nanoTime() - wall;
+				distlockTotals[1] += processCpuNanos() - cpu;
 			}
 			System.out.printf("%n== %s: single thread, acquire+release, %d ops each ==%n", target.name(),
 					ROUNDS * OPS_PER_ROUND);
@@ -98,6 +111,14 @@ public final class Benchmarks {
 			System.out.println("distlock: " + summary(distlock));
 			System.out.printf("ratio distlock/floor: mean %.3f, p50 %.3f%n", distlock.getMean() / floor.getMean(),
 					(double) distlock.getValueAtPercentile(50) / floor.getValueAtPercentile(50));
+			int ops = ROUNDS * OPS_PER_ROUND;
+			double floorRate = ops / (floorTotals[0] / 1e9);
+			double distlockRate = ops / (distlockTotals[0] / 1e9);
+			double floorCpu = floorTotals[1] / 1e3 / ops;
+			double distlockCpu = distlockTotals[1] / 1e3 / ops;
+			System.out.printf("throughput: floor %.0f ops/s, distlock %.0f ops/s (%.2fx); client CPU per op: floor "
+					+ "%.0fus, distlock %.0fus (%.2fx)%n", floorRate, distlockRate, distlockRate / floorRate, floorCpu,
+					distlockCpu, distlockCpu / floorCpu);
 		}
 	}
 
@@ -145,6 +166,14 @@ public final class Benchmarks {
 		if (!evidence.isEmpty()) {
 			System.out.println("polling evidence: " + evidence);
 		}
+	}
+
+	/**
+	 * CPU time of all threads of this JVM, including the HTTP clients' own and the JIT's and GC's.
+	 */
+	private static long processCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
 	}
 
 	private static String summary(Histogram histogram) {
