@@ -43,10 +43,6 @@ public final class ConsulApi {
 
 	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-	private static final String TOKEN_HEADER = "X-Consul-Token";
-
-	private static final String INDEX_HEADER = "X-Consul-Index";
-
 	/** Jackson 3, then Jackson 2: the JSON libraries the RestClient's default converters map records with. */
 	private static final List<String> JSON_LIBRARIES = List.of("tools.jackson.databind.json.JsonMapper",
 			"com.fasterxml.jackson.databind.ObjectMapper");
@@ -121,7 +117,7 @@ public final class ConsulApi {
 	 */
 	void checkLeader() {
 		String leader = call(HttpMethod.GET, "/v1/status/leader", null, "name its cluster leader",
-				(response) -> ok(response).bodyTo(String.class));
+				(answer) -> answer.ok(String.class));
 		if (leader == null || leader.replace("\"", "").isBlank()) {
 			throw new ConsulApiException("Consul at " + this.baseUrl + " has no cluster leader", 200, null);
 		}
@@ -129,7 +125,7 @@ public final class ConsulApi {
 
 	String createSession(Map<String, Object> definition) {
 		SessionId created = call(HttpMethod.PUT, "/v1/session/create", definition, "create a session",
-				(response) -> ok(response).bodyTo(SessionId.class));
+				(answer) -> answer.ok(SessionId.class));
 		if (created == null || created.id() == null || created.id().isBlank()) {
 			throw new ConsulApiException("Consul created a session but returned no ID", 200, null);
 		}
@@ -141,11 +137,12 @@ public final class ConsulApi {
 	 */
 	boolean renewSession(String id) {
 		return call(HttpMethod.PUT, "/v1/session/renew/" + id, null, "renew session " + id,
-				(response) -> status(response) != 404 && ok(response) != null);
+				(answer) -> answer.status != 404 && answer.ok());
 	}
 
 	void destroySession(String id) {
-		call(HttpMethod.PUT, "/v1/session/destroy/" + id, null, "destroy session " + id, ConsulApi::ok);
+		call(HttpMethod.PUT, "/v1/session/destroy/" + id, null, "destroy session " + id,
+				Answer::ok);
 	}
 
 	/**
@@ -155,9 +152,9 @@ public final class ConsulApi {
 	 */
 	Indexed<Boolean> sessionVisible(String id, long index, Duration wait) {
 		return call(HttpMethod.GET, "/v1/session/info/" + id + blocking(index, wait), null, "read session " + id,
-				(response) -> {
-					SessionId[] sessions = ok(response).bodyTo(SessionId[].class);
-					return new Indexed<>(index(response), sessions != null && sessions.length > 0);
+				(answer) -> {
+					SessionId[] sessions = answer.ok(SessionId[].class);
+					return new Indexed<>(answer.index(), sessions != null && sessions.length > 0);
 				});
 	}
 
@@ -167,13 +164,10 @@ public final class ConsulApi {
 	 */
 	Indexed<@Nullable String> readHolder(String key, long index, Duration wait) {
 		return call(HttpMethod.GET, kvPath(key) + blocking(index, wait), null, "read key '" + key + "'",
-				(response) -> {
-					if (status(response) == 404) {
-						return new Indexed<@Nullable String>(index(response), null);
-					}
-					Entry[] entries = ok(response).bodyTo(Entry[].class);
+				(answer) -> {
+					Entry[] entries = (answer.status == 404) ? null : answer.ok(Entry[].class);
 					String session = (entries != null && entries.length > 0) ? entries[0].session() : null;
-					return new Indexed<>(index(response), (session != null && !session.isEmpty()) ? session : null);
+					return new Indexed<>(answer.index(), (session != null && !session.isEmpty()) ? session : null);
 				});
 	}
 
@@ -182,30 +176,25 @@ public final class ConsulApi {
 	 * entry's new {@code ModifyIndex}.
 	 */
 	Acquisition acquire(String key, String session, byte[] value) {
-		String action = "lock key '" + key + "'";
-		Operation lock = new Operation(new KvOperation("lock", key, session, Base64.getEncoder().encodeToString(value)));
-		return call(HttpMethod.PUT, "/v1/txn", List.of(lock), action, (response) -> {
-			if (status(response) == 200) {
-				Transaction answer = response.bodyTo(Transaction.class);
-				if (answer == null || answer.results() == null || answer.results().isEmpty()
-						|| answer.results().get(0).kv() == null) {
+		KvOperation lock = new KvOperation("lock", key, session, Base64.getEncoder().encodeToString(value));
+		return call(HttpMethod.PUT, "/v1/txn", List.of(new Operation(lock)), "lock key '" + key + "'", (answer) -> {
+			if (answer.status == 200) {
+				Transaction done = answer.ok(Transaction.class);
+				if (done == null || done.results() == null || done.results().isEmpty()
+						|| done.results().get(0).kv() == null) {
 					throw new ConsulApiException("Consul answered a lock transaction without its entry", 200, null);
 				}
-				return new Acquisition(Acquisition.Outcome.ACQUIRED, answer.results().get(0).kv().modifyIndex());
+				return new Acquisition(Acquisition.Outcome.ACQUIRED, done.results().get(0).kv().modifyIndex());
 			}
-			// The reasons Consul gives for refusing the lock verb in a rolled back transaction.
-			String error = rolledBack(response, action);
-			if (error.contains("lock delay")) {
-				return new Acquisition(Acquisition.Outcome.LOCK_DELAY, 0);
+			// The lock verb's reasons for a rollback, as Consul words them; it has no codes for them.
+			String error = String.valueOf(answer.rolledBack());
+			Acquisition.Outcome outcome = error.contains("lock delay") ? Acquisition.Outcome.LOCK_DELAY
+					: error.contains("invalid session") ? Acquisition.Outcome.INVALID_SESSION
+							: error.contains("already held") ? Acquisition.Outcome.HELD : null;
+			if (outcome == null) {
+				throw answer.failure(409, error);
 			}
-			if (error.contains("invalid session")) {
-				return new Acquisition(Acquisition.Outcome.INVALID_SESSION, 0);
-			}
-			if (error.contains("already held")) {
-				return new Acquisition(Acquisition.Outcome.HELD, 0);
-			}
-			throw new ConsulApiException("Consul at " + this.baseUrl + " rolled back the transaction to " + action
-					+ ": " + error, 409, null);
+			return new Acquisition(outcome, 0);
 		});
 	}
 
@@ -216,60 +205,52 @@ public final class ConsulApi {
 	 */
 	boolean release(String key, String session) {
 		return call(HttpMethod.PUT, kvPath(key) + "?release=" + session, null, "release key '" + key + "'",
-				(response) -> "true".equals(text(ok(response))));
+				(answer) -> "true".equals(answer.ok(String.class)));
 	}
 
 	/**
 	 * Deletes {@code key} if, and only if, {@code session} holds it, in one transaction, so that no entry is
 	 * left behind for every key ever locked.
-	 * @return whether the key was ours and is now deleted
+	 * @return whether the key was ours and is now deleted; a rollback means another session or none holds
+	 * the key, or it is gone
 	 */
 	boolean releaseAndDelete(String key, String session) {
 		List<Operation> operations = List.of(new Operation(new KvOperation("check-session", key, session, null)),
 				new Operation(new KvOperation("delete", key, null, null)));
-		String action = "release key '" + key + "'";
-		// Rolled back: the check failed because another session or none holds the key, or it is gone.
-		return call(HttpMethod.PUT, "/v1/txn", operations, action, (response) -> {
-			if (status(response) == 200) {
-				return true;
-			}
-			rolledBack(response, action);
-			return false;
-		});
+		return call(HttpMethod.PUT, "/v1/txn", operations, "release key '" + key + "'",
+				(answer) -> {
+					if (answer.status == 200) {
+						return true;
+					}
+					answer.rolledBack();
+					return false;
+				});
 	}
 
 	/**
 	 * Proves that the token may write {@code key} by deleting it, so {@code key} must be one no lock uses.
 	 */
 	void checkWriteAccess(String key) {
-		String action = "write key '" + key + "'";
-		call(HttpMethod.PUT, "/v1/txn", List.of(new Operation(new KvOperation("delete", key, null, null))), action,
-				(response) -> {
-					if (status(response) != 200) {
-						throw failure(response, action, rolledBack(response, action));
+		call(HttpMethod.PUT, "/v1/txn", List.of(new Operation(new KvOperation("delete", key, null, null))),
+				"write key '" + key + "'", (answer) -> {
+					if (answer.status != 200) {
+						throw answer.failure(answer.status, answer.rolledBack());
 					}
 					return true;
 				});
 	}
 
 	private <T> T call(HttpMethod method, String pathAndQuery, @Nullable Object body, String action,
-			Answer<T> answer) {
+			Reader<T> reader) {
 		RestClient.RequestBodySpec request = this.rest.method(method).uri(URI.create(this.baseUrl + pathAndQuery));
 		if (this.token != null) {
-			request.header(TOKEN_HEADER, this.token);
+			request.header("X-Consul-Token", this.token);
 		}
 		if (body != null) {
 			request.contentType(MediaType.APPLICATION_JSON).body(body);
 		}
 		try {
-			return request.exchangeForRequiredValue((req, response) -> {
-				try {
-					return answer.read(response);
-				}
-				catch (HttpFailure failure) {
-					throw failure(response, action, failure.answer);
-				}
-			}, true);
+			return request.exchangeForRequiredValue((req, response) -> reader.read(new Answer(response, action)), true);
 		}
 		catch (ResourceAccessException ex) {
 			throw new ConsulApiException("Consul at " + this.baseUrl + " could not be reached (" + method + " "
@@ -282,97 +263,94 @@ public final class ConsulApi {
 		}
 	}
 
-	/**
-	 * The response, when its status is 200; otherwise the failure its status means.
-	 */
-	private static ConvertibleClientHttpResponse ok(ConvertibleClientHttpResponse response) throws IOException {
-		if (status(response) != 200) {
-			throw new HttpFailure(text(response));
-		}
-		return response;
-	}
-
-	/**
-	 * The first error of a transaction Consul rolled back (409), or {@code null} when it listed none; a
-	 * permission Consul denied inside the transaction is a refused token, and any other status a failure.
-	 */
-	private @Nullable String rolledBack(ConvertibleClientHttpResponse response, String action) throws IOException {
-		if (status(response) != 409) {
-			throw new HttpFailure(text(response));
-		}
-		Transaction answer = response.bodyTo(Transaction.class);
-		String what = (answer != null && answer.errors() != null && !answer.errors().isEmpty())
-				? answer.errors().get(0).what() : null;
-		if (what != null && (what.contains("Permission denied") || what.contains("ACL not found"))) {
-			throw failure(403, action, what);
-		}
-		return what;
-	}
-
-	private ConsulApiException failure(ConvertibleClientHttpResponse response, String action, @Nullable String answer)
-			throws IOException {
-		return failure(status(response), action, answer);
-	}
-
-	private ConsulApiException failure(int status, String action, @Nullable String answer) {
-		String verb = (status >= 500) ? " failed to " : (status == 403) ? " refused to " : " rejected the request to ";
-		String message = "Consul at " + this.baseUrl + verb + action + " (HTTP " + status
-				+ ((answer != null && !answer.isBlank()) ? ": " + answer : "") + ")";
-		if (status == 403) {
-			message += (this.token != null) ? "; the ACL token is unknown or lacks permission"
-					: "; no ACL token is configured and the agent's default policy denies it";
-		}
-		return new ConsulApiException(message, status, null);
-	}
-
-	private static int status(ConvertibleClientHttpResponse response) throws IOException {
-		return response.getStatusCode().value();
-	}
-
-	private static String text(ConvertibleClientHttpResponse response) throws IOException {
-		return new String(response.getBody().readAllBytes(), StandardCharsets.UTF_8).strip();
-	}
-
-	private static long index(ConvertibleClientHttpResponse response) {
-		String value = response.getHeaders().getFirst(INDEX_HEADER);
-		try {
-			return (value != null) ? Long.parseUnsignedLong(value.strip()) : 0;
-		}
-		catch (NumberFormatException ex) {
-			return 0;
-		}
-	}
-
 	private static String kvPath(String key) {
 		return "/v1/kv/" + UriUtils.encodePath(key, StandardCharsets.UTF_8);
 	}
 
 	private static String blocking(long index, Duration wait) {
-		if (index <= 0) {
-			return "";
-		}
 		// A zero wait would mean Consul's default of five minutes.
-		return "?index=" + index + "&wait=" + Math.max(1, wait.toMillis()) + "ms";
+		return (index <= 0) ? "" : "?index=" + index + "&wait=" + Math.max(1, wait.toMillis()) + "ms";
 	}
 
-	/** Reads one answer; throws {@link HttpFailure} for a status that the call does not expect. */
 	@FunctionalInterface
-	private interface Answer<T> {
+	private interface Reader<T> {
 
-		T read(ConvertibleClientHttpResponse response) throws IOException;
+		T read(Answer answer) throws IOException;
 
 	}
 
-	/** An unexpected status, with Consul's answer text, turned into a {@link ConsulApiException} by the call. */
-	private static final class HttpFailure extends RuntimeException {
+	/**
+	 * One answer of Consul to a request made to do {@code action}, and the failure each status means.
+	 */
+	private final class Answer {
 
-		private static final long serialVersionUID = 1L;
+		private final ConvertibleClientHttpResponse response;
 
-		final String answer;
+		private final String action;
 
-		HttpFailure(String answer) {
-			super(answer, null, false, false);
-			this.answer = answer;
+		final int status;
+
+		Answer(ConvertibleClientHttpResponse response, String action) throws IOException {
+			this.response = response;
+			this.action = action;
+			this.status = response.getStatusCode().value();
+		}
+
+		/** Whether the status is 200; any other is the failure it means. */
+		boolean ok() throws IOException {
+			if (this.status != 200) {
+				throw failure(this.status, text());
+			}
+			return true;
+		}
+
+		/** The body as {@code type}, when the status is 200; otherwise the failure the status means. */
+		<T> @Nullable T ok(Class<T> type) throws IOException {
+			ok();
+			T body = this.response.bodyTo(type);
+			return (body instanceof String text) ? type.cast(text.strip()) : body;
+		}
+
+		/**
+		 * The first error of a transaction Consul rolled back (409), or {@code null} when it listed none; a
+		 * permission denied inside the transaction is a refused token, and any other status a failure.
+		 */
+		@Nullable String rolledBack() throws IOException {
+			if (this.status != 409) {
+				throw failure(this.status, text());
+			}
+			Transaction answer = this.response.bodyTo(Transaction.class);
+			String what = (answer != null && answer.errors() != null && !answer.errors().isEmpty())
+					? answer.errors().get(0).what() : null;
+			if (what != null && (what.contains("Permission denied") || what.contains("ACL not found"))) {
+				throw failure(403, what);
+			}
+			return what;
+		}
+
+		long index() {
+			String value = this.response.getHeaders().getFirst("X-Consul-Index");
+			try {
+				return (value != null) ? Long.parseUnsignedLong(value.strip()) : 0;
+			}
+			catch (NumberFormatException ex) {
+				return 0;
+			}
+		}
+
+		ConsulApiException failure(int status, @Nullable String answer) {
+			String verb = (status >= 500) ? " failed to " : (status == 403) ? " refused to " : " rejected the request to ";
+			String message = "Consul at " + ConsulApi.this.baseUrl + verb + this.action + " (HTTP " + status
+					+ ((answer != null && !answer.isBlank()) ? ": " + answer : "") + ")";
+			if (status == 403) {
+				message += (ConsulApi.this.token != null) ? "; the ACL token is unknown or lacks permission"
+						: "; no ACL token is configured and the agent's default policy denies it";
+			}
+			return new ConsulApiException(message, status, null);
+		}
+
+		private String text() throws IOException {
+			return new String(this.response.getBody().readAllBytes(), StandardCharsets.UTF_8).strip();
 		}
 
 	}
@@ -402,13 +380,14 @@ public final class ConsulApi {
 
 	}
 
+	// Consul's JSON, as far as locks read and write it.
+
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	record SessionId(@JsonProperty("ID") @Nullable String id) {
 	}
 
 	@JsonIgnoreProperties(ignoreUnknown = true)
-	record Entry(@JsonProperty("Session") @Nullable String session,
-			@JsonProperty("ModifyIndex") long modifyIndex) {
+	record Entry(@JsonProperty("Session") @Nullable String session, @JsonProperty("ModifyIndex") long modifyIndex) {
 	}
 
 	record Operation(@JsonProperty("KV") KvOperation kv) {
@@ -421,7 +400,7 @@ public final class ConsulApi {
 
 	@JsonIgnoreProperties(ignoreUnknown = true)
 	record Transaction(@JsonProperty("Results") @Nullable List<Result> results,
-			@JsonProperty("Errors") @Nullable List<TxnError> errors) {
+			@JsonProperty("Errors") @Nullable List<Failure> errors) {
 	}
 
 	@JsonIgnoreProperties(ignoreUnknown = true)
@@ -429,7 +408,7 @@ public final class ConsulApi {
 	}
 
 	@JsonIgnoreProperties(ignoreUnknown = true)
-	record TxnError(@JsonProperty("What") @Nullable String what) {
+	record Failure(@JsonProperty("What") @Nullable String what) {
 	}
 
 }
