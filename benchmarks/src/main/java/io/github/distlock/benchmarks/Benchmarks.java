@@ -23,7 +23,8 @@ import org.HdrHistogram.Histogram;
  * above JIT noise). For each backend named on the command line it measures, in one run:
  * <ol>
  * <li>single-thread acquire+release latency through distlock versus the raw client floor, interleaved in
- * rounds so drift hits both alike, and the ratio of their means and medians;</li>
+ * rounds so drift hits both alike, the ratio of their means and medians, and each side's acquire+release
+ * per second and client (this JVM's) CPU time per acquire+release;</li>
  * <li>8 threads on one key, split over two distlock instances (as two application instances):
  * acquisitions per second and the p99 wait.</li>
  * </ol>
