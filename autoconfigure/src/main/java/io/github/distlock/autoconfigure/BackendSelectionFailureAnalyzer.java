@@ -164,10 +164,14 @@ class BackendSelectionFailureAnalyzer extends AbstractFailureAnalyzer<BackendSel
 					+ "spring:\n  cloud:\n    consul:\n      host: localhost\n      port: 8500\n\n"
 					+ "To start without Consul and fail at the first lock instead, set "
 					+ "distlock.consul.verify-on-startup: false.";
-			case CHECK_REFUSED -> failure.checks().isEmpty()
+			case CHECK_REFUSED, CHECK_FAILED -> failure.checks().isEmpty()
 					? "Make sure the agent has a cluster leader and accepts sessions."
 					: "Register the health checks named in distlock.consul.checks " + failure.checks()
 							+ " on the local Consul agent and make them pass, or correct that list in application.yml.";
+			case JSON_LIBRARY_MISSING -> "Add Jackson to your pom.xml:\n\n<dependency>\n"
+					+ "  <groupId>org.springframework.boot</groupId>\n"
+					+ "  <artifactId>spring-boot-starter-jackson</artifactId>\n</dependency>\n\n"
+					+ "or choose another backend in distlock.backend.";
 		};
 	}
 

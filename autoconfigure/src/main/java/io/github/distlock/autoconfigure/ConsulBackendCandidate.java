@@ -75,6 +75,9 @@ final class ConsulBackendCandidate implements LockBackendCandidate {
 		if (!ConsulLockSettings.isSupportedTtl(defaultTtl)) {
 			throw ConsulStartupException.unsupportedDefaultTtl(defaultTtl);
 		}
+		if (!ConsulApi.hasJsonLibrary(beanClassLoader())) {
+			throw ConsulStartupException.jsonLibraryMissing();
+		}
 		ConsulApi api = this.consulApi.apply(consul);
 		ConsulLockSettings settings = settings();
 		Supplier<@Nullable String> serviceCheck = this.properties.isBindToServiceCheck() ? serviceCheck() : () -> null;
@@ -94,9 +97,13 @@ final class ConsulBackendCandidate implements LockBackendCandidate {
 		}
 	}
 
+	private @Nullable ClassLoader beanClassLoader() {
+		return (this.beanFactory instanceof ConfigurableBeanFactory configurable) ? configurable.getBeanClassLoader()
+				: null;
+	}
+
 	private Supplier<@Nullable String> serviceCheck() {
-		ClassLoader classLoader = (this.beanFactory instanceof ConfigurableBeanFactory configurable)
-				? configurable.getBeanClassLoader() : null;
+		ClassLoader classLoader = beanClassLoader();
 		if (!ClassUtils.isPresent(REGISTRATION_CLASS, classLoader)) {
 			throw ConsulStartupException.discoveryMissing();
 		}
@@ -116,7 +123,10 @@ final class ConsulBackendCandidate implements LockBackendCandidate {
 			if (ex.isAccessDenied()) {
 				throw ConsulStartupException.tokenRefused(settings, ex);
 			}
-			throw ex.isUnreachable() ? ConsulStartupException.unreachable(settings, ex)
+			if (ex.isUnreachable()) {
+				throw ConsulStartupException.unreachable(settings, ex);
+			}
+			throw ex.isServerError() ? ConsulStartupException.checkFailed(settings, ex)
 					: ConsulStartupException.checkRefused(settings, ex);
 		}
 	}

@@ -3,6 +3,7 @@ package io.github.distlock.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.distlock.backend.consul.ConsulApi;
 import io.github.distlock.backend.consul.ConsulLockSettings;
 import org.jspecify.annotations.Nullable;
 
@@ -42,7 +43,13 @@ public final class ConsulStartupException extends BackendSelectionException {
 		UNREACHABLE,
 
 		/** Consul refused the startup check otherwise. */
-		CHECK_REFUSED
+		CHECK_REFUSED,
+
+		/** Consul failed to answer the startup check (a server error, such as no cluster leader). */
+		CHECK_FAILED,
+
+		/** No JSON library to map Consul's answers with. */
+		JSON_LIBRARY_MISSING
 
 	}
 
@@ -102,6 +109,15 @@ public final class ConsulStartupException extends BackendSelectionException {
 	static ConsulStartupException unreachable(ConsulLockSettings settings, Throwable failure) {
 		return new ConsulStartupException(Problem.UNREACHABLE,
 				"Consul could not be reached to check distlock's access: " + failure.getMessage(), settings, failure);
+	}
+
+	static ConsulStartupException checkFailed(ConsulLockSettings settings, Throwable failure) {
+		return new ConsulStartupException(Problem.CHECK_FAILED,
+				"Consul failed to answer distlock's startup check: " + failure.getMessage(), settings, failure);
+	}
+
+	static ConsulStartupException jsonLibraryMissing() {
+		return of(Problem.JSON_LIBRARY_MISSING, ConsulApi.missingJsonLibrary());
 	}
 
 	static ConsulStartupException checkRefused(ConsulLockSettings settings, Throwable failure) {

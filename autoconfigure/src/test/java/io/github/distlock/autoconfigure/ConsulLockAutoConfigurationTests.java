@@ -176,6 +176,18 @@ class ConsulLockAutoConfigurationTests {
 	}
 
 	@Test
+	void missingJsonLibraryFailsAtStartupWithWhatToDo() {
+		this.runner.withClassLoader(new FilteredClassLoader("tools.jackson.databind", "com.fasterxml.jackson.databind"))
+			.withPropertyValues("distlock.backend=consul")
+			.run((context) -> {
+				FailureAnalysis analysis = analysis(context);
+				assertThat(analysis.getDescription()).contains("maps Consul's JSON answers with Jackson")
+					.contains("is on the classpath");
+				assertThat(analysis.getAction()).contains("spring-boot-starter-jackson");
+			});
+	}
+
+	@Test
 	void unreachableConsulFailsAtStartupWithWhatToDo() throws IOException {
 		int closedPort;
 		try (ServerSocket socket = new ServerSocket(0)) {

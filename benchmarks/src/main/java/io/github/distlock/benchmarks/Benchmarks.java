@@ -1,5 +1,6 @@
 package io.github.distlock.benchmarks;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,8 @@ import org.HdrHistogram.Histogram;
  * above JIT noise). For each backend named on the command line it measures, in one run:
  * <ol>
  * <li>single-thread acquire+release latency through distlock versus the raw client floor, interleaved in
- * rounds so drift hits both alike, and the ratio of their means and medians;</li>
+ * rounds so drift hits both alike, the ratio of their means and medians, and each side's acquire+release
+ * per second and client (this JVM's) CPU time per acquire+release;</li>
  * <li>8 threads on one key, split over two distlock instances (as two application instances):
  * acquisitions per second and the p99 wait.</li>
  * </ol>
@@ -80,17 +82,29 @@ public final class Benchmarks {
 			}
 			Histogram floor = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
 			Histogram distlock = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+			// Wall and process CPU time of each side's rounds: this JVM is the client alone (the server is
+			// another process), so its CPU time per op is the client stack's cost.
+			long[] floorTotals = new long[2];
+			long[] distlockTotals = new long[2];
 			for (int round = 0; round < ROUNDS; round++) {
+				long wall = System.nanoTime();
+				long cpu = processCpuNanos();
 				for (int i = 0; i < OPS_PER_ROUND; i++) {
 					long start = System.nanoTime();
 					target.floorAcquireRelease(floorKey);
 					floor.recordValue(System.nanoTime() - start);
 				}
+				floorTotals[0] += System.nanoTime() - wall;
+				floorTotals[1] += processCpuNanos() - cpu;
+				wall = System.nanoTime();
+				cpu = processCpuNanos();
 				for (int i = 0; i < OPS_PER_ROUND; i++) {
 					long start = System.nanoTime();
 					manager.acquire(lockKey, options).release();
 					distlock.recordValue(System.nanoTime() - start);
 				}
+				distlockTotals[0] += System.nanoTime() - wall;
+				distlockTotals[1] += processCpuNanos() - cpu;
 			}
 			System.out.printf("%n== %s: single thread, acquire+release, %d ops each ==%n", target.name(),
 					ROUNDS * OPS_PER_ROUND);
@@ -98,6 +112,14 @@ public final class Benchmarks {
 			System.out.println("distlock: " + summary(distlock));
 			System.out.printf("ratio distlock/floor: mean %.3f, p50 %.3f%n", distlock.getMean() / floor.getMean(),
 					(double) distlock.getValueAtPercentile(50) / floor.getValueAtPercentile(50));
+			int ops = ROUNDS * OPS_PER_ROUND;
+			double floorRate = ops / (floorTotals[0] / 1e9);
+			double distlockRate = ops / (distlockTotals[0] / 1e9);
+			double floorCpu = floorTotals[1] / 1e3 / ops;
+			double distlockCpu = distlockTotals[1] / 1e3 / ops;
+			System.out.printf("throughput: floor %.0f ops/s, distlock %.0f ops/s (%.2fx); client CPU per op: floor "
+					+ "%.0fus, distlock %.0fus (%.2fx)%n", floorRate, distlockRate, distlockRate / floorRate, floorCpu,
+					distlockCpu, distlockCpu / floorCpu);
 		}
 	}
 
@@ -145,6 +167,14 @@ public final class Benchmarks {
 		if (!evidence.isEmpty()) {
 			System.out.println("polling evidence: " + evidence);
 		}
+	}
+
+	/**
+	 * CPU time of all threads of this JVM, including the HTTP clients' own and the JIT's and GC's.
+	 */
+	private static long processCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
 	}
 
 	private static String summary(Histogram histogram) {

@@ -1,6 +1,10 @@
 package io.github.distlock.benchmarks;
 
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -16,12 +20,11 @@ import io.github.distlock.it.servers.ConsulServer;
 import io.github.distlock.it.servers.ServerOptions;
 import io.github.distlock.it.servers.Servers;
 import io.github.distlock.spi.LockBackend;
-import org.springframework.http.MediaType;
 import org.springframework.web.client.RestClient;
 
 /**
- * Consul 1.8 in dev mode. The floor is what the seed article does by hand, over the same HTTP client
- * stack distlock uses ({@link ConsulApi#restClientBuilder}): {@code PUT /v1/kv/<key>?acquire=<session>}
+ * Consul 1.8 in dev mode. The floor is what the seed article does by hand, independent of distlock and
+ * Spring: one reused JDK {@link HttpClient}, blocking {@code send}, {@code PUT /v1/kv/<key>?acquire=<session>}
  * and {@code ?release=<session>} with a session created once up front, no fencing token read.
  */
 public final class ConsulTarget implements BenchmarkTarget {
@@ -30,7 +33,10 @@ public final class ConsulTarget implements BenchmarkTarget {
 
 	private final ConsulServer consul = Servers.consul(ServerOptions.defaults());
 
-	private final RestClient floor = ConsulApi.restClientBuilder(null).build();
+	private final HttpClient floor = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
 
 	private final String floorSession;
 
@@ -39,13 +45,9 @@ public final class ConsulTarget implements BenchmarkTarget {
 	/** Requests per distlock client, by kind; the last two belong to the contended run. */
 	private final List<Counts> counts = new CopyOnWriteArrayList<>();
 
-	public ConsulTarget() {
-		String created = this.floor.put()
-			.uri(URI.create(this.consul.httpUrl() + "/v1/session/create"))
-			.contentType(MediaType.APPLICATION_JSON)
-			.body("{\"TTL\":\"86400s\",\"Name\":\"benchmark floor\"}".getBytes(StandardCharsets.UTF_8))
-			.retrieve()
-			.body(String.class);
+	public ConsulTarget() throws IOException, InterruptedException {
+		String created = floorPut("/v1/session/create", "{\"TTL\":\"86400s\",\"Name\":\"benchmark floor\"}"
+			.getBytes(StandardCharsets.UTF_8));
 		Matcher id = SESSION_ID.matcher(created);
 		if (!id.find()) {
 			throw new IllegalStateException("No session ID in " + created);
@@ -60,24 +62,29 @@ public final class ConsulTarget implements BenchmarkTarget {
 
 	@Override
 	public String floorDescription() {
-		return "PUT kv ?acquire= then ?release= with an existing session, same RestClient/JDK HTTP stack";
+		return "PUT kv ?acquire= then ?release= with an existing session, own JDK HttpClient, blocking send";
 	}
 
 	@Override
-	public void floorAcquireRelease(String key) {
-		String url = this.consul.httpUrl() + "/v1/kv/bench-floor/" + key;
-		String acquired = this.floor.put()
-			.uri(URI.create(url + "?acquire=" + this.floorSession))
-			.body(this.floorValue)
-			.retrieve()
-			.body(String.class);
-		String released = this.floor.put()
-			.uri(URI.create(url + "?release=" + this.floorSession))
-			.retrieve()
-			.body(String.class);
+	public void floorAcquireRelease(String key) throws IOException, InterruptedException {
+		String path = "/v1/kv/bench-floor/" + key;
+		String acquired = floorPut(path + "?acquire=" + this.floorSession, this.floorValue);
+		String released = floorPut(path + "?release=" + this.floorSession, null);
 		if (!"true".equals(acquired.strip()) || !"true".equals(released.strip())) {
 			throw new IllegalStateException("floor lock failed: acquire=" + acquired + ", release=" + released);
 		}
+	}
+
+	private String floorPut(String path, byte[] body) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(URI.create(this.consul.httpUrl() + path))
+			.timeout(Duration.ofSeconds(10))
+			.PUT((body != null) ? HttpRequest.BodyPublishers.ofByteArray(body) : HttpRequest.BodyPublishers.noBody())
+			.build();
+		HttpResponse<String> response = this.floor.send(request, HttpResponse.BodyHandlers.ofString());
+		if (response.statusCode() != 200) {
+			throw new IllegalStateException("PUT " + path + ": HTTP " + response.statusCode() + " " + response.body());
+		}
+		return response.body();
 	}
 
 	@Override

@@ -40,6 +40,14 @@ public class ConsulApiException extends LockBackendException {
 	}
 
 	/**
+	 * Whether Consul answered with a server error (5xx): it failed to do what was asked, for example while
+	 * it had no cluster leader.
+	 */
+	public boolean isServerError() {
+		return this.status >= 500;
+	}
+
+	/**
 	 * Whether the request got no answer at all (connection refused, timeout).
 	 */
 	public boolean isUnreachable() {

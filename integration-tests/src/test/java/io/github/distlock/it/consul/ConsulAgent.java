@@ -16,7 +16,8 @@ import io.github.distlock.backend.consul.ConsulApi;
 import io.github.distlock.backend.consul.ConsulLockBackend;
 import io.github.distlock.backend.consul.ConsulLockSettings;
 import io.github.distlock.it.servers.ConsulServer;
-import org.springframework.boot.json.JsonParserFactory;
+import org.springframework.boot.json.BasicJsonParser;
+import org.springframework.boot.json.JsonParser;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriUtils;
 
@@ -32,6 +33,12 @@ final class ConsulAgent {
 		.version(HttpClient.Version.HTTP_1_1)
 		.connectTimeout(Duration.ofSeconds(5))
 		.build();
+
+	/**
+	 * Boot's own parser, not the classpath's Jackson, so that the tests see the same value types (numbers
+	 * as Long) whatever JSON library the backend uses.
+	 */
+	private static final JsonParser JSON = new BasicJsonParser();
 
 	private static final Pattern SESSION = Pattern.compile("\"Session\"\\s*:\\s*\"([0-9a-f-]+)\"");
 
@@ -81,7 +88,7 @@ final class ConsulAgent {
 			return null;
 		}
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-		// A regex, not a JSON parser: Spring Boot's fallback parser (no JSON library here) is not reliable.
+		// A regex, not a JSON parser: only the session ID is needed.
 		Matcher session = SESSION.matcher(response.body());
 		return session.find() ? session.group(1) : null;
 	}
@@ -137,7 +144,7 @@ final class ConsulAgent {
 		HttpResponse<String> response = send("PUT", "/v1/acl/token",
 				"{\"Policies\":[{\"Name\":\"" + policyName + "\"}]}");
 		expectOk(response);
-		return (String) JsonParserFactory.getJsonParser().parseMap(response.body()).get("SecretID");
+		return (String) JSON.parseMap(response.body()).get("SecretID");
 	}
 
 	/** The sessions named {@code name}, as Consul describes them. */
@@ -145,7 +152,7 @@ final class ConsulAgent {
 	List<Map<String, Object>> sessions(String name) {
 		HttpResponse<String> response = send("GET", "/v1/session/list", null);
 		expectOk(response);
-		return JsonParserFactory.getJsonParser()
+		return JSON
 			.parseList(response.body())
 			.stream()
 			.map((session) -> (Map<String, Object>) session)
