@@ -215,7 +215,10 @@ public final class EtcdLockBackend implements SessionLockBackend, ConnectionChec
 		return this.leaseIdleTime;
 	}
 
-	/** Deletes keys a failed release or an interrupted waiter left behind, now that their lease lives on. */
+	/**
+	 * Starts deleting keys a failed release or an interrupted waiter left behind, now that their lease
+	 * lives on; never waits for etcd on the scheduler.
+	 */
 	@Override
 	public void keptAlive(ServerSession session) {
 		this.leftovers.cleanAll();
