@@ -46,9 +46,10 @@ public class SharedSessions implements LockBackend {
 	private boolean closed;
 
 	/**
-	 * Creates the layer over {@code backend}, keeping time on {@code scheduler}.
+	 * Creates the layer over {@code backend}, keeping time on {@code scheduler}; see {@link #wrap} and
+	 * {@link #standalone}.
 	 */
-	public SharedSessions(SessionLockBackend backend, ScheduledExecutorService scheduler) {
+	SharedSessions(SessionLockBackend backend, ScheduledExecutorService scheduler) {
 		this.backend = Objects.requireNonNull(backend, "backend");
 		this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
 	}
@@ -249,7 +250,8 @@ public class SharedSessions implements LockBackend {
 	}
 
 	/**
-	 * The scheduler of standalone layers: created on first use, its one daemon thread started lazily.
+	 * The scheduler of standalone layers: created on first use, its one daemon thread started by the first
+	 * task.
 	 */
 	private static final class StandaloneScheduler {
 
@@ -262,6 +264,9 @@ public class SharedSessions implements LockBackend {
 				return thread;
 			});
 			scheduler.setRemoveOnCancelPolicy(true);
+			// No thread lingers once raw use has ended; it never exits while a task is pending.
+			scheduler.setKeepAliveTime(1, TimeUnit.MINUTES);
+			scheduler.allowCoreThreadTimeOut(true);
 			return scheduler;
 		}
 

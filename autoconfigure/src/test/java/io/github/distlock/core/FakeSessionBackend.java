@@ -47,6 +47,8 @@ class FakeSessionBackend implements SessionLockBackend {
 
 	final Set<SessionLock> released = ConcurrentHashMap.newKeySet();
 
+	final List<ServerSession> watched = new CopyOnWriteArrayList<>();
+
 	volatile boolean failKeepAlives;
 
 	volatile boolean lockStillHeld = true;
@@ -95,6 +97,11 @@ class FakeSessionBackend implements SessionLockBackend {
 	public CompletionStage<?> closeSession(String sessionId) {
 		this.closed.add(sessionId);
 		return CompletableFuture.completedFuture(null);
+	}
+
+	@Override
+	public void watchSession(ServerSession session) {
+		this.watched.add(session);
 	}
 
 	@Override

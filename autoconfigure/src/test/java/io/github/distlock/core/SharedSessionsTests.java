@@ -19,6 +19,7 @@ import io.github.distlock.spi.BackendLease;
 import io.github.distlock.spi.ConnectionCheck;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
+import io.github.distlock.spi.ServerSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -152,6 +153,26 @@ class SharedSessionsTests {
 		assertThat(other.renew()).isTrue();
 		assertThat(this.backend.closed).as("the server ended it already").isEmpty();
 		assertThat(acquire("d", TTL).sessionId()).isNotEqualTo(first.sessionId());
+	}
+
+	@Test
+	void aWatchThatSuspectsTheEndIsConfirmedByAKeepaliveAtOnce() throws Exception {
+		Duration longTtl = Duration.ofMinutes(1);
+		SessionLease lease = acquire("a", longTtl);
+		assertThat(this.backend.watched).singleElement().satisfies((session) -> {
+			assertThat(session.id()).isEqualTo(lease.sessionId());
+			assertThat(session.ttl()).isEqualTo(longTtl);
+		});
+		ServerSession watched = this.backend.watched.get(0);
+		CountDownLatch lost = new CountDownLatch(1);
+		lease.onLost((reason) -> lost.countDown());
+		watched.checkNow();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.backend.keepAlivesOf(lease.sessionId()) == 1);
+		assertThat(lease.renew()).as("alive: the check confirmed it").isTrue();
+		this.backend.gone.add(lease.sessionId());
+		watched.checkNow();
+		assertThat(lost.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(watched.isEnded()).isTrue();
 	}
 
 	@Test
