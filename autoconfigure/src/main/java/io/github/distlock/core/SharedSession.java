@@ -25,6 +25,10 @@ import org.jspecify.annotations.Nullable;
  * sending it is an honest lower bound of the server's renewal: on success it becomes the confirmation of
  * every lock on the session, from which their validity is measured. Nothing here waits for I/O on a
  * scheduler thread: the request's answer is handled when it arrives.
+ *
+ * <p>The whole loss path: the backend answers a keepalive "gone" or calls {@link #ended}; {@link #end}
+ * forgets the session and calls {@link SessionLease#lost} on each lock, which is
+ * {@code AbstractBackendLease.reportLost}, delivered once to the lock manager's loss listener.
  */
 final class SharedSession implements ServerSession {
 

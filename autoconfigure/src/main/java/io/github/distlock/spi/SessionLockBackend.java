@@ -34,7 +34,9 @@ public interface SessionLockBackend extends LockBackend {
 
 	/**
 	 * Sends one keepalive for the session. Called on the generic layer's scheduler: the request should be
-	 * asynchronous, since a blocking one holds a scheduler thread for as long as the server takes.
+	 * asynchronous, since a blocking one holds a scheduler thread for as long as the server takes, and
+	 * bounded by the backend's request timeout. The generic layer stops waiting for the answer after the
+	 * keepalive interval and reads the send time itself, just before this call.
 	 * @return a stage completing with {@code true} when the server extended the session by its ttl,
 	 * {@code false} when the server says it no longer exists (etcd's lease not found, Consul's 404), or
 	 * exceptionally when the server could not be asked (the generic layer retries until the ttl since the

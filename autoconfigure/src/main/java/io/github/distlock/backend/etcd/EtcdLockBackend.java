@@ -174,16 +174,20 @@ public final class EtcdLockBackend implements SessionLockBackend, ConnectionChec
 	@Override
 	public CompletionStage<Boolean> keepAliveOnce(String sessionId) {
 		long id = Long.parseUnsignedLong(sessionId, 16);
-		return this.client.getLeaseClient().keepAliveOnce(id).handle((response, failure) -> {
-			if (failure == null) {
-				return true;
-			}
-			if (EtcdCalls.isLeaseNotFound(failure)) {
-				this.granted.remove(id);
-				return false;
-			}
-			throw (failure instanceof CompletionException completion) ? completion : new CompletionException(failure);
-		});
+		// Bounded here too, so that jetcd's own future never stays pending while etcd is unreachable.
+		return this.client.getLeaseClient()
+			.keepAliveOnce(id)
+			.orTimeout(this.calls.timeout().toNanos(), TimeUnit.NANOSECONDS)
+			.handle((response, failure) -> {
+				if (failure == null) {
+					return true;
+				}
+				if (EtcdCalls.isLeaseNotFound(failure)) {
+					this.granted.remove(id);
+					return false;
+				}
+				throw (failure instanceof CompletionException completion) ? completion : new CompletionException(failure);
+			});
 	}
 
 	@Override
