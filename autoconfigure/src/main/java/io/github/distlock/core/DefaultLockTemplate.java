@@ -59,10 +59,11 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 	 * Creates the template over a backend; {@code listeners} observe every lock.
 	 */
 	public DefaultLockTemplate(LockBackend backend, LockSettings settings, List<? extends LockListener> listeners) {
-		this.backend = Objects.requireNonNull(backend, "backend");
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.listener = new SafeLockListener(List.copyOf(listeners));
 		this.scheduler = new LockScheduler(settings.schedulerThreads(), this.stageHolds::releaseUnreachable);
+		// A SessionLockBackend's sessions are shared per ttl and kept alive on this scheduler.
+		this.backend = SharedSessions.wrap(Objects.requireNonNull(backend, "backend"), this.scheduler.executor());
 	}
 
 	/**
@@ -326,6 +327,8 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 			logger.warn("Releasing lock '" + lock.info.key() + "' still held at shutdown");
 			lock.finish();
 		}
+		// Ends this template's sessions; the backend itself is closed by its owner.
+		SharedSessions.closeSessions(this.backend);
 		this.scheduler.close();
 	}
 

@@ -21,8 +21,11 @@ public interface BackendLease {
 	long confirmedAtNanos();
 
 	/**
-	 * Extends the lease on the server by its ttl, or, for backends whose session keeps every lease alive,
-	 * reports whether that session is still alive. Must update {@link #confirmedAtNanos()} on success.
+	 * Confirms on the server that the lock is still ours for another ttl from the send time of the
+	 * confirming request, and records that time in {@link #confirmedAtNanos()}. For a lock carrying its
+	 * own ttl (Redis, local) that means extending it. For a lock on a server session
+	 * ({@link SessionLockBackend}) the session's keepalives extend it and set its confirmation, so renewal
+	 * only checks what a keepalive cannot see ({@link SessionLock#stillHeld()}).
 	 * @return {@code true} when the lock is still ours; {@code false} when the server says it is gone or
 	 * owned by someone else (the lock is then lost)
 	 * @throws io.github.distlock.LockBackendException when the server could not be asked; the generic

@@ -2,7 +2,6 @@ package io.github.distlock.backend.etcd;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
@@ -12,54 +11,55 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.github.distlock.LockBackendException;
-import io.github.distlock.spi.AbstractBackendLease;
+import io.github.distlock.spi.SessionLock;
 
 /**
  * A held etcd lock: our key {@code <namespace>/<lock>/<lease id>}, which has the lowest create
  * revision under its lock prefix. That revision is the fencing token. The key lives as long as the
- * shared lease, whose keepalives confirm this lock.
+ * shared lease, whose keepalives (sent by the generic session layer) confirm this lock.
  */
-final class EtcdLock extends AbstractBackendLease {
+final class EtcdLock implements SessionLock {
 
 	private final ByteSequence key;
 
-	private final SharedLease lease;
+	private final long createRevision;
 
-	private final LeaseRegistry registry;
+	private final Duration ttl;
 
 	private final KV kv;
 
 	private final EtcdCalls calls;
 
-	private final AtomicBoolean detached = new AtomicBoolean();
+	private final LeftoverKeys leftovers;
 
-	EtcdLock(ByteSequence key, long createRevision, SharedLease lease, LeaseRegistry registry, KV kv,
-			EtcdCalls calls) {
-		super(createRevision, lease.confirmedAtNanos());
+	EtcdLock(ByteSequence key, long createRevision, Duration ttl, KV kv, EtcdCalls calls, LeftoverKeys leftovers) {
 		this.key = key;
-		this.lease = lease;
-		this.registry = registry;
+		this.createRevision = createRevision;
+		this.ttl = ttl;
 		this.kv = kv;
 		this.calls = calls;
+		this.leftovers = leftovers;
+	}
+
+	@Override
+	public long fencingToken() {
+		return this.createRevision;
 	}
 
 	/**
-	 * Whether our key is still there: the lease is kept alive in the background, so this only catches
-	 * what a keepalive cannot see, such as the key deleted by an operator. Bounded by a third of the ttl,
-	 * so that a frozen server does not hold up the generic layer's shared renewal threads.
+	 * Whether our key is still there: a keepalive cannot see the key deleted by an operator. Bounded by a
+	 * third of the ttl, so that a frozen server does not hold up the generic layer's shared renewal
+	 * threads.
 	 */
 	@Override
-	public boolean renew() throws InterruptedException {
-		if (isLostReported()) {
-			return false;
-		}
-		Duration timeout = this.lease.ttl().dividedBy(3);
+	public boolean stillHeld() throws InterruptedException {
+		Duration timeout = this.ttl.dividedBy(3);
 		if (timeout.compareTo(this.calls.timeout()) > 0) {
 			timeout = this.calls.timeout();
 		}
 		List<KeyValue> current = this.calls.await(this.kv.get(this.key), "read lock key " + this.key, timeout)
 			.getKvs();
-		return current.size() == 1 && current.get(0).getCreateRevision() == fencingToken();
+		return current.size() == 1 && current.get(0).getCreateRevision() == this.createRevision;
 	}
 
 	/**
@@ -67,35 +67,23 @@ final class EtcdLock extends AbstractBackendLease {
 	 */
 	@Override
 	public boolean release() {
-		if (this.detached.compareAndSet(false, true)) {
-			this.lease.detach(this);
-			this.registry.leave(this.lease);
-		}
 		try {
 			return this.calls.await(this.kv.txn()
-				.If(new Cmp(this.key, Cmp.Op.EQUAL, CmpTarget.createRevision(fencingToken())))
+				.If(new Cmp(this.key, Cmp.Op.EQUAL, CmpTarget.createRevision(this.createRevision)))
 				.Then(Op.delete(this.key, DeleteOption.DEFAULT))
 				.commit(), "delete lock key " + this.key).isSucceeded();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			this.lease.orphan(this.key);
+			this.leftovers.add(this.key);
 			throw new LockBackendException("Interrupted while releasing lock key " + this.key
 					+ "; it is deleted in the background", ex);
 		}
 		catch (LockBackendException ex) {
 			// The shared lease outlives this lock, so the server would not free the key by itself.
-			this.lease.orphan(this.key);
+			this.leftovers.add(this.key);
 			throw ex;
 		}
-	}
-
-	void keptAlive(long sentAtNanos) {
-		confirmed(sentAtNanos);
-	}
-
-	void lost(String reason) {
-		reportLost(reason);
 	}
 
 }

@@ -1,17 +1,30 @@
 package io.github.distlock.backend.etcd;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.lease.LeaseGrantResponse;
 import io.github.distlock.LockBackendException;
+import io.github.distlock.core.SharedSessions;
 import io.github.distlock.spi.BackendLease;
 import io.github.distlock.spi.ConnectionCheck;
-import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
+import io.github.distlock.spi.ServerSession;
+import io.github.distlock.spi.SessionLock;
+import io.github.distlock.spi.SessionLockBackend;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Locks in etcd v3 through jetcd, with the revision-ordered queue of etcd's own mutex.
@@ -19,21 +32,34 @@ import io.github.distlock.spi.LockRequest;
  * <ul>
  * <li>Keys: {@code <namespace>/<encoded lock key>/<lease id in hex>}; the lock prefix ends with
  * {@code /}, so locks whose names are prefixes of each other never meet.</li>
- * <li>Leases: one per ttl, shared by all locks and waiters with that ttl and kept alive by this
- * backend; its ttl is the requested ttl rounded up to whole seconds, at least 2s. When it expires or
- * its keepalives fail for a whole ttl, every lock on it is reported lost. A lease unused for
- * {@link #DEFAULT_LEASE_IDLE_TIME} is revoked, and so is every lease on {@link #close()}.</li>
+ * <li>Leases: the sessions of {@link SessionLockBackend}, one per ttl, shared by all locks and waiters
+ * with that ttl and kept alive by the generic session layer with {@code keepAliveOnce}; a lease's ttl is
+ * the requested ttl rounded up to whole seconds, at least 2s. When it expires or its keepalives fail for
+ * a whole ttl, every lock on it is reported lost. A lease unused for {@link #DEFAULT_LEASE_IDLE_TIME} is
+ * revoked, and so is every lease on {@link #close()}.</li>
  * <li>Acquire: one transaction puts our key and reads the holder; a waiter then watches only the key
  * just ahead of it. Release: one compare-and-delete on our key's create revision, the fencing token.</li>
  * </ul>
+ *
+ * <p>Why {@code keepAliveOnce} rather than jetcd's {@code keepAlive} observer: its stream re-sends a
+ * request every 500 ms until an answer arrives, and answers carry no request identity, so an answer
+ * cannot be matched with the instant its request left, from which a lock's validity is measured.
  */
-public final class EtcdLockBackend implements LockBackend, ConnectionCheck {
+public final class EtcdLockBackend implements SessionLockBackend, ConnectionCheck {
 
 	/** How long a lease nobody uses is kept before it is revoked. */
 	public static final Duration DEFAULT_LEASE_IDLE_TIME = Duration.ofSeconds(10);
 
-	/** Queuing again after our key or lease vanished is tried this many times in all. */
+	/**
+	 * The smallest lease granted: etcd's own floor is 1.5 election timeouts (1.5s with default
+	 * settings), and it would raise a 1s lease to that silently.
+	 */
+	static final long MIN_LEASE_SECONDS = 2;
+
+	/** Queuing again after our key vanished on a live lease is tried this many times in all. */
 	private static final int ATTEMPTS = 3;
+
+	private static final Log logger = LogFactory.getLog(EtcdLockBackend.class);
 
 	private final Client client;
 
@@ -43,11 +69,17 @@ public final class EtcdLockBackend implements LockBackend, ConnectionCheck {
 
 	private final EtcdCalls calls;
 
-	private final ScheduledThreadPoolExecutor scheduler;
+	private final Duration leaseIdleTime;
 
-	private final LeaseRegistry leases;
+	private final LeftoverKeys leftovers;
 
 	private final LockQueue queue;
+
+	/** Leases granted and not yet revoked or found gone, revoked on close whoever shares them. */
+	private final Set<Long> granted = ConcurrentHashMap.newKeySet();
+
+	/** The sessions of raw {@link #tryAcquire(LockRequest)} calls; a lock manager brings its own. */
+	private final SharedSessions standalone = SharedSessions.standalone(this);
 
 	/**
 	 * Creates the backend.
@@ -69,14 +101,9 @@ public final class EtcdLockBackend implements LockBackend, ConnectionCheck {
 		this.closeClient = closeClient;
 		this.namespace = Objects.requireNonNull(namespace, "namespace");
 		this.calls = new EtcdCalls(requestTimeout);
-		this.scheduler = new ScheduledThreadPoolExecutor(1, (runnable) -> {
-			Thread thread = new Thread(runnable, "distlock-etcd-keepalive");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.scheduler.setRemoveOnCancelPolicy(true);
-		this.leases = new LeaseRegistry(client, this.calls, this.scheduler, leaseIdleTime);
-		this.queue = new LockQueue(client.getKVClient(), client.getWatchClient(), this.calls);
+		this.leaseIdleTime = Objects.requireNonNull(leaseIdleTime, "leaseIdleTime");
+		this.leftovers = new LeftoverKeys(client.getKVClient(), this.calls);
+		this.queue = new LockQueue(client.getKVClient(), client.getWatchClient(), this.calls, this.leftovers);
 	}
 
 	@Override
@@ -91,36 +118,114 @@ public final class EtcdLockBackend implements LockBackend, ConnectionCheck {
 		return this.namespace + "/" + encodedKey + "/";
 	}
 
+	/**
+	 * The lease's ttl in whole seconds, as etcd counts: the requested ttl rounded up, at least
+	 * {@value #MIN_LEASE_SECONDS}. Never shorter than asked, so a lock's local validity (measured with
+	 * the requested ttl) always ends before the server can expire its key.
+	 */
+	static long leaseSeconds(Duration ttl) {
+		long seconds = ttl.getSeconds() + ((ttl.getNano() > 0) ? 1 : 0);
+		return Math.max(MIN_LEASE_SECONDS, seconds);
+	}
+
+	/**
+	 * Acquires with leases of this backend's own, for use without a lock manager.
+	 */
 	@Override
 	public Optional<BackendLease> tryAcquire(LockRequest request) throws InterruptedException {
+		return this.standalone.tryAcquire(request);
+	}
+
+	@Override
+	public Optional<SessionLock> tryAcquire(LockRequest request, ServerSession session) throws InterruptedException {
 		long deadline = System.nanoTime() + request.waitTime().toNanos();
 		ByteSequence prefix = EtcdCalls.bytes(lockPrefix(request.key()));
+		ByteSequence own = prefix.concat(EtcdCalls.bytes(session.id()));
+		long leaseId = Long.parseUnsignedLong(session.id(), 16);
 		for (int attempt = 1;; attempt++) {
-			SharedLease lease = this.leases.join(request.ttl());
-			boolean held = false;
-			try {
-				ByteSequence own = prefix.concat(EtcdCalls.bytes(lease.hex()));
-				long revision = this.queue.acquire(prefix, own, lease, deadline);
-				if (revision == LockQueue.BUSY) {
-					return Optional.empty();
-				}
-				if (revision != LockQueue.GONE) {
-					EtcdLock lock = new EtcdLock(own, revision, lease, this.leases, this.client.getKVClient(), this.calls);
-					lease.attach(lock);
-					held = true;
-					return Optional.of(lock);
-				}
-				if (attempt == ATTEMPTS) {
-					throw new LockBackendException("etcd dropped our key for lock '" + request.key() + "' "
-							+ ATTEMPTS + " times while queuing (lease expired or key deleted)");
-				}
+			long revision = this.queue.acquire(prefix, own, leaseId, session, deadline);
+			if (revision == LockQueue.BUSY) {
+				return Optional.empty();
 			}
-			finally {
-				if (!held) {
-					this.leases.leave(lease);
-				}
+			if (revision != LockQueue.GONE) {
+				return Optional.of(
+						new EtcdLock(own, revision, session.ttl(), this.client.getKVClient(), this.calls, this.leftovers));
+			}
+			if (session.isEnded()) {
+				// The lease is gone: the session layer queues again on a new one.
+				return Optional.empty();
+			}
+			if (attempt == ATTEMPTS) {
+				throw new LockBackendException("etcd dropped our key for lock '" + request.key() + "' " + ATTEMPTS
+						+ " times while queuing (lease expired or key deleted)");
 			}
 		}
+	}
+
+	@Override
+	public String openSession(Duration ttl) throws InterruptedException {
+		long seconds = leaseSeconds(ttl);
+		LeaseGrantResponse lease = this.calls.await(this.client.getLeaseClient().grant(seconds),
+				"grant a lease of " + seconds + "s");
+		this.granted.add(lease.getID());
+		return Long.toHexString(lease.getID());
+	}
+
+	@Override
+	public CompletionStage<Boolean> keepAliveOnce(String sessionId) {
+		long id = Long.parseUnsignedLong(sessionId, 16);
+		// Bounded here too, so that jetcd's own future never stays pending while etcd is unreachable.
+		return this.client.getLeaseClient()
+			.keepAliveOnce(id)
+			.orTimeout(this.calls.timeout().toNanos(), TimeUnit.NANOSECONDS)
+			.handle((response, failure) -> {
+				if (failure == null) {
+					return true;
+				}
+				if (EtcdCalls.isLeaseNotFound(failure)) {
+					this.granted.remove(id);
+					return false;
+				}
+				throw (failure instanceof CompletionException completion) ? completion : new CompletionException(failure);
+			});
+	}
+
+	@Override
+	public CompletionStage<?> closeSession(String sessionId) {
+		return revoke(Long.parseUnsignedLong(sessionId, 16));
+	}
+
+	private CompletableFuture<?> revoke(long id) {
+		this.granted.remove(id);
+		return this.client.getLeaseClient()
+			.revoke(id)
+			.orTimeout(this.calls.timeout().toNanos(), TimeUnit.NANOSECONDS)
+			.handle((response, failure) -> {
+				if (failure != null) {
+					logger.debug("Revoking etcd lease " + Long.toHexString(id) + " failed; it expires on the server "
+							+ "by itself", failure);
+				}
+				return null;
+			});
+	}
+
+	@Override
+	public String describeSession(String sessionId) {
+		return "etcd lease " + sessionId;
+	}
+
+	@Override
+	public Duration sessionIdleTime() {
+		return this.leaseIdleTime;
+	}
+
+	/**
+	 * Starts deleting keys a failed release or an interrupted waiter left behind, now that their lease
+	 * lives on; never waits for etcd on the scheduler.
+	 */
+	@Override
+	public void keptAlive(ServerSession session) {
+		this.leftovers.cleanAll();
 	}
 
 	/**
@@ -141,16 +246,21 @@ public final class EtcdLockBackend implements LockBackend, ConnectionCheck {
 	}
 
 	/**
-	 * Revokes this backend's leases (locks still held are reported lost and freed on the server at
-	 * once), stops the keepalives, and closes the client if the backend created it.
+	 * Revokes this backend's leases (locks still held through raw {@link #tryAcquire(LockRequest)} calls
+	 * are reported lost; every lock key is freed on the server at once), and closes the client if the
+	 * backend created it. A lock manager over this backend closes its own sessions first.
 	 */
 	@Override
 	public void close() {
 		try {
-			this.leases.close();
+			this.standalone.close();
+			List<CompletableFuture<?>> revocations = new ArrayList<>();
+			for (Long id : List.copyOf(this.granted)) {
+				revocations.add(revoke(id));
+			}
+			CompletableFuture.allOf(revocations.toArray(CompletableFuture[]::new)).join();
 		}
 		finally {
-			this.scheduler.shutdownNow();
 			if (this.closeClient) {
 				this.client.close();
 			}

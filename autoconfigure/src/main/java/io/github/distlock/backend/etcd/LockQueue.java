@@ -20,6 +20,7 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.github.distlock.LockBackendException;
+import io.github.distlock.spi.ServerSession;
 
 /**
  * The revision-ordered queue of etcd's own mutex ({@code clientv3/concurrency}): each contender puts
@@ -48,27 +49,31 @@ final class LockQueue {
 
 	private final EtcdCalls calls;
 
-	LockQueue(KV kv, Watch watch, EtcdCalls calls) {
+	private final LeftoverKeys leftovers;
+
+	LockQueue(KV kv, Watch watch, EtcdCalls calls, LeftoverKeys leftovers) {
 		this.kv = kv;
 		this.watch = watch;
 		this.calls = calls;
+		this.leftovers = leftovers;
 	}
 
 	/**
-	 * Queues for the lock under {@code prefix} with key {@code own} on {@code lease} and waits for our
-	 * turn until {@code deadlineNanos}. Uncontended, this is one transaction.
+	 * Queues for the lock under {@code prefix} with key {@code own} on lease {@code leaseId} of
+	 * {@code session} and waits for our turn until {@code deadlineNanos}. Uncontended, this is one
+	 * transaction. When etcd says the lease is gone, the session is reported ended.
 	 * @return our key's create revision once it is the lowest, {@link #BUSY} or {@link #GONE}
 	 */
-	long acquire(ByteSequence prefix, ByteSequence own, SharedLease lease, long deadlineNanos)
+	long acquire(ByteSequence prefix, ByteSequence own, long leaseId, ServerSession session, long deadlineNanos)
 			throws InterruptedException {
-		if (!lease.cleanOrphan(own)) {
+		if (!this.leftovers.clean(own)) {
 			throw new LockBackendException("etcd could not delete our leftover key " + own + " before queuing again");
 		}
 		try {
 			// Put our key unless a call that failed on our side left it there, and read the holder, atomically.
 			TxnResponse entered = this.calls.await(this.kv.txn()
 				.If(new Cmp(own, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-				.Then(Op.put(own, ByteSequence.EMPTY, PutOption.builder().withLeaseId(lease.id()).build()),
+				.Then(Op.put(own, ByteSequence.EMPTY, PutOption.builder().withLeaseId(leaseId).build()),
 						Op.get(prefix, FIRST_CREATED))
 				.Else(Op.get(own, GetOption.DEFAULT), Op.get(prefix, FIRST_CREATED))
 				.commit(), "queue for lock " + prefix);
@@ -89,14 +94,14 @@ final class LockQueue {
 		}
 		catch (LockBackendException ex) {
 			if (EtcdCalls.isLeaseNotFound(ex)) {
-				lease.retire("etcd lease " + lease.hex() + " expired or was revoked on the server", false);
+				session.ended("etcd lease " + session.id() + " expired or was revoked on the server");
 				return GONE;
 			}
-			lease.orphan(own);
+			this.leftovers.add(own);
 			throw ex;
 		}
 		catch (InterruptedException | RuntimeException ex) {
-			lease.orphan(own);
+			this.leftovers.add(own);
 			throw ex;
 		}
 	}

@@ -14,13 +14,13 @@ class EtcdLeaseTtlTests {
 
 	@Test
 	void ttlIsRoundedUpToWholeSecondsAndAtLeastTwo() {
-		assertThat(LeaseRegistry.leaseSeconds(Duration.ofMillis(1))).isEqualTo(2);
-		assertThat(LeaseRegistry.leaseSeconds(Duration.ofSeconds(1))).isEqualTo(2);
-		assertThat(LeaseRegistry.leaseSeconds(Duration.ofSeconds(2))).isEqualTo(2);
-		assertThat(LeaseRegistry.leaseSeconds(Duration.ofMillis(2001))).isEqualTo(3);
-		assertThat(LeaseRegistry.leaseSeconds(Duration.ofMillis(9500))).isEqualTo(10);
-		assertThat(LeaseRegistry.leaseSeconds(Duration.ofSeconds(30))).isEqualTo(30);
-		assertThat(LeaseRegistry.leaseSeconds(Duration.ofSeconds(30).plusNanos(1))).isEqualTo(31);
+		assertThat(EtcdLockBackend.leaseSeconds(Duration.ofMillis(1))).isEqualTo(2);
+		assertThat(EtcdLockBackend.leaseSeconds(Duration.ofSeconds(1))).isEqualTo(2);
+		assertThat(EtcdLockBackend.leaseSeconds(Duration.ofSeconds(2))).isEqualTo(2);
+		assertThat(EtcdLockBackend.leaseSeconds(Duration.ofMillis(2001))).isEqualTo(3);
+		assertThat(EtcdLockBackend.leaseSeconds(Duration.ofMillis(9500))).isEqualTo(10);
+		assertThat(EtcdLockBackend.leaseSeconds(Duration.ofSeconds(30))).isEqualTo(30);
+		assertThat(EtcdLockBackend.leaseSeconds(Duration.ofSeconds(30).plusNanos(1))).isEqualTo(31);
 	}
 
 }

@@ -1,0 +1,62 @@
+package io.github.distlock.core;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.github.distlock.spi.AbstractBackendLease;
+import io.github.distlock.spi.SessionLock;
+
+/**
+ * A backend's {@link SessionLock} as a lease of the generic layer: confirmed by its session's
+ * keepalives, lost when the session ends, and counted as a user of the session until released.
+ */
+final class SessionLease extends AbstractBackendLease {
+
+	private final SessionLock lock;
+
+	private final SharedSession session;
+
+	private final SharedSessions sessions;
+
+	private final AtomicBoolean left = new AtomicBoolean();
+
+	SessionLease(SessionLock lock, SharedSession session, SharedSessions sessions) {
+		super(lock.fencingToken(), session.confirmedAtNanos());
+		this.lock = lock;
+		this.session = session;
+		this.sessions = sessions;
+	}
+
+	/**
+	 * The session's keepalives extend this lock and confirm it; renewal checks only what they cannot see.
+	 */
+	@Override
+	public boolean renew() throws InterruptedException {
+		if (isLostReported() || this.session.isEnded()) {
+			return false;
+		}
+		return this.lock.stillHeld();
+	}
+
+	@Override
+	public boolean release() {
+		if (this.left.compareAndSet(false, true)) {
+			this.session.detach(this);
+			this.sessions.leave(this.session);
+		}
+		return this.lock.release();
+	}
+
+	/** The id of the session this lock is on. */
+	String sessionId() {
+		return this.session.id();
+	}
+
+	void keptAlive(long sentAtNanos) {
+		confirmed(sentAtNanos);
+	}
+
+	void lost(String reason) {
+		reportLost(reason);
+	}
+
+}

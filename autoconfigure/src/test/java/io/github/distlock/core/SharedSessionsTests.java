@@ -1,0 +1,293 @@
+package io.github.distlock.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.distlock.LockBackendException;
+import io.github.distlock.backend.local.LocalLockBackend;
+import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.ConnectionCheck;
+import io.github.distlock.spi.LockBackend;
+import io.github.distlock.spi.LockRequest;
+import io.github.distlock.spi.ServerSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The generic session layer's own logic over a fake protocol: sharing per ttl, use counts that include
+ * waiters, idle retirement, keepalive confirmations and the fan-out of a session's end.
+ */
+@Timeout(30)
+class SharedSessionsTests {
+
+	private static final Duration TTL = Duration.ofMillis(600);
+
+	private static final Duration IDLE = Duration.ofMillis(150);
+
+	private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+
+	private final FakeSessionBackend backend = new FakeSessionBackend(IDLE);
+
+	private final SharedSessions sessions = new SharedSessions(this.backend, this.scheduler);
+
+	@AfterEach
+	void close() {
+		this.sessions.close();
+		this.scheduler.shutdownNow();
+	}
+
+	private SessionLease acquire(String key, Duration ttl) throws InterruptedException {
+		return (SessionLease) this.sessions.tryAcquire(new LockRequest(key, ttl, Duration.ZERO)).orElseThrow();
+	}
+
+	@Test
+	void locksWithTheSameTtlShareOneSessionAndOtherTtlsGetTheirOwn() throws Exception {
+		SessionLease first = acquire("a", TTL);
+		SessionLease second = acquire("b", TTL);
+		SessionLease other = acquire("c", TTL.multipliedBy(2));
+		assertThat(first.sessionId()).isEqualTo(second.sessionId());
+		assertThat(other.sessionId()).isNotEqualTo(first.sessionId());
+		assertThat(this.backend.opened).hasSize(2);
+		assertThat(this.sessions.openSessions()).isEqualTo(2);
+	}
+
+	@Test
+	void aSessionIdleForTheIdleTimeIsClosedAndTheNextLockOpensANewOne() throws Exception {
+		SessionLease first = acquire("a", TTL);
+		SessionLease other = acquire("b", TTL.multipliedBy(2));
+		assertThat(first.release()).isTrue();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.backend.closed.contains(first.sessionId()));
+		assertThat(this.backend.closed).as("a session still in use is kept").doesNotContain(other.sessionId());
+		SessionLease next = acquire("a", TTL);
+		assertThat(next.sessionId()).isNotEqualTo(first.sessionId());
+	}
+
+	@Test
+	void aSessionUsedAgainWithinTheIdleTimeIsKept() throws Exception {
+		SessionLease first = acquire("a", TTL);
+		first.release();
+		SessionLease again = acquire("a", TTL);
+		Thread.sleep(IDLE.multipliedBy(3).toMillis());
+		assertThat(again.sessionId()).isEqualTo(first.sessionId());
+		assertThat(this.backend.closed).isEmpty();
+		again.release();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.backend.closed.contains(first.sessionId()));
+	}
+
+	@Test
+	void aWaiterKeepsItsSessionInUse() throws Exception {
+		SessionLease held = acquire("a", TTL);
+		CountDownLatch waiting = new CountDownLatch(1);
+		CountDownLatch proceed = new CountDownLatch(1);
+		this.backend.acquisition = (request, session) -> {
+			waiting.countDown();
+			proceed.await();
+			return Optional.of(this.backend.lock());
+		};
+		ExecutorService pool = Executors.newSingleThreadExecutor();
+		try {
+			Future<Optional<BackendLease>> waiter = pool
+				.submit(() -> this.sessions.tryAcquire(new LockRequest("b", TTL, Duration.ofSeconds(10))));
+			assertThat(waiting.await(5, TimeUnit.SECONDS)).isTrue();
+			held.release();
+			Thread.sleep(IDLE.multipliedBy(3).toMillis());
+			assertThat(this.backend.closed).as("the waiter still uses the session").isEmpty();
+			proceed.countDown();
+			SessionLease next = (SessionLease) waiter.get(5, TimeUnit.SECONDS).orElseThrow();
+			assertThat(next.sessionId()).isEqualTo(held.sessionId());
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
+	void aBusyAnswerLeavesTheSessionToIdleRetirement() throws Exception {
+		this.backend.acquisition = (request, session) -> Optional.empty();
+		assertThat(this.sessions.tryAcquire(new LockRequest("a", TTL, Duration.ZERO))).isEmpty();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.backend.closed.size() == 1);
+		assertThat(this.backend.opened).hasSize(1);
+	}
+
+	@Test
+	void keepalivesConfirmEveryLockOnTheSessionWithTheirSendTime() throws Exception {
+		SessionLease first = acquire("a", TTL);
+		SessionLease second = acquire("b", TTL);
+		long acquiredAt = System.nanoTime();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.backend.keepAlivesOf(first.sessionId()) >= 2);
+		await().atMost(Duration.ofSeconds(5)).until(() -> first.confirmedAtNanos() - acquiredAt > 0);
+		long receivedAt = this.backend.lastKeepAliveNanos.get(first.sessionId());
+		assertThat(first.confirmedAtNanos()).as("read before the request was sent").isLessThanOrEqualTo(receivedAt);
+		await().atMost(Duration.ofSeconds(5)).until(() -> second.confirmedAtNanos() - acquiredAt > 0);
+	}
+
+	@Test
+	void everyLockIsLostWhenTheServerSaysTheSessionIsGone() throws Exception {
+		SessionLease first = acquire("a", TTL);
+		SessionLease second = acquire("b", TTL);
+		SessionLease other = acquire("c", TTL.multipliedBy(2));
+		List<String> reasons = new CopyOnWriteArrayList<>();
+		first.onLost(reasons::add);
+		second.onLost(reasons::add);
+		other.onLost(reasons::add);
+		this.backend.gone.add(first.sessionId());
+		await().atMost(Duration.ofSeconds(5)).until(() -> reasons.size() == 2);
+		assertThat(reasons).allSatisfy((reason) -> assertThat(reason)
+			.isEqualTo("fake session " + first.sessionId() + " expired or was ended on the server"));
+		assertThat(first.renew()).isFalse();
+		assertThat(other.renew()).isTrue();
+		assertThat(this.backend.closed).as("the server ended it already").isEmpty();
+		assertThat(acquire("d", TTL).sessionId()).isNotEqualTo(first.sessionId());
+	}
+
+	@Test
+	void aWatchThatSuspectsTheEndIsConfirmedByAKeepaliveAtOnce() throws Exception {
+		Duration longTtl = Duration.ofMinutes(1);
+		SessionLease lease = acquire("a", longTtl);
+		assertThat(this.backend.watched).singleElement().satisfies((session) -> {
+			assertThat(session.id()).isEqualTo(lease.sessionId());
+			assertThat(session.ttl()).isEqualTo(longTtl);
+		});
+		ServerSession watched = this.backend.watched.get(0);
+		CountDownLatch lost = new CountDownLatch(1);
+		lease.onLost((reason) -> lost.countDown());
+		watched.checkNow();
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.backend.keepAlivesOf(lease.sessionId()) == 1);
+		assertThat(lease.renew()).as("alive: the check confirmed it").isTrue();
+		this.backend.gone.add(lease.sessionId());
+		watched.checkNow();
+		assertThat(lost.await(5, TimeUnit.SECONDS)).isTrue();
+		assertThat(watched.isEnded()).isTrue();
+	}
+
+	@Test
+	void keepalivesFailingForAWholeTtlEndAndCloseTheSession() throws Exception {
+		SessionLease lease = acquire("a", TTL);
+		List<String> reasons = new CopyOnWriteArrayList<>();
+		lease.onLost(reasons::add);
+		this.backend.failKeepAlives = true;
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.backend.closed.contains(lease.sessionId()));
+		assertThat(reasons).singleElement()
+			.asString()
+			.startsWith("no keepalive of fake session " + lease.sessionId() + " succeeded within the ttl of 600ms");
+		assertThat(this.backend.keepAlivesOf(lease.sessionId())).as("failed keepalives are retried").isGreaterThan(2);
+	}
+
+	@Test
+	void aSessionEndedWhileQueuingIsReplacedByANewOne() throws Exception {
+		AtomicInteger attempts = new AtomicInteger();
+		this.backend.acquisition = (request, session) -> {
+			if (attempts.incrementAndGet() == 1) {
+				session.ended("lease not found");
+				return Optional.empty();
+			}
+			return Optional.of(this.backend.lock());
+		};
+		SessionLease lease = acquire("a", TTL);
+		assertThat(this.backend.opened).hasSize(2);
+		assertThat(lease.sessionId()).isEqualTo(this.backend.opened.get(1));
+		assertThat(this.backend.closed).isEmpty();
+	}
+
+	@Test
+	void aSessionEndedAtEveryAttemptFailsTheAcquisition() {
+		this.backend.acquisition = (request, session) -> {
+			session.ended("lease not found");
+			return Optional.empty();
+		};
+		assertThatThrownBy(() -> acquire("a", TTL)).isInstanceOf(LockBackendException.class)
+			.hasMessageContaining("3 times");
+		assertThat(this.sessions.openSessions()).isZero();
+	}
+
+	@Test
+	void concurrentFirstUsesShareOneSessionAndCloseTheSurplus() throws Exception {
+		CyclicBarrier bothOpening = new CyclicBarrier(2);
+		this.backend.onOpen = () -> {
+			try {
+				bothOpening.await(5, TimeUnit.SECONDS);
+			}
+			catch (Exception ex) {
+				throw new IllegalStateException(ex);
+			}
+		};
+		ExecutorService pool = Executors.newFixedThreadPool(2);
+		String shared;
+		try {
+			Future<SessionLease> first = pool.submit(() -> acquire("a", TTL));
+			Future<SessionLease> second = pool.submit(() -> acquire("b", TTL));
+			shared = first.get(5, TimeUnit.SECONDS).sessionId();
+			assertThat(second.get(5, TimeUnit.SECONDS).sessionId()).isEqualTo(shared);
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(this.backend.opened).hasSize(2).contains(shared);
+		assertThat(this.backend.closed).singleElement().isNotEqualTo(shared);
+		assertThat(this.sessions.openSessions()).isEqualTo(1);
+	}
+
+	@Test
+	void renewalChecksTheLockOnTheServer() throws Exception {
+		SessionLease lease = acquire("a", TTL);
+		assertThat(lease.renew()).isTrue();
+		this.backend.lockStillHeld = false;
+		assertThat(lease.renew()).isFalse();
+	}
+
+	@Test
+	void closeClosesEverySessionAndLosesItsLocks() throws Exception {
+		SessionLease first = acquire("a", TTL);
+		SessionLease other = acquire("b", TTL.multipliedBy(2));
+		List<String> reasons = new CopyOnWriteArrayList<>();
+		first.onLost(reasons::add);
+		other.onLost(reasons::add);
+		this.sessions.close();
+		assertThat(this.backend.closed).containsExactlyInAnyOrder(first.sessionId(), other.sessionId());
+		assertThat(reasons).containsExactly("the fake lock backend was closed", "the fake lock backend was closed");
+		assertThatThrownBy(() -> acquire("c", TTL)).isInstanceOf(LockBackendException.class)
+			.hasMessageContaining("closed");
+	}
+
+	@Test
+	void onlySessionBackendsAreWrappedAndTheConnectionCheckIsKept() {
+		LocalLockBackend local = new LocalLockBackend();
+		assertThat(SharedSessions.wrap(local, this.scheduler)).isSameAs(local);
+		LockBackend plain = SharedSessions.wrap(this.backend, this.scheduler);
+		assertThat(plain).isInstanceOf(SharedSessions.class).isNotInstanceOf(ConnectionCheck.class);
+		assertThat(plain.name()).isEqualTo("fake");
+		AtomicInteger checks = new AtomicInteger();
+		class Checked extends FakeSessionBackend implements ConnectionCheck {
+
+			Checked() {
+				super(IDLE);
+			}
+
+			@Override
+			public void checkConnection() {
+				checks.incrementAndGet();
+			}
+
+		}
+		LockBackend checked = SharedSessions.wrap(new Checked(), this.scheduler);
+		assertThat(checked).isInstanceOf(ConnectionCheck.class);
+		((ConnectionCheck) checked).checkConnection();
+		assertThat(checks).hasValue(1);
+	}
+
+}
