@@ -18,7 +18,7 @@ import io.github.distlock.LockedActionException;
 import io.github.distlock.LostLockPolicy;
 import io.github.distlock.core.LockListener.AcquireOutcome;
 import io.github.distlock.core.LockListener.LockInfo;
-import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.ConnectionCheck;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
@@ -87,7 +87,7 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 		long now = System.nanoTime();
 		return this.queue.held()
 			.stream()
-			.map((lock) -> new HeldLock(lock.info.key(), lock.info.name(), lock.backendLease.fencingToken(),
+			.map((lock) -> new HeldLock(lock.info.key(), lock.info.name(), lock.backendLock.fencingToken(),
 					Duration.ofNanos(now - lock.acquiredAtNanos), Duration.ofNanos(lock.validUntilNanos() - now),
 					lock.lostReason()))
 			.toList();
@@ -222,7 +222,7 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 				return Optional.empty();
 			}
 			Duration remaining = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-			Optional<BackendLease> acquired = this.backend.tryAcquire(new LockRequest(encoded, ttl, remaining));
+			Optional<BackendLock> acquired = this.backend.tryAcquire(new LockRequest(encoded, ttl, remaining));
 			if (acquired.isEmpty()) {
 				entry.returnPermit();
 				this.queue.leave(entry);

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.distlock.core.LockListener.LockInfo;
-import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.BackendLock;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -29,7 +29,7 @@ final class ManagedLock {
 
 	final LockInfo info;
 
-	final BackendLease backendLease;
+	final BackendLock backendLock;
 
 	final long acquiredAtNanos = System.nanoTime();
 
@@ -67,26 +67,26 @@ final class ManagedLock {
 
 	private @Nullable ScheduledFuture<?> deadlineCheck;
 
-	ManagedLock(KeyQueue queue, KeyQueue.Entry entry, LockInfo info, BackendLease backendLease, Duration ttl,
+	ManagedLock(KeyQueue queue, KeyQueue.Entry entry, LockInfo info, BackendLock backendLock, Duration ttl,
 			boolean autoRenew, LockScheduler scheduler, LockListener listener, LockSettings settings) {
 		this.queue = queue;
 		this.entry = entry;
 		this.info = info;
-		this.backendLease = backendLease;
+		this.backendLock = backendLock;
 		this.scheduler = scheduler;
 		this.listener = listener;
 		this.ttlNanos = ttl.toNanos();
 		this.marginNanos = settings.marginNanos(ttl);
 		this.renewalIntervalNanos = settings.renewalIntervalNanos(ttl);
 		this.autoRenew = autoRenew;
-		this.firstConfirmedAtNanos = backendLease.confirmedAtNanos();
+		this.firstConfirmedAtNanos = backendLock.confirmedAtNanos();
 	}
 
 	/**
 	 * Starts renewal and the deadline check, and listens for the backend's loss report.
 	 */
 	void start() {
-		this.backendLease.onLost(this::lost);
+		this.backendLock.onLost(this::lost);
 		synchronized (this) {
 			if (this.finished || this.lostReason != null) {
 				return;
@@ -105,7 +105,7 @@ final class ManagedLock {
 	}
 
 	long validUntilNanos() {
-		long confirmed = this.autoRenew ? this.backendLease.confirmedAtNanos() : this.firstConfirmedAtNanos;
+		long confirmed = this.autoRenew ? this.backendLock.confirmedAtNanos() : this.firstConfirmedAtNanos;
 		return confirmed + this.ttlNanos - this.marginNanos;
 	}
 
@@ -195,10 +195,10 @@ final class ManagedLock {
 		// that call the lock server from there could stall or deadlock it, so they run on our scheduler.
 		this.scheduler.dispatch(() -> {
 			logger.error("Lock '" + this.info.key() + "' (" + this.info.name() + ", backend " + this.info.backend()
-					+ ", fencing token " + this.backendLease.fencingToken() + ") was lost while held: " + reason
+					+ ", fencing token " + this.backendLock.fencingToken() + ") was lost while held: " + reason
 					+ ". The code it protects may overlap with another holder; only a fencing-token check at the "
 					+ "protected resource rules that out.");
-			this.listener.lost(this.info, this.backendLease.fencingToken(), reason);
+			this.listener.lost(this.info, this.backendLock.fencingToken(), reason);
 			callbacks.forEach(this::runCallback);
 		});
 	}
@@ -222,7 +222,7 @@ final class ManagedLock {
 			logger.error("Lock '" + this.info.key() + "' was found gone or taken by another holder when released: "
 					+ "it had been lost without notice, and the code it protected may have overlapped with another "
 					+ "holder");
-			this.listener.lost(this.info, this.backendLease.fencingToken(), this.lostReason);
+			this.listener.lost(this.info, this.backendLock.fencingToken(), this.lostReason);
 		}
 		this.listener.released(this.info, wasLost, System.nanoTime() - this.acquiredAtNanos);
 		this.entry.released();
@@ -255,7 +255,7 @@ final class ManagedLock {
 			return;
 		}
 		try {
-			if (!this.backendLease.renew()) {
+			if (!this.backendLock.renew()) {
 				lost("the server no longer holds the lock for this owner (found at renewal)");
 			}
 		}
@@ -287,7 +287,7 @@ final class ManagedLock {
 			this.backendReleased = true;
 		}
 		try {
-			return this.backendLease.release();
+			return this.backendLock.release();
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Releasing lock '" + this.info.key() + "' on backend " + this.info.backend()

@@ -27,8 +27,8 @@ import org.jspecify.annotations.Nullable;
  * scheduler thread: the request's answer is handled when it arrives.
  *
  * <p>The whole loss path: the backend answers a keepalive "gone" or calls {@link #ended}; {@link #end}
- * forgets the session and calls {@link SessionLease#lost} on each lock, which is
- * {@code AbstractBackendLease.reportLost}, delivered once to the lock manager's loss listener.
+ * forgets the session and calls {@link SharedSessionLock#lost} on each lock, which is
+ * {@code AbstractBackendLock.reportLost}, delivered once to the lock manager's loss listener.
  */
 final class SharedSession implements ServerSession {
 
@@ -49,7 +49,7 @@ final class SharedSession implements ServerSession {
 
 	private final Consumer<SharedSession> onEnded;
 
-	private final Set<SessionLease> leases = ConcurrentHashMap.newKeySet();
+	private final Set<SharedSessionLock> leases = ConcurrentHashMap.newKeySet();
 
 	private final AtomicReference<@Nullable String> endedReason = new AtomicReference<>();
 
@@ -118,7 +118,7 @@ final class SharedSession implements ServerSession {
 	}
 
 	/** Adds a lock to those confirmed by keepalives and told of the session's end. */
-	void attach(SessionLease lease) {
+	void attach(SharedSessionLock lease) {
 		this.leases.add(lease);
 		String reason = this.endedReason.get();
 		if (reason != null) {
@@ -126,7 +126,7 @@ final class SharedSession implements ServerSession {
 		}
 	}
 
-	void detach(SessionLease lease) {
+	void detach(SharedSessionLock lease) {
 		this.leases.remove(lease);
 	}
 
@@ -140,7 +140,7 @@ final class SharedSession implements ServerSession {
 			return CompletableFuture.completedFuture(null);
 		}
 		this.onEnded.accept(this);
-		for (SessionLease lease : this.leases) {
+		for (SharedSessionLock lease : this.leases) {
 			try {
 				lease.lost(reason);
 			}

@@ -14,7 +14,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import io.github.distlock.LockBackendException;
-import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.ConnectionCheck;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
@@ -90,7 +90,7 @@ public class SharedSessions implements LockBackend {
 	}
 
 	@Override
-	public Optional<BackendLease> tryAcquire(LockRequest request) throws InterruptedException {
+	public Optional<BackendLock> tryAcquire(LockRequest request) throws InterruptedException {
 		long deadline = System.nanoTime() + request.waitTime().toNanos();
 		LockRequest attemptRequest = request;
 		for (int attempt = 1;; attempt++) {
@@ -99,7 +99,7 @@ public class SharedSessions implements LockBackend {
 			try {
 				Optional<SessionLock> lock = this.backend.tryAcquire(attemptRequest, session);
 				if (lock.isPresent()) {
-					SessionLease lease = new SessionLease(lock.get(), session, this);
+					SharedSessionLock lease = new SharedSessionLock(lock.get(), session, this);
 					session.attach(lease);
 					held = true;
 					return Optional.of(lease);

@@ -3,7 +3,7 @@ package io.github.distlock.spi;
 /**
  * A lock held on a {@link ServerSession}: it lives exactly as long as the session, so the session's
  * keepalives confirm it and the session's end loses it. The generic layer turns it into a
- * {@link BackendLease}.
+ * {@link BackendLock}.
  */
 public interface SessionLock {
 

@@ -9,7 +9,7 @@ import io.github.distlock.aop.DistributedLockAdvisor;
 import io.github.distlock.backend.local.LocalLockBackend;
 import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.metrics.MicrometerLockListener;
-import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -177,7 +177,7 @@ class DistlockAutoConfigurationTests {
 					}
 
 					@Override
-					public Optional<BackendLease> tryAcquire(LockRequest request) {
+					public Optional<BackendLock> tryAcquire(LockRequest request) {
 						return Optional.empty();
 					}
 

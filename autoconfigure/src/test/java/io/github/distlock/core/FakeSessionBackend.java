@@ -12,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.LockRequest;
 import io.github.distlock.spi.ServerSession;
 import io.github.distlock.spi.SessionLock;
@@ -111,7 +111,7 @@ class FakeSessionBackend implements SessionLockBackend {
 
 	/** Only the session layer acquires on this backend. */
 	@Override
-	public Optional<BackendLease> tryAcquire(LockRequest request) {
+	public Optional<BackendLock> tryAcquire(LockRequest request) {
 		throw new UnsupportedOperationException("acquire through SharedSessions");
 	}
 

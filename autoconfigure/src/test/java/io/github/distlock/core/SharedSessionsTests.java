@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.distlock.LockBackendException;
 import io.github.distlock.backend.local.LocalLockBackend;
-import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.ConnectionCheck;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
@@ -51,15 +51,15 @@ class SharedSessionsTests {
 		this.scheduler.shutdownNow();
 	}
 
-	private SessionLease acquire(String key, Duration ttl) throws InterruptedException {
-		return (SessionLease) this.sessions.tryAcquire(new LockRequest(key, ttl, Duration.ZERO)).orElseThrow();
+	private SharedSessionLock acquire(String key, Duration ttl) throws InterruptedException {
+		return (SharedSessionLock) this.sessions.tryAcquire(new LockRequest(key, ttl, Duration.ZERO)).orElseThrow();
 	}
 
 	@Test
 	void locksWithTheSameTtlShareOneSessionAndOtherTtlsGetTheirOwn() throws Exception {
-		SessionLease first = acquire("a", TTL);
-		SessionLease second = acquire("b", TTL);
-		SessionLease other = acquire("c", TTL.multipliedBy(2));
+		SharedSessionLock first = acquire("a", TTL);
+		SharedSessionLock second = acquire("b", TTL);
+		SharedSessionLock other = acquire("c", TTL.multipliedBy(2));
 		assertThat(first.sessionId()).isEqualTo(second.sessionId());
 		assertThat(other.sessionId()).isNotEqualTo(first.sessionId());
 		assertThat(this.backend.opened).hasSize(2);
@@ -68,20 +68,20 @@ class SharedSessionsTests {
 
 	@Test
 	void aSessionIdleForTheIdleTimeIsClosedAndTheNextLockOpensANewOne() throws Exception {
-		SessionLease first = acquire("a", TTL);
-		SessionLease other = acquire("b", TTL.multipliedBy(2));
+		SharedSessionLock first = acquire("a", TTL);
+		SharedSessionLock other = acquire("b", TTL.multipliedBy(2));
 		assertThat(first.release()).isTrue();
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.backend.closed.contains(first.sessionId()));
 		assertThat(this.backend.closed).as("a session still in use is kept").doesNotContain(other.sessionId());
-		SessionLease next = acquire("a", TTL);
+		SharedSessionLock next = acquire("a", TTL);
 		assertThat(next.sessionId()).isNotEqualTo(first.sessionId());
 	}
 
 	@Test
 	void aSessionUsedAgainWithinTheIdleTimeIsKept() throws Exception {
-		SessionLease first = acquire("a", TTL);
+		SharedSessionLock first = acquire("a", TTL);
 		first.release();
-		SessionLease again = acquire("a", TTL);
+		SharedSessionLock again = acquire("a", TTL);
 		Thread.sleep(IDLE.multipliedBy(3).toMillis());
 		assertThat(again.sessionId()).isEqualTo(first.sessionId());
 		assertThat(this.backend.closed).isEmpty();
@@ -91,7 +91,7 @@ class SharedSessionsTests {
 
 	@Test
 	void aWaiterKeepsItsSessionInUse() throws Exception {
-		SessionLease held = acquire("a", TTL);
+		SharedSessionLock held = acquire("a", TTL);
 		CountDownLatch waiting = new CountDownLatch(1);
 		CountDownLatch proceed = new CountDownLatch(1);
 		this.backend.acquisition = (request, session) -> {
@@ -101,14 +101,14 @@ class SharedSessionsTests {
 		};
 		ExecutorService pool = Executors.newSingleThreadExecutor();
 		try {
-			Future<Optional<BackendLease>> waiter = pool
+			Future<Optional<BackendLock>> waiter = pool
 				.submit(() -> this.sessions.tryAcquire(new LockRequest("b", TTL, Duration.ofSeconds(10))));
 			assertThat(waiting.await(5, TimeUnit.SECONDS)).isTrue();
 			held.release();
 			Thread.sleep(IDLE.multipliedBy(3).toMillis());
 			assertThat(this.backend.closed).as("the waiter still uses the session").isEmpty();
 			proceed.countDown();
-			SessionLease next = (SessionLease) waiter.get(5, TimeUnit.SECONDS).orElseThrow();
+			SharedSessionLock next = (SharedSessionLock) waiter.get(5, TimeUnit.SECONDS).orElseThrow();
 			assertThat(next.sessionId()).isEqualTo(held.sessionId());
 		}
 		finally {
@@ -126,8 +126,8 @@ class SharedSessionsTests {
 
 	@Test
 	void keepalivesConfirmEveryLockOnTheSessionWithTheirSendTime() throws Exception {
-		SessionLease first = acquire("a", TTL);
-		SessionLease second = acquire("b", TTL);
+		SharedSessionLock first = acquire("a", TTL);
+		SharedSessionLock second = acquire("b", TTL);
 		long acquiredAt = System.nanoTime();
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.backend.keepAlivesOf(first.sessionId()) >= 2);
 		await().atMost(Duration.ofSeconds(5)).until(() -> first.confirmedAtNanos() - acquiredAt > 0);
@@ -138,9 +138,9 @@ class SharedSessionsTests {
 
 	@Test
 	void everyLockIsLostWhenTheServerSaysTheSessionIsGone() throws Exception {
-		SessionLease first = acquire("a", TTL);
-		SessionLease second = acquire("b", TTL);
-		SessionLease other = acquire("c", TTL.multipliedBy(2));
+		SharedSessionLock first = acquire("a", TTL);
+		SharedSessionLock second = acquire("b", TTL);
+		SharedSessionLock other = acquire("c", TTL.multipliedBy(2));
 		List<String> reasons = new CopyOnWriteArrayList<>();
 		first.onLost(reasons::add);
 		second.onLost(reasons::add);
@@ -158,7 +158,7 @@ class SharedSessionsTests {
 	@Test
 	void aWatchThatSuspectsTheEndIsConfirmedByAKeepaliveAtOnce() throws Exception {
 		Duration longTtl = Duration.ofMinutes(1);
-		SessionLease lease = acquire("a", longTtl);
+		SharedSessionLock lease = acquire("a", longTtl);
 		assertThat(this.backend.watched).singleElement().satisfies((session) -> {
 			assertThat(session.id()).isEqualTo(lease.sessionId());
 			assertThat(session.ttl()).isEqualTo(longTtl);
@@ -177,7 +177,7 @@ class SharedSessionsTests {
 
 	@Test
 	void keepalivesFailingForAWholeTtlEndAndCloseTheSession() throws Exception {
-		SessionLease lease = acquire("a", TTL);
+		SharedSessionLock lease = acquire("a", TTL);
 		List<String> reasons = new CopyOnWriteArrayList<>();
 		lease.onLost(reasons::add);
 		this.backend.failKeepAlives = true;
@@ -198,7 +198,7 @@ class SharedSessionsTests {
 			}
 			return Optional.of(this.backend.lock());
 		};
-		SessionLease lease = acquire("a", TTL);
+		SharedSessionLock lease = acquire("a", TTL);
 		assertThat(this.backend.opened).hasSize(2);
 		assertThat(lease.sessionId()).isEqualTo(this.backend.opened.get(1));
 		assertThat(this.backend.closed).isEmpty();
@@ -229,8 +229,8 @@ class SharedSessionsTests {
 		ExecutorService pool = Executors.newFixedThreadPool(2);
 		String shared;
 		try {
-			Future<SessionLease> first = pool.submit(() -> acquire("a", TTL));
-			Future<SessionLease> second = pool.submit(() -> acquire("b", TTL));
+			Future<SharedSessionLock> first = pool.submit(() -> acquire("a", TTL));
+			Future<SharedSessionLock> second = pool.submit(() -> acquire("b", TTL));
 			shared = first.get(5, TimeUnit.SECONDS).sessionId();
 			assertThat(second.get(5, TimeUnit.SECONDS).sessionId()).isEqualTo(shared);
 		}
@@ -244,7 +244,7 @@ class SharedSessionsTests {
 
 	@Test
 	void renewalChecksTheLockOnTheServer() throws Exception {
-		SessionLease lease = acquire("a", TTL);
+		SharedSessionLock lease = acquire("a", TTL);
 		assertThat(lease.renew()).isTrue();
 		this.backend.lockStillHeld = false;
 		assertThat(lease.renew()).isFalse();
@@ -252,8 +252,8 @@ class SharedSessionsTests {
 
 	@Test
 	void closeClosesEverySessionAndLosesItsLocks() throws Exception {
-		SessionLease first = acquire("a", TTL);
-		SessionLease other = acquire("b", TTL.multipliedBy(2));
+		SharedSessionLock first = acquire("a", TTL);
+		SharedSessionLock other = acquire("b", TTL.multipliedBy(2));
 		List<String> reasons = new CopyOnWriteArrayList<>();
 		first.onLost(reasons::add);
 		other.onLost(reasons::add);

@@ -20,7 +20,7 @@ import io.github.distlock.backend.zookeeper.LossOn;
 import io.github.distlock.backend.zookeeper.ZooKeeperLockBackend;
 import io.github.distlock.it.servers.Servers;
 import io.github.distlock.it.servers.ZooKeeperServer;
-import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
 import org.apache.curator.framework.CuratorFramework;
@@ -110,8 +110,8 @@ public final class ZooKeeperTarget implements BenchmarkTarget {
 			}
 
 			@Override
-			public Optional<BackendLease> tryAcquire(LockRequest request) throws InterruptedException {
-				Optional<BackendLease> lease = backend.tryAcquire(request);
+			public Optional<BackendLock> tryAcquire(LockRequest request) throws InterruptedException {
+				Optional<BackendLock> lease = backend.tryAcquire(request);
 				if (lease.isPresent()) {
 					ZooKeeperTarget.this.acquisitions.incrementAndGet();
 				}

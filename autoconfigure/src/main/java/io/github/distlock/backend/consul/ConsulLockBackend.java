@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 import io.github.distlock.LockBackendException;
 import io.github.distlock.backend.consul.ConsulApi.Acquisition;
 import io.github.distlock.backend.consul.ConsulApi.Indexed;
-import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.ConnectionCheck;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
@@ -129,7 +129,7 @@ public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
 	}
 
 	@Override
-	public Optional<BackendLease> tryAcquire(LockRequest request) throws InterruptedException {
+	public Optional<BackendLock> tryAcquire(LockRequest request) throws InterruptedException {
 		ConsulLockSettings.requireSupportedTtl(request.ttl());
 		String key = this.settings.keyPrefix() + "/" + request.key();
 		long deadline = System.nanoTime() + request.waitTime().toNanos();
@@ -153,7 +153,7 @@ public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
 			}
 			switch (attempt.outcome()) {
 				case ACQUIRED -> {
-					ConsulLease lease = new ConsulLease(this.api, key, session, this.settings.deleteOnRelease(),
+					ConsulLock lease = new ConsulLock(this.api, key, session, this.settings.deleteOnRelease(),
 							attempt.modifyIndex(), sentAt);
 					return Optional.of(this.sessions.attach(session, lease));
 				}

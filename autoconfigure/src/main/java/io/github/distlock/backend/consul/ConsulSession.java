@@ -18,7 +18,7 @@ final class ConsulSession {
 
 	private final Duration ttl;
 
-	private final Set<ConsulLease> leases = ConcurrentHashMap.newKeySet();
+	private final Set<ConsulLock> leases = ConcurrentHashMap.newKeySet();
 
 	private final AtomicReference<@Nullable String> invalidReason = new AtomicReference<>();
 
@@ -98,15 +98,15 @@ final class ConsulSession {
 		this.renewal = renewal;
 	}
 
-	void add(ConsulLease lease) {
+	void add(ConsulLock lease) {
 		this.leases.add(lease);
 	}
 
-	void remove(ConsulLease lease) {
+	void remove(ConsulLock lease) {
 		this.leases.remove(lease);
 	}
 
-	List<ConsulLease> leases() {
+	List<ConsulLock> leases() {
 		return List.copyOf(this.leases);
 	}
 

@@ -105,7 +105,7 @@ final class ConsulSessions implements AutoCloseable {
 	/**
 	 * Adds a lease to its session; reports it lost at once if the session died meanwhile.
 	 */
-	ConsulLease attach(ConsulSession session, ConsulLease lease) {
+	ConsulLock attach(ConsulSession session, ConsulLock lease) {
 		session.add(lease);
 		String reason = session.invalidReason();
 		if (reason != null) {

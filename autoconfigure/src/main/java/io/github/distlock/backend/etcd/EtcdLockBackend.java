@@ -17,7 +17,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.lease.LeaseGrantResponse;
 import io.github.distlock.LockBackendException;
 import io.github.distlock.core.SharedSessions;
-import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.ConnectionCheck;
 import io.github.distlock.spi.LockRequest;
 import io.github.distlock.spi.ServerSession;
@@ -132,7 +132,7 @@ public final class EtcdLockBackend implements SessionLockBackend, ConnectionChec
 	 * Acquires with leases of this backend's own, for use without a lock manager.
 	 */
 	@Override
-	public Optional<BackendLease> tryAcquire(LockRequest request) throws InterruptedException {
+	public Optional<BackendLock> tryAcquire(LockRequest request) throws InterruptedException {
 		return this.standalone.tryAcquire(request);
 	}
 

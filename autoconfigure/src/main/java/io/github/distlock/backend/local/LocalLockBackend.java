@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.github.distlock.spi.AbstractBackendLease;
-import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.AbstractBackendLock;
+import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.ConnectionCheck;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
@@ -18,7 +18,7 @@ public final class LocalLockBackend implements LockBackend, ConnectionCheck {
 
 	private final LocalLockStore store;
 
-	private final Map<Object, LocalLease> leases = new ConcurrentHashMap<>();
+	private final Map<Object, LocalLock> leases = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates a backend with a store of its own.
@@ -40,7 +40,7 @@ public final class LocalLockBackend implements LockBackend, ConnectionCheck {
 	}
 
 	@Override
-	public Optional<BackendLease> tryAcquire(LockRequest request) throws InterruptedException {
+	public Optional<BackendLock> tryAcquire(LockRequest request) throws InterruptedException {
 		Object owner = new Object();
 		long sentAt = System.nanoTime();
 		long ttlNanos = request.ttl().toNanos();
@@ -48,7 +48,7 @@ public final class LocalLockBackend implements LockBackend, ConnectionCheck {
 		if (token < 0) {
 			return Optional.empty();
 		}
-		LocalLease lease = new LocalLease(request.key(), owner, ttlNanos, token, sentAt);
+		LocalLock lease = new LocalLock(request.key(), owner, ttlNanos, token, sentAt);
 		this.leases.put(owner, lease);
 		return Optional.of(lease);
 	}
@@ -64,7 +64,7 @@ public final class LocalLockBackend implements LockBackend, ConnectionCheck {
 	 */
 	public boolean forceRelease(String encodedKey) {
 		Object owner = this.store.forceRelease(encodedKey);
-		LocalLease lease = (owner != null) ? this.leases.remove(owner) : null;
+		LocalLock lease = (owner != null) ? this.leases.remove(owner) : null;
 		if (lease != null) {
 			lease.lostByForce();
 		}
@@ -78,7 +78,7 @@ public final class LocalLockBackend implements LockBackend, ConnectionCheck {
 		return this.store.isHeld(encodedKey);
 	}
 
-	private final class LocalLease extends AbstractBackendLease {
+	private final class LocalLock extends AbstractBackendLock {
 
 		private final String key;
 
@@ -86,7 +86,7 @@ public final class LocalLockBackend implements LockBackend, ConnectionCheck {
 
 		private final long ttlNanos;
 
-		LocalLease(String key, Object owner, long ttlNanos, long fencingToken, long sentAt) {
+		LocalLock(String key, Object owner, long ttlNanos, long fencingToken, long sentAt) {
 			super(fencingToken, sentAt);
 			this.key = key;
 			this.owner = owner;

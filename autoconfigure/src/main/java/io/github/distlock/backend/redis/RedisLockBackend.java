@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.github.distlock.LockBackendException;
 import io.github.distlock.backend.redis.RedisLockCommands.Attempt;
 import io.github.distlock.backend.redis.ReleaseNotifications.Waiter;
-import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.ConnectionCheck;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
@@ -161,7 +161,7 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 	}
 
 	@Override
-	public Optional<BackendLease> tryAcquire(LockRequest request) throws InterruptedException {
+	public Optional<BackendLock> tryAcquire(LockRequest request) throws InterruptedException {
 		String key = request.key();
 		// Whole milliseconds, rounded up: Redis must never expire the entry before the local deadline.
 		long ttlMillis = Math.max(1, (request.ttl().toNanos() + 999_999) / 1_000_000);
@@ -177,7 +177,7 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 				long sentAt = System.nanoTime();
 				Attempt attempt = this.commands.acquire(key, holder, ttlMillis, awaitedMillis(waiter, deadline));
 				if (attempt.acquired()) {
-					return Optional.of(new RedisLease(this.commands, key, holder, ttlMillis, attempt.value(), sentAt));
+					return Optional.of(new RedisLock(this.commands, key, holder, ttlMillis, attempt.value(), sentAt));
 				}
 				long remaining = deadline - System.nanoTime();
 				if (waiter == null || remaining <= 0) {

@@ -1,12 +1,12 @@
 package io.github.distlock.backend.zookeeper;
 
-import io.github.distlock.spi.AbstractBackendLease;
+import io.github.distlock.spi.AbstractBackendLock;
 
 /**
  * A lock held as one ephemeral sequential node; the node's path is unique forever (it carries a random
  * protection id), so deleting that path is a compare-and-delete.
  */
-final class ZooKeeperLock extends AbstractBackendLease {
+final class ZooKeeperLock extends AbstractBackendLock {
 
 	private final ZooKeeperLockBackend backend;
 

@@ -8,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.github.distlock.LockBackendException;
-import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.ConnectionCheck;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
@@ -37,7 +37,7 @@ import org.apache.zookeeper.data.Stat;
  * inner mutex and a lease node, it costs no extra round trips and knows the node it created, whose
  * creation zxid is the fencing token.
  *
- * <p>The session holds the lock, not a ttl: {@link BackendLease#renew()} only confirms, with one
+ * <p>The session holds the lock, not a ttl: {@link BackendLock#renew()} only confirms, with one
  * asynchronous {@code exists}, that the node is still there, and connection states are mapped to lost
  * leases by the {@link LossOn} policy.
  */
@@ -153,7 +153,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 	}
 
 	@Override
-	public Optional<BackendLease> tryAcquire(LockRequest request) throws InterruptedException {
+	public Optional<BackendLock> tryAcquire(LockRequest request) throws InterruptedException {
 		long deadline = System.nanoTime() + request.waitTime().toNanos();
 		String keyPath = ZKPaths.makePath(this.basePath, request.key());
 		String ownPath = null;

@@ -18,7 +18,7 @@ import io.github.distlock.core.LockKeys;
 import io.github.distlock.it.servers.ConsulServer;
 import io.github.distlock.it.servers.RealServersExtension;
 import io.github.distlock.it.servers.TcpProxy;
-import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.LockRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,7 +56,7 @@ class ConsulConnectionIT {
 				ConsulLockBackend backend = new ConsulLockBackend(new ConsulApi("http://127.0.0.1:" + proxy.port(),
 						ConsulApi.restClientBuilder(null).build(), null), this.settings)) {
 			for (int i = 0; i < 20; i++) {
-				BackendLease lease = backend.tryAcquire(request).orElse(null);
+				BackendLock lease = backend.tryAcquire(request).orElse(null);
 				assertThat(lease).as("acquisition %d after the pooled connection was closed", i).isNotNull();
 				// What the agent does to an idle kept-alive connection, here between two requests of one lock.
 				assertThat(proxy.sever()).isPositive();
@@ -76,7 +76,7 @@ class ConsulConnectionIT {
 						ConsulApi.restClientBuilder(null).build(), null), this.settings)) {
 			// Creates the session and leaves a kept-alive connection in the client's pool.
 			assertThat(backend.tryAcquire(request).orElseThrow().release()).isTrue();
-			Optional<BackendLease> lease = unanswered(proxy, caller, () -> backend.tryAcquire(request));
+			Optional<BackendLock> lease = unanswered(proxy, caller, () -> backend.tryAcquire(request));
 			assertThat(lease).as("the lock request retried on a new connection").isPresent();
 			assertThat(unanswered(proxy, caller, lease.get()::release)).as("the release retried").isTrue();
 		}

@@ -10,7 +10,7 @@ import io.github.distlock.backend.consul.ConsulLockSettings;
 import io.github.distlock.core.LockKeys;
 import io.github.distlock.it.servers.ConsulServer;
 import io.github.distlock.it.servers.RealServersExtension;
-import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.LockRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -47,7 +47,7 @@ class ConsulLockDelayIT {
 		RequestLog waiterLog = new RequestLog();
 		try (ConsulLockBackend holder = this.agent.backend(settings);
 				ConsulLockBackend waiter = this.agent.backend(settings, waiterLog)) {
-			BackendLease held = holder.tryAcquire(request(key, Duration.ZERO)).orElseThrow();
+			BackendLock held = holder.tryAcquire(request(key, Duration.ZERO)).orElseThrow();
 
 			long destroyedAt = System.nanoTime();
 			this.agent.destroyHolderSession(path);
@@ -58,7 +58,7 @@ class ConsulLockDelayIT {
 				.isLessThan(LOCK_DELAY.minus(CLOCK_SLACK));
 
 			int requestsBefore = waiterLog.size();
-			Optional<BackendLease> next = waiter.tryAcquire(request(key, Duration.ofSeconds(30)));
+			Optional<BackendLock> next = waiter.tryAcquire(request(key, Duration.ofSeconds(30)));
 			Duration waited = Duration.ofNanos(System.nanoTime() - destroyedAt);
 
 			assertThat(next).as("acquired once the lock-delay passed").isPresent();

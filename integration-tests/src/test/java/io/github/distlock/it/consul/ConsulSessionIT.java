@@ -27,7 +27,7 @@ import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.core.LockSettings;
 import io.github.distlock.it.servers.ConsulServer;
 import io.github.distlock.it.servers.RealServersExtension;
-import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -118,7 +118,7 @@ class ConsulSessionIT {
 	void sessionRenewalsConfirmTheLeaseWhileItsRenewAsksNothingOfConsul() throws Exception {
 		RequestLog log = new RequestLog();
 		ConsulLockBackend backend = backend(this.settings, log);
-		BackendLease lease = backend.tryAcquire(new LockRequest(LockKeys.encode(key("confirm")), TEN_SECONDS,
+		BackendLock lease = backend.tryAcquire(new LockRequest(LockKeys.encode(key("confirm")), TEN_SECONDS,
 				Duration.ZERO)).orElseThrow();
 		long acquiredConfirmation = lease.confirmedAtNanos();
 		int requests = log.size();
@@ -156,7 +156,7 @@ class ConsulSessionIT {
 	@Test
 	void sessionLeftIdleIsDestroyedAndANewOneServesTheNextLock() throws Exception {
 		ConsulLockBackend backend = backend(this.settings.withSessionIdleTimeout(Duration.ZERO));
-		BackendLease held = acquire(backend, key("idle"));
+		BackendLock held = acquire(backend, key("idle"));
 		long acquiredConfirmation = held.confirmedAtNanos();
 		await().atMost(Duration.ofSeconds(20)).until(() -> held.confirmedAtNanos() > acquiredConfirmation);
 		assertThat(this.agent.sessions(this.name)).as("a session holding a lock is never idle").hasSize(1);
@@ -164,7 +164,7 @@ class ConsulSessionIT {
 		assertThat(held.release()).isTrue();
 		await().atMost(Duration.ofSeconds(20)).until(() -> this.agent.sessions(this.name).isEmpty());
 
-		BackendLease next = acquire(backend, key("idle"));
+		BackendLock next = acquire(backend, key("idle"));
 		assertThat(this.agent.sessions(this.name)).hasSize(1);
 		assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
 		assertThat(next.release()).isTrue();
@@ -202,9 +202,9 @@ class ConsulSessionIT {
 
 		String deleted = key("deleted");
 		ConsulLockBackend deleting = backend(this.settings.withDeleteOnRelease(true));
-		BackendLease stale = acquire(deleting, deleted);
+		BackendLock stale = acquire(deleting, deleted);
 		this.agent.destroyHolderSession(path(deleted));
-		BackendLease current = deleting.tryAcquire(new LockRequest(LockKeys.encode(deleted), TEN_SECONDS,
+		BackendLock current = deleting.tryAcquire(new LockRequest(LockKeys.encode(deleted), TEN_SECONDS,
 				Duration.ofSeconds(15))).orElseThrow();
 		assertThat(stale.release()).as("a stale release is refused").isFalse();
 		assertThat(this.agent.holderSession(path(deleted))).as("the new holder keeps the key").isNotNull();
@@ -219,7 +219,7 @@ class ConsulSessionIT {
 		ConsulLockBackend waiter = backend(this.settings, log);
 		ExecutorService pool = Executors.newSingleThreadExecutor();
 		try {
-			Future<Optional<BackendLease>> attempt = pool.submit(() -> waiter
+			Future<Optional<BackendLock>> attempt = pool.submit(() -> waiter
 				.tryAcquire(new LockRequest(LockKeys.encode(key("busy")), TEN_SECONDS, Duration.ofSeconds(60))));
 			await().atMost(TEN_SECONDS).until(() -> log.blockingReadsSince(0) > 0);
 			pool.shutdownNow();
@@ -245,7 +245,7 @@ class ConsulSessionIT {
 				(ex) -> assertThat(ex.isUnreachable()).isTrue());
 	}
 
-	private BackendLease acquire(LockBackend backend, String key) throws InterruptedException {
+	private BackendLock acquire(LockBackend backend, String key) throws InterruptedException {
 		return backend.tryAcquire(new LockRequest(LockKeys.encode(key), TEN_SECONDS, Duration.ZERO)).orElseThrow();
 	}
 

@@ -21,7 +21,7 @@ import io.github.distlock.core.LockKeys;
 import io.github.distlock.core.LockListener;
 import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.core.LockSettings;
-import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
 import org.junit.jupiter.api.AfterEach;
@@ -229,7 +229,7 @@ public abstract class LockBackendContractTests {
 		String key = key("stale");
 		String encoded = LockKeys.encode(key);
 		LockBackend staleClient = client();
-		BackendLease stale = staleClient
+		BackendLock stale = staleClient
 			.tryAcquire(new LockRequest(encoded, Duration.ofSeconds(30), Duration.ZERO))
 			.orElseThrow();
 		forceLoss(staleClient, encoded);

@@ -23,7 +23,7 @@ import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.core.LockSettings;
 import io.github.distlock.it.servers.EtcdServer;
 import io.github.distlock.it.servers.RealServersExtension;
-import io.github.distlock.spi.BackendLease;
+import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.LockRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -156,11 +156,11 @@ class EtcdQueueIT {
 	void locksWithTheSameTtlShareOneLeaseThatIsRevokedWhenIdle() throws Exception {
 		EtcdLockBackend backend = backend(Duration.ofSeconds(1));
 		Duration ttl = Duration.ofSeconds(5);
-		BackendLease first = backend.tryAcquire(new LockRequest(LockKeys.encode(this.key + "1"), ttl, Duration.ZERO))
+		BackendLock first = backend.tryAcquire(new LockRequest(LockKeys.encode(this.key + "1"), ttl, Duration.ZERO))
 			.orElseThrow();
-		BackendLease second = backend.tryAcquire(new LockRequest(LockKeys.encode(this.key + "2"), ttl, Duration.ZERO))
+		BackendLock second = backend.tryAcquire(new LockRequest(LockKeys.encode(this.key + "2"), ttl, Duration.ZERO))
 			.orElseThrow();
-		BackendLease other = backend
+		BackendLock other = backend
 			.tryAcquire(new LockRequest(LockKeys.encode(this.key + "3"), Duration.ofSeconds(7), Duration.ZERO))
 			.orElseThrow();
 		long lease = leaseOf(this.key + "1");

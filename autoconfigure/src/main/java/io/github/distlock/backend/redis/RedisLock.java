@@ -2,13 +2,13 @@ package io.github.distlock.backend.redis;
 
 import java.time.Duration;
 
-import io.github.distlock.spi.AbstractBackendLease;
+import io.github.distlock.spi.AbstractBackendLock;
 
 /**
  * A lock entry in Redis whose value is this lease's holder id; renewal and release compare that value
  * first, so a lease never extends or deletes another holder's lock.
  */
-final class RedisLease extends AbstractBackendLease {
+final class RedisLock extends AbstractBackendLock {
 
 	/** Renewal runs on the generic layer's shared scheduler, so even a generous call is kept short. */
 	private static final Duration MIN_RENEW_TIMEOUT = Duration.ofMillis(50);
@@ -23,7 +23,7 @@ final class RedisLease extends AbstractBackendLease {
 
 	private final Duration renewTimeout;
 
-	RedisLease(RedisLockCommands commands, String encodedKey, String holder, long ttlMillis, long fencingToken,
+	RedisLock(RedisLockCommands commands, String encodedKey, String holder, long ttlMillis, long fencingToken,
 			long sentAtNanos) {
 		super(fencingToken, sentAtNanos);
 		this.commands = commands;
@@ -53,7 +53,7 @@ final class RedisLease extends AbstractBackendLease {
 
 	@Override
 	public String toString() {
-		return "RedisLease[key=" + this.encodedKey + ", holder=" + this.holder + ", fencingToken=" + fencingToken()
+		return "RedisLock[key=" + this.encodedKey + ", holder=" + this.holder + ", fencingToken=" + fencingToken()
 				+ "]";
 	}
 

@@ -1,12 +1,12 @@
 package io.github.distlock.backend.consul;
 
-import io.github.distlock.spi.AbstractBackendLease;
+import io.github.distlock.spi.AbstractBackendLock;
 
 /**
  * A lock on one KV key held by a shared session. The session's renewals confirm it, so {@link #renew()}
  * asks nothing of Consul.
  */
-final class ConsulLease extends AbstractBackendLease {
+final class ConsulLock extends AbstractBackendLock {
 
 	private final ConsulApi api;
 
@@ -16,7 +16,7 @@ final class ConsulLease extends AbstractBackendLease {
 
 	private final boolean delete;
 
-	ConsulLease(ConsulApi api, String key, ConsulSession session, boolean delete, long modifyIndex,
+	ConsulLock(ConsulApi api, String key, ConsulSession session, boolean delete, long modifyIndex,
 			long sentAtNanos) {
 		super(modifyIndex, sentAtNanos);
 		this.api = api;

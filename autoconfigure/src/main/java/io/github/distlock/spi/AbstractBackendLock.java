@@ -7,10 +7,10 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Base class for backend leases: holds the fencing token and the confirmation time, and delivers a
+ * Base class for backend locks: holds the fencing token and the confirmation time, and delivers a
  * loss report to the registered listener exactly once, however the report and the registration race.
  */
-public abstract class AbstractBackendLease implements BackendLease {
+public abstract class AbstractBackendLock implements BackendLock {
 
 	private final long fencingToken;
 
@@ -23,9 +23,9 @@ public abstract class AbstractBackendLease implements BackendLease {
 	private volatile boolean delivered;
 
 	/**
-	 * Creates a lease confirmed at {@code confirmedAtNanos} (read before the acquire request was sent).
+	 * Creates a lock confirmed at {@code confirmedAtNanos} (read before the acquire request was sent).
 	 */
-	protected AbstractBackendLease(long fencingToken, long confirmedAtNanos) {
+	protected AbstractBackendLock(long fencingToken, long confirmedAtNanos) {
 		this.fencingToken = fencingToken;
 		this.confirmedAtNanos = confirmedAtNanos;
 	}
@@ -57,7 +57,7 @@ public abstract class AbstractBackendLease implements BackendLease {
 	}
 
 	/**
-	 * Reports that the server no longer holds this lease for us; later reports are ignored.
+	 * Reports that the server no longer holds this lock for us; later reports are ignored.
 	 */
 	protected final void reportLost(String reason) {
 		Objects.requireNonNull(reason, "reason");

@@ -2,14 +2,14 @@ package io.github.distlock.core;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.github.distlock.spi.AbstractBackendLease;
+import io.github.distlock.spi.AbstractBackendLock;
 import io.github.distlock.spi.SessionLock;
 
 /**
  * A backend's {@link SessionLock} as a lease of the generic layer: confirmed by its session's
  * keepalives, lost when the session ends, and counted as a user of the session until released.
  */
-final class SessionLease extends AbstractBackendLease {
+final class SharedSessionLock extends AbstractBackendLock {
 
 	private final SessionLock lock;
 
@@ -19,7 +19,7 @@ final class SessionLease extends AbstractBackendLease {
 
 	private final AtomicBoolean left = new AtomicBoolean();
 
-	SessionLease(SessionLock lock, SharedSession session, SharedSessions sessions) {
+	SharedSessionLock(SessionLock lock, SharedSession session, SharedSessions sessions) {
 		super(lock.fencingToken(), session.confirmedAtNanos());
 		this.lock = lock;
 		this.session = session;

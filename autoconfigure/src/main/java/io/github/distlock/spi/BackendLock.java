@@ -6,7 +6,7 @@ import java.util.function.Consumer;
  * A lock held on the server, as seen by the backend. Not thread-bound: any thread may renew or release
  * it. The generic layer calls {@link #renew()} and {@link #release()} from one thread at a time.
  */
-public interface BackendLease {
+public interface BackendLock {
 
 	/**
 	 * A number that strictly increases for successive holders of the same key.
@@ -15,7 +15,7 @@ public interface BackendLease {
 
 	/**
 	 * The {@link System#nanoTime()} read <em>before</em> sending the request that most recently
-	 * confirmed this lease on the server (the acquire, a renewal, or a session keepalive). The lease is
+	 * confirmed this lock on the server (the acquire, a renewal, or a session keepalive). The lock is
 	 * locally valid until this instant plus the ttl minus a safety margin.
 	 */
 	long confirmedAtNanos();
@@ -29,7 +29,7 @@ public interface BackendLease {
 	 * @return {@code true} when the lock is still ours; {@code false} when the server says it is gone or
 	 * owned by someone else (the lock is then lost)
 	 * @throws io.github.distlock.LockBackendException when the server could not be asked; the generic
-	 * layer retries until the lease's validity deadline passes
+	 * layer retries until the lock's validity deadline passes
 	 */
 	boolean renew() throws InterruptedException;
 
@@ -43,7 +43,7 @@ public interface BackendLease {
 
 	/**
 	 * Registers the single listener the backend calls, at most once and from any thread, when the
-	 * server tells it this lease is gone (a session expired, a keepalive failed, the key was taken).
+	 * server tells it this lock is gone (a session expired, a keepalive failed, the key was taken).
 	 * If the loss was already observed, the listener is called at once.
 	 */
 	void onLost(Consumer<String> listener);
