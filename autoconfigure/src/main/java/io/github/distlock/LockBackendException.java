@@ -1,8 +1,8 @@
 package io.github.distlock;
 
 /**
- * The lock server could not be reached or answered with an error, so it is unknown whether the lock is
- * free; this is never reported as a busy lock.
+ * The lock server could not be reached or answered with an error, so it is unknown
+ * whether the lock is free; this is never reported as a busy lock.
  */
 public class LockBackendException extends DistributedLockException {
 

@@ -23,8 +23,7 @@ public class LockLostEvent extends ApplicationEvent {
 	/**
 	 * Creates the event.
 	 */
-	public LockLostEvent(Object source, String key, String lockName, String backend, long fencingToken,
-			String reason) {
+	public LockLostEvent(Object source, String key, String lockName, String backend, long fencingToken, String reason) {
 		super(source);
 		this.key = key;
 		this.lockName = lockName;

@@ -1,8 +1,9 @@
 package io.github.distlock;
 
 /**
- * The lock was lost while the code it protected ran, so that code may have overlapped with another
- * holder. Thrown after the code returns when the lost-lock policy is {@link LostLockPolicy#THROW}.
+ * The lock was lost while the code it protected ran, so that code may have overlapped
+ * with another holder. Thrown after the code returns when the lost-lock policy is
+ * {@link LostLockPolicy#THROW}.
  */
 public class LockLostException extends DistributedLockException {
 

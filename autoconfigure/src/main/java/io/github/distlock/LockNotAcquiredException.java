@@ -5,7 +5,8 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The lock was held by someone else for the whole wait time (or the waiting thread was interrupted).
+ * The lock was held by someone else for the whole wait time (or the waiting thread was
+ * interrupted).
  */
 public class LockNotAcquiredException extends DistributedLockException {
 

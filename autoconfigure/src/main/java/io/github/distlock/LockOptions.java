@@ -6,8 +6,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Immutable options of one lock acquisition. Anything left unset falls back to the {@code distlock.*}
- * defaults.
+ * Immutable options of one lock acquisition. Anything left unset falls back to the
+ * {@code distlock.*} defaults.
  *
  * <pre>{@code
  * LockOptions.ttl(Duration.ofSeconds(10)).withWaitTime(Duration.ofSeconds(2)).withName("invoice")
@@ -73,15 +73,16 @@ public final class LockOptions {
 	}
 
 	/**
-	 * A copy that renews the lease while held ({@code true}, the default) or treats the ttl as a hard
-	 * cap ({@code false}).
+	 * A copy that renews the lease while held ({@code true}, the default) or treats the
+	 * ttl as a hard cap ({@code false}).
 	 */
 	public LockOptions withAutoRenew(boolean autoRenew) {
 		return new LockOptions(this.ttl, this.waitTime, autoRenew, this.name, this.lostPolicy);
 	}
 
 	/**
-	 * A copy with the given name, used as the {@code lock} metric tag; keep it low-cardinality.
+	 * A copy with the given name, used as the {@code lock} metric tag; keep it
+	 * low-cardinality.
 	 */
 	public LockOptions withName(String name) {
 		return new LockOptions(this.ttl, this.waitTime, this.autoRenew, Objects.requireNonNull(name, "name"),

@@ -2,8 +2,8 @@ package io.github.distlock;
 
 /**
  * Wraps a checked exception thrown by the action passed to
- * {@link LockTemplate#execute(String, LockOptions, java.util.concurrent.Callable)}; the lock was released
- * before it was thrown. The original exception is the cause.
+ * {@link LockTemplate#execute(String, LockOptions, java.util.concurrent.Callable)}; the
+ * lock was released before it was thrown. The original exception is the cause.
  */
 public class LockedActionException extends DistributedLockException {
 

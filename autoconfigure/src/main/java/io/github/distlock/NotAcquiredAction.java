@@ -11,14 +11,15 @@ public enum NotAcquiredAction {
 	THROW,
 
 	/**
-	 * Do not run the method; return {@code null}, or an empty {@link java.util.Optional} for methods
-	 * returning {@code Optional}. Not allowed on methods returning a primitive.
+	 * Do not run the method; return {@code null}, or an empty {@link java.util.Optional}
+	 * for methods returning {@code Optional}. Not allowed on methods returning a
+	 * primitive.
 	 */
 	SKIP,
 
 	/**
-	 * Call the method named by {@link DistributedLock#fallback()} with the same arguments and return its
-	 * result.
+	 * Call the method named by {@link DistributedLock#fallback()} with the same arguments
+	 * and return its result.
 	 */
 	FALLBACK
 

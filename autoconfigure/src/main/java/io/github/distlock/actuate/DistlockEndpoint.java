@@ -8,8 +8,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
- * {@code /actuator/distlock}: the backend and the locks this instance holds, with their fencing tokens
- * and remaining local validity.
+ * {@code /actuator/distlock}: the backend and the locks this instance holds, with their
+ * fencing tokens and remaining local validity.
  */
 @Endpoint(id = "distlock")
 public class DistlockEndpoint {

@@ -5,8 +5,8 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Reports the lock backend and how many locks are held; when the backend can check its connection, a
- * failed check reports DOWN.
+ * Reports the lock backend and how many locks are held; when the backend can check its
+ * connection, a failed check reports DOWN.
  */
 public class DistlockHealthIndicator extends AbstractHealthIndicator {
 

@@ -16,11 +16,13 @@ import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.core.env.PropertyResolver;
 
 /**
- * Applies the lock to every {@link DistributedLock} method. Give it an order lower than the transaction
- * advisor's so that the lock is taken before the transaction begins and released after it ends.
+ * Applies the lock to every {@link DistributedLock} method. Give it an order lower than
+ * the transaction advisor's so that the lock is taken before the transaction begins and
+ * released after it ends.
  *
- * <p>Annotations are parsed when the proxy is created, so a wrong duration, key expression or fallback
- * fails the application's startup rather than the first call.
+ * <p>
+ * Annotations are parsed when the proxy is created, so a wrong duration, key expression
+ * or fallback fails the application's startup rather than the first call.
  */
 public final class DistributedLockAdvisor extends AbstractPointcutAdvisor {
 
@@ -35,8 +37,8 @@ public final class DistributedLockAdvisor extends AbstractPointcutAdvisor {
 	/**
 	 * Creates the advisor.
 	 * @param propertyResolver resolves {@code ${...}} placeholders in ttl and waitTime
-	 * @param locks supplies the generic layer at the first call, so the advisor does not force the
-	 * backend's creation while proxies are being built
+	 * @param locks supplies the generic layer at the first call, so the advisor does not
+	 * force the backend's creation while proxies are being built
 	 * @param order this advisor's order
 	 */
 	public DistributedLockAdvisor(PropertyResolver propertyResolver, Supplier<? extends LockRunner> locks, int order) {

@@ -42,7 +42,8 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 		}
 		Object key = evaluateKey(locked, invocation.getArguments());
 		LockRunner locks = this.locks.get();
-		// Only a key the lock layer rejects is described as this method's; the method's own exceptions pass.
+		// Only a key the lock layer rejects is described as this method's; the method's
+		// own exceptions pass.
 		boolean[] keyAccepted = { false };
 		try {
 			if (locked.returnKind() == LockedMethod.ReturnKind.COMPLETION_STAGE) {

@@ -6,8 +6,8 @@ import io.github.distlock.DistributedLockException;
 import org.springframework.util.ClassUtils;
 
 /**
- * A {@link io.github.distlock.DistributedLock} annotation cannot work as written; raised while the
- * application starts.
+ * A {@link io.github.distlock.DistributedLock} annotation cannot work as written; raised
+ * while the application starts.
  */
 public class InvalidLockDefinitionException extends DistributedLockException {
 
@@ -44,8 +44,7 @@ public class InvalidLockDefinitionException extends DistributedLockException {
 	}
 
 	static String describe(Method method) {
-		StringBuilder text = new StringBuilder(ClassUtils.getShortName(method.getDeclaringClass()))
-			.append('.')
+		StringBuilder text = new StringBuilder(ClassUtils.getShortName(method.getDeclaringClass())).append('.')
 			.append(method.getName())
 			.append('(');
 		Class<?>[] types = method.getParameterTypes();

@@ -3,8 +3,9 @@ package io.github.distlock.aop;
 import java.lang.reflect.Method;
 
 /**
- * The root object of key expressions: {@code #root.methodName} and {@code #root.args}. The target bean
- * is deliberately not exposed, so a key cannot call into application code.
+ * The root object of key expressions: {@code #root.methodName} and {@code #root.args}.
+ * The target bean is deliberately not exposed, so a key cannot call into application
+ * code.
  */
 public final class LockKeyRoot {
 

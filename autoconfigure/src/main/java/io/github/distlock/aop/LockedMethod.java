@@ -11,7 +11,8 @@ import org.springframework.expression.Expression;
  * A {@link io.github.distlock.DistributedLock} method as parsed once at startup.
  *
  * @param method the annotated method
- * @param keyExpression the parsed key expression, or {@code null} for the fixed default key
+ * @param keyExpression the parsed key expression, or {@code null} for the fixed default
+ * key
  * @param fixedKey the key used when there is no expression
  * @param parameterNames the names bound as SpEL variables
  * @param options ttl, wait time, auto-renew and metric name

@@ -31,8 +31,8 @@ import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 
 /**
- * Parses {@link DistributedLock} annotations into {@link LockedMethod}s, once per method and target
- * class, and rejects at startup whatever could only fail later.
+ * Parses {@link DistributedLock} annotations into {@link LockedMethod}s, once per method
+ * and target class, and rejects at startup whatever could only fail later.
  */
 final class LockedMethodResolver {
 
@@ -51,12 +51,14 @@ final class LockedMethodResolver {
 	}
 
 	/**
-	 * The parsed definition of {@code method} as invoked on {@code targetClass}, or {@code null} when it
-	 * carries no {@link DistributedLock}.
+	 * The parsed definition of {@code method} as invoked on {@code targetClass}, or
+	 * {@code null} when it carries no {@link DistributedLock}.
 	 */
 	@Nullable LockedMethod resolve(Method method, @Nullable Class<?> targetClass) {
-		return this.cache.computeIfAbsent(new MethodKey(method, targetClass), (key) -> Optional
-			.ofNullable(parse(AopUtils.getMostSpecificMethod(method, targetClass), targetClass)))
+		return this.cache
+			.computeIfAbsent(new MethodKey(method, targetClass),
+					(key) -> Optional
+						.ofNullable(parse(AopUtils.getMostSpecificMethod(method, targetClass), targetClass)))
 			.orElse(null);
 	}
 
@@ -67,9 +69,8 @@ final class LockedMethodResolver {
 		}
 		String fixedKey = method.getDeclaringClass().getName() + "." + method.getName();
 		Expression keyExpression = StringUtils.hasText(annotation.key()) ? parseKey(method, annotation.key()) : null;
-		String name = StringUtils.hasText(annotation.name()) ? annotation.name()
-				: (keyExpression != null) ? annotation.key()
-						: ClassUtils.getShortName(method.getDeclaringClass()) + "." + method.getName();
+		String name = StringUtils.hasText(annotation.name()) ? annotation.name() : (keyExpression != null)
+				? annotation.key() : ClassUtils.getShortName(method.getDeclaringClass()) + "." + method.getName();
 		LockOptions options = LockOptions.defaults().withAutoRenew(annotation.autoRenew()).withName(name);
 		Duration ttl = duration(method, "ttl", annotation.ttl());
 		if (ttl != null) {
@@ -82,8 +83,7 @@ final class LockedMethodResolver {
 		Duration waitTime = duration(method, "waitTime", annotation.waitTime());
 		if (waitTime != null) {
 			if (waitTime.isNegative()) {
-				throw new InvalidLockDefinitionException(method,
-						"waitTime '" + annotation.waitTime() + "' is negative",
+				throw new InvalidLockDefinitionException(method, "waitTime '" + annotation.waitTime() + "' is negative",
 						"Give waitTime a duration of zero or more such as \"2s\" (\"0s\" tries once).");
 			}
 			options = options.withWaitTime(waitTime);
@@ -150,9 +150,8 @@ final class LockedMethodResolver {
 			return DurationStyle.detectAndParse(resolved);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidLockDefinitionException(method,
-					attribute + " \"" + value + "\"" + (resolved.equals(value) ? "" : " (resolved to \"" + resolved + "\")")
-							+ " is not a duration",
+			throw new InvalidLockDefinitionException(method, attribute + " \"" + value + "\""
+					+ (resolved.equals(value) ? "" : " (resolved to \"" + resolved + "\")") + " is not a duration",
 					"Write " + attribute + " as a duration such as \"10s\", \"500ms\", \"2m\" or \"PT1M\".");
 		}
 	}
@@ -220,7 +219,8 @@ final class LockedMethodResolver {
 					"Make the fallback return the locked method's return type.");
 		}
 		if (Modifier.isStatic(fallback.getModifiers())) {
-			throw new InvalidLockDefinitionException(method, "fallback method \"" + annotation.fallback() + "\" is static",
+			throw new InvalidLockDefinitionException(method,
+					"fallback method \"" + annotation.fallback() + "\" is static",
 					"Make the fallback an instance method of the same bean.");
 		}
 		ReflectionUtils.makeAccessible(fallback);

@@ -1,5 +1,6 @@
 /**
- * The {@link io.github.distlock.DistributedLock} advisor, its interceptor and the SpEL key resolution.
+ * The {@link io.github.distlock.DistributedLock} advisor, its interceptor and the SpEL
+ * key resolution.
  */
 @NullMarked
 package io.github.distlock.aop;

@@ -6,8 +6,9 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The backend cannot be chosen: the one named in {@code distlock.backend} has no client on the
- * classpath, or, with the property unset, no backend or several have a configured connection.
+ * The backend cannot be chosen: the one named in {@code distlock.backend} has no client
+ * on the classpath, or, with the property unset, no backend or several have a configured
+ * connection.
  */
 public final class BackendChoiceException extends BackendSelectionException {
 
@@ -64,12 +65,16 @@ public final class BackendChoiceException extends BackendSelectionException {
 		return this.problem;
 	}
 
-	/** The backend named in {@code distlock.backend}, for {@link Problem#CLIENT_MISSING}. */
+	/**
+	 * The backend named in {@code distlock.backend}, for {@link Problem#CLIENT_MISSING}.
+	 */
 	@Nullable BackendType chosen() {
 		return this.chosen;
 	}
 
-	/** The backends with a configured connection, for {@link Problem#SEVERAL_CONNECTED}. */
+	/**
+	 * The backends with a configured connection, for {@link Problem#SEVERAL_CONNECTED}.
+	 */
 	List<BackendType> connected() {
 		return this.connected;
 	}

@@ -4,13 +4,12 @@ import io.github.distlock.DistributedLockException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * No lock backend can be chosen or created from the application's classpath and configuration. Each
- * subclass carries the facts of one backend's failures; {@link BackendSelectionFailureAnalyzer} turns
- * them into what to write instead.
+ * No lock backend can be chosen or created from the application's classpath and
+ * configuration. Each subclass carries the facts of one backend's failures;
+ * {@link BackendSelectionFailureAnalyzer} turns them into what to write instead.
  */
-public abstract sealed class BackendSelectionException extends DistributedLockException
-		permits BackendChoiceException, RedisStartupException, EtcdStartupException, ZooKeeperStartupException,
-		ConsulStartupException {
+public abstract sealed class BackendSelectionException extends DistributedLockException permits BackendChoiceException,
+		RedisStartupException, EtcdStartupException, ZooKeeperStartupException, ConsulStartupException {
 
 	private static final long serialVersionUID = 1L;
 
@@ -22,8 +21,8 @@ public abstract sealed class BackendSelectionException extends DistributedLockEx
 	}
 
 	/**
-	 * What to add to {@code application.yml} or the pom: the action the failure analyzer reports,
-	 * for callers that inspect the exception itself.
+	 * What to add to {@code application.yml} or the pom: the action the failure analyzer
+	 * reports, for callers that inspect the exception itself.
 	 */
 	public String getAction() {
 		return BackendSelectionFailureAnalyzer.action(this);

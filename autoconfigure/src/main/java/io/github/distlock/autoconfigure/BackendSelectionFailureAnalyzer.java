@@ -5,8 +5,9 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /**
- * Explains a backend that cannot be chosen or created: the exception says what is wrong, and this
- * analyzer writes what to add or change, per backend, with the YAML, pom or server command to write.
+ * Explains a backend that cannot be chosen or created: the exception says what is wrong,
+ * and this analyzer writes what to add or change, per backend, with the YAML, pom or
+ * server command to write.
  */
 class BackendSelectionFailureAnalyzer extends AbstractFailureAnalyzer<BackendSelectionException> {
 
@@ -55,9 +56,9 @@ class BackendSelectionFailureAnalyzer extends AbstractFailureAnalyzer<BackendSel
 			case NONE_CONNECTED -> "Choose the backend in application.yml:\n\ndistlock:\n  backend: redis   # one of "
 					+ values + "\n\nand add its client to your pom.xml (for example spring-boot-starter-data-redis), "
 					+ "or use 'local' for in-JVM locks in a single instance.";
-			case SEVERAL_CONNECTED -> "Choose one in application.yml:\n\ndistlock:\n  backend: "
-					+ failure.connected().get(0).propertyValue() + "   # one of "
-					+ BackendChoiceException.names(failure.connected());
+			case SEVERAL_CONNECTED ->
+				"Choose one in application.yml:\n\ndistlock:\n  backend: " + failure.connected().get(0).propertyValue()
+						+ "   # one of " + BackendChoiceException.names(failure.connected());
 		};
 	}
 
@@ -90,8 +91,8 @@ class BackendSelectionFailureAnalyzer extends AbstractFailureAnalyzer<BackendSel
 			case NO_ENDPOINTS -> "Set the etcd client URLs in application.yml:\n\n" + ETCD_ENDPOINTS
 					+ "\n\nor define a bean of type io.etcd.jetcd.Client.";
 			case INVALID_ENDPOINTS -> "Write each endpoint as a URL with scheme, host and port:\n\n" + ETCD_ENDPOINTS;
-			case INCOMPLETE_CREDENTIALS -> "Set both, or neither when etcd authentication is off:\n\n"
-					+ etcdCredentials(failure.user());
+			case INCOMPLETE_CREDENTIALS ->
+				"Set both, or neither when etcd authentication is off:\n\n" + etcdCredentials(failure.user());
 			case INCOMPLETE_CLIENT_CERTIFICATE, TLS_UNUSABLE -> ETCD_TLS;
 			case CREDENTIALS_REFUSED -> "Set the user and password of an etcd user whose role may read and write keys "
 					+ "under '" + failure.namespace() + "/':\n\n" + etcdCredentials(failure.user());
@@ -145,12 +146,12 @@ class BackendSelectionFailureAnalyzer extends AbstractFailureAnalyzer<BackendSel
 					+ "or choose another backend in distlock.backend.";
 			case INVALID_SETTINGS -> "Correct it in application.yml, for example:\n\ndistlock:\n  consul:\n"
 					+ "    key-prefix: distlock\n    lock-delay: 15s   # from 0s to 60s";
-			case UNSUPPORTED_DEFAULT_TTL -> "Set a ttl Consul accepts in application.yml, for example:\n\n"
-					+ "distlock:\n  default-ttl: 30s";
-			case DISCOVERY_MISSING -> "Add it to your pom.xml:\n\n" + BackendType.CONSUL.dependency() + "\n\nor "
-					+ WITHOUT_SERVICE_CHECK;
-			case SERVICE_HAS_NO_CHECK -> "Remove spring.cloud.consul.discovery.register-health-check: false, or "
-					+ WITHOUT_SERVICE_CHECK;
+			case UNSUPPORTED_DEFAULT_TTL ->
+				"Set a ttl Consul accepts in application.yml, for example:\n\n" + "distlock:\n  default-ttl: 30s";
+			case DISCOVERY_MISSING ->
+				"Add it to your pom.xml:\n\n" + BackendType.CONSUL.dependency() + "\n\nor " + WITHOUT_SERVICE_CHECK;
+			case SERVICE_HAS_NO_CHECK ->
+				"Remove spring.cloud.consul.discovery.register-health-check: false, or " + WITHOUT_SERVICE_CHECK;
 			case NOT_REGISTERED -> "Let Spring Cloud Consul register the application "
 					+ "(spring.cloud.consul.discovery.enabled and spring.cloud.consul.discovery.register, both true by "
 					+ "default), or " + WITHOUT_SERVICE_CHECK;
@@ -160,18 +161,19 @@ class BackendSelectionFailureAnalyzer extends AbstractFailureAnalyzer<BackendSel
 					+ "and set it where Spring Cloud Consul reads it, in application.yml:\n\n"
 					+ "spring:\n  cloud:\n    consul:\n      token: <the token's secret ID>\n\n"
 					+ "(or distlock.consul.acl-token for a token of distlock's own).";
-			case UNREACHABLE -> "Start a Consul agent there, or point Spring Cloud Consul at one in application.yml:\n\n"
-					+ "spring:\n  cloud:\n    consul:\n      host: localhost\n      port: 8500\n\n"
-					+ "To start without Consul and fail at the first lock instead, set "
-					+ "distlock.consul.verify-on-startup: false.";
+			case UNREACHABLE ->
+				"Start a Consul agent there, or point Spring Cloud Consul at one in application.yml:\n\n"
+						+ "spring:\n  cloud:\n    consul:\n      host: localhost\n      port: 8500\n\n"
+						+ "To start without Consul and fail at the first lock instead, set "
+						+ "distlock.consul.verify-on-startup: false.";
 			case CHECK_REFUSED, CHECK_FAILED -> failure.checks().isEmpty()
 					? "Make sure the agent has a cluster leader and accepts sessions."
 					: "Register the health checks named in distlock.consul.checks " + failure.checks()
 							+ " on the local Consul agent and make them pass, or correct that list in application.yml.";
-			case JSON_LIBRARY_MISSING -> "Add Jackson to your pom.xml:\n\n<dependency>\n"
-					+ "  <groupId>org.springframework.boot</groupId>\n"
-					+ "  <artifactId>spring-boot-starter-jackson</artifactId>\n</dependency>\n\n"
-					+ "or choose another backend in distlock.backend.";
+			case JSON_LIBRARY_MISSING ->
+				"Add Jackson to your pom.xml:\n\n<dependency>\n" + "  <groupId>org.springframework.boot</groupId>\n"
+						+ "  <artifactId>spring-boot-starter-jackson</artifactId>\n</dependency>\n\n"
+						+ "or choose another backend in distlock.backend.";
 		};
 	}
 

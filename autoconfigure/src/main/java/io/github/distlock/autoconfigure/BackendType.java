@@ -66,7 +66,8 @@ public enum BackendType {
 	}
 
 	/**
-	 * The pom dependency that brings the client, or {@code null} for the built-in backend.
+	 * The pom dependency that brings the client, or {@code null} for the built-in
+	 * backend.
 	 */
 	public @Nullable String dependency() {
 		return this.dependency;
@@ -76,9 +77,7 @@ public enum BackendType {
 	 * All property values, comma-separated, for messages.
 	 */
 	public static String propertyValues() {
-		return Arrays.stream(values())
-			.map(BackendType::propertyValue)
-			.collect(Collectors.joining(", "));
+		return Arrays.stream(values()).map(BackendType::propertyValue).collect(Collectors.joining(", "));
 	}
 
 }

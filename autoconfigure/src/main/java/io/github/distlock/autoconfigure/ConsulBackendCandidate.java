@@ -19,9 +19,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
- * The Consul backend as a candidate: connected where Spring Cloud Consul connects, with sessions bound
- * to the configured health checks (and, if asked, to the application's own service check). What
- * Consul cannot honour or refuses at startup becomes a {@link ConsulStartupException}.
+ * The Consul backend as a candidate: connected where Spring Cloud Consul connects, with
+ * sessions bound to the configured health checks (and, if asked, to the application's own
+ * service check). What Consul cannot honour or refuses at startup becomes a
+ * {@link ConsulStartupException}.
  */
 final class ConsulBackendCandidate implements LockBackendCandidate {
 
@@ -41,7 +42,8 @@ final class ConsulBackendCandidate implements LockBackendCandidate {
 
 	/**
 	 * Creates the candidate.
-	 * @param consulProperties Spring Cloud Consul's connection, absent when it is disabled
+	 * @param consulProperties Spring Cloud Consul's connection, absent when it is
+	 * disabled
 	 * @param consulApi connects to Consul with that connection
 	 */
 	ConsulBackendCandidate(ObjectProvider<ConsulProperties> consulProperties,
@@ -107,8 +109,7 @@ final class ConsulBackendCandidate implements LockBackendCandidate {
 		if (!ClassUtils.isPresent(REGISTRATION_CLASS, classLoader)) {
 			throw ConsulStartupException.discoveryMissing();
 		}
-		if (!this.environment.getProperty("spring.cloud.consul.discovery.register-health-check", Boolean.class,
-				true)) {
+		if (!this.environment.getProperty("spring.cloud.consul.discovery.register-health-check", Boolean.class, true)) {
 			throw ConsulStartupException.serviceHasNoCheck();
 		}
 		return ServiceCheck.of(this.beanFactory);
@@ -132,8 +133,8 @@ final class ConsulBackendCandidate implements LockBackendCandidate {
 	}
 
 	/**
-	 * Kept apart so that {@link ConsulRegistration} is loaded only when spring-cloud-consul-discovery is
-	 * present.
+	 * Kept apart so that {@link ConsulRegistration} is loaded only when
+	 * spring-cloud-consul-discovery is present.
 	 */
 	private static final class ServiceCheck {
 
@@ -142,8 +143,10 @@ final class ConsulBackendCandidate implements LockBackendCandidate {
 			if (registrations.getIfUnique() == null) {
 				throw ConsulStartupException.notRegistered();
 			}
-			// Spring Cloud Consul registers the service's single check under Consul's default check ID. The
-			// instance ID is read per session: it may change until the web server knows its port.
+			// Spring Cloud Consul registers the service's single check under Consul's
+			// default check ID. The
+			// instance ID is read per session: it may change until the web server knows
+			// its port.
 			return () -> "service:" + registrations.getObject().getInstanceId();
 		}
 

@@ -18,10 +18,10 @@ import org.springframework.util.StringUtils;
 import org.springframework.web.client.RestClient;
 
 /**
- * Offers the Consul backend when Spring Cloud Consul is on the classpath. It connects the way Spring
- * Cloud Consul does ({@code spring.cloud.consul.host/port/scheme/path/tls}, its ACL token), so a Spring
- * Cloud Consul application configures nothing new; its connection counts as configured when Spring Cloud
- * Consul is enabled.
+ * Offers the Consul backend when Spring Cloud Consul is on the classpath. It connects the
+ * way Spring Cloud Consul does ({@code spring.cloud.consul.host/port/scheme/path/tls},
+ * its ACL token), so a Spring Cloud Consul application configures nothing new; its
+ * connection counts as configured when Spring Cloud Consul is enabled.
  */
 @AutoConfiguration(before = DistlockAutoConfiguration.class,
 		afterName = "org.springframework.cloud.consul.ConsulAutoConfiguration")
@@ -29,7 +29,10 @@ import org.springframework.web.client.RestClient;
 @EnableConfigurationProperties(DistlockConsulProperties.class)
 public final class ConsulLockAutoConfiguration {
 
-	/** Where Spring Cloud Consul's modules read their ACL token, in the order distlock tries them. */
+	/**
+	 * Where Spring Cloud Consul's modules read their ACL token, in the order distlock
+	 * tries them.
+	 */
 	static final List<String> TOKEN_PROPERTIES = List.of("spring.cloud.consul.discovery.acl-token",
 			"spring.cloud.consul.config.acl-token", "consul.token", "spring.cloud.consul.token");
 
@@ -43,9 +46,9 @@ public final class ConsulLockAutoConfiguration {
 	}
 
 	/**
-	 * The client of Consul's HTTP API, with the application's {@link ConsulClientSettings} when it has
-	 * them, else with settings made from {@code spring.cloud.consul.*} the way Spring Cloud Consul makes
-	 * them.
+	 * The client of Consul's HTTP API, with the application's
+	 * {@link ConsulClientSettings} when it has them, else with settings made from
+	 * {@code spring.cloud.consul.*} the way Spring Cloud Consul makes them.
 	 */
 	static ConsulApi consulApi(ConsulProperties consul, ObjectProvider<ConsulClientSettings> clientSettings,
 			@Nullable String token) {

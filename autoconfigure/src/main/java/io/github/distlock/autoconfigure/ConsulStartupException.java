@@ -8,8 +8,9 @@ import io.github.distlock.backend.consul.ConsulLockSettings;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Consul backend cannot start: no Consul connection, settings Consul cannot honour, a service check
- * that does not exist, or Consul refused or did not answer the startup check.
+ * The Consul backend cannot start: no Consul connection, settings Consul cannot honour, a
+ * service check that does not exist, or Consul refused or did not answer the startup
+ * check.
  */
 public final class ConsulStartupException extends BackendSelectionException {
 
@@ -45,7 +46,10 @@ public final class ConsulStartupException extends BackendSelectionException {
 		/** Consul refused the startup check otherwise. */
 		CHECK_REFUSED,
 
-		/** Consul failed to answer the startup check (a server error, such as no cluster leader). */
+		/**
+		 * Consul failed to answer the startup check (a server error, such as no cluster
+		 * leader).
+		 */
 		CHECK_FAILED,
 
 		/** No JSON library to map Consul's answers with. */

@@ -25,9 +25,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 
 /**
- * The backend-independent part of distlock: chooses the backend among the candidates the backend
- * auto-configurations offer, and creates the {@link LockTemplate} and the {@code @DistributedLock}
- * advisor.
+ * The backend-independent part of distlock: chooses the backend among the candidates the
+ * backend auto-configurations offer, and creates the {@link LockTemplate} and the
+ * {@code @DistributedLock} advisor.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(DistlockProperties.class)
@@ -82,8 +82,8 @@ public final class DistlockAutoConfiguration {
 	}
 
 	/**
-	 * Makes sure an auto-proxy creator exists, so the advisor applies even where Spring Boot's AOP
-	 * auto-configuration is switched off.
+	 * Makes sure an auto-proxy creator exists, so the advisor applies even where Spring
+	 * Boot's AOP auto-configuration is switched off.
 	 */
 	static final class AutoProxyRegistrar implements ImportBeanDefinitionRegistrar {
 

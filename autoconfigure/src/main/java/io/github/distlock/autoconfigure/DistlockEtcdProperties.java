@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Configuration of the etcd backend, under {@code distlock.etcd.*}. The connection settings are
- * ignored when the application defines its own jetcd {@code Client} bean.
+ * Configuration of the etcd backend, under {@code distlock.etcd.*}. The connection
+ * settings are ignored when the application defines its own jetcd {@code Client} bean.
  */
 @ConfigurationProperties("distlock.etcd")
 public class DistlockEtcdProperties {
@@ -36,7 +36,8 @@ public class DistlockEtcdProperties {
 	private String namespace = "distlock";
 
 	/**
-	 * How long one request to etcd may take before the lock call fails with a backend error.
+	 * How long one request to etcd may take before the lock call fails with a backend
+	 * error.
 	 */
 	private Duration requestTimeout = Duration.ofSeconds(5);
 
@@ -79,8 +80,8 @@ public class DistlockEtcdProperties {
 			trimmed = trimmed.substring(0, trimmed.length() - 1);
 		}
 		if (trimmed.isEmpty()) {
-			throw new IllegalArgumentException("must be a non-empty key prefix such as distlock, but was '"
-					+ namespace + "'");
+			throw new IllegalArgumentException(
+					"must be a non-empty key prefix such as distlock, but was '" + namespace + "'");
 		}
 		this.namespace = trimmed;
 	}
@@ -106,8 +107,8 @@ public class DistlockEtcdProperties {
 	public static class Tls {
 
 		/**
-		 * Certificate authority that signed etcd's server certificate; when unset, the JVM's trust store
-		 * is used for https endpoints.
+		 * Certificate authority that signed etcd's server certificate; when unset, the
+		 * JVM's trust store is used for https endpoints.
 		 */
 		private @Nullable Path caFile;
 

@@ -15,18 +15,20 @@ import org.springframework.core.Ordered;
 public class DistlockProperties {
 
 	/**
-	 * Default order of the @DistributedLock advisor: just outside a default-ordered @Transactional.
+	 * Default order of the @DistributedLock advisor: just outside a
+	 * default-ordered @Transactional.
 	 */
 	public static final int DEFAULT_ASPECT_ORDER = Ordered.LOWEST_PRECEDENCE - 1;
 
 	/**
-	 * Lock server to use. When unset, the single backend whose client and connection are present is
-	 * used; startup fails when there is none or more than one.
+	 * Lock server to use. When unset, the single backend whose client and connection are
+	 * present is used; startup fails when there is none or more than one.
 	 */
 	private @Nullable BackendType backend;
 
 	/**
-	 * Lease time of locks that do not set a ttl: how long a lock survives its holder's crash.
+	 * Lease time of locks that do not set a ttl: how long a lock survives its holder's
+	 * crash.
 	 */
 	private Duration defaultTtl = Duration.ofSeconds(30);
 
@@ -41,8 +43,8 @@ public class DistlockProperties {
 	private LostLockPolicy lostPolicy = LostLockPolicy.LOG;
 
 	/**
-	 * How much earlier than the server the local validity of a lease ends, to absorb clock drift and
-	 * network delay; capped at a fifth of the ttl.
+	 * How much earlier than the server the local validity of a lease ends, to absorb
+	 * clock drift and network delay; capped at a fifth of the ttl.
 	 */
 	private Duration safetyMargin = Duration.ofMillis(100);
 
@@ -57,8 +59,8 @@ public class DistlockProperties {
 	private int schedulerThreads = 2;
 
 	/**
-	 * Order of the @DistributedLock advisor; keep it lower than the transaction advisor's so the lock
-	 * is released after the transaction ends.
+	 * Order of the @DistributedLock advisor; keep it lower than the transaction advisor's
+	 * so the lock is released after the transaction ends.
 	 */
 	private int aspectOrder = DEFAULT_ASPECT_ORDER;
 
@@ -76,7 +78,8 @@ public class DistlockProperties {
 
 	public void setDefaultTtl(Duration defaultTtl) {
 		if (defaultTtl.isNegative() || defaultTtl.isZero()) {
-			throw new IllegalArgumentException("distlock.default-ttl must be a positive duration such as 30s, but was " + defaultTtl);
+			throw new IllegalArgumentException(
+					"distlock.default-ttl must be a positive duration such as 30s, but was " + defaultTtl);
 		}
 		this.defaultTtl = defaultTtl;
 	}
@@ -87,8 +90,9 @@ public class DistlockProperties {
 
 	public void setDefaultWaitTime(Duration defaultWaitTime) {
 		if (defaultWaitTime.isNegative()) {
-			throw new IllegalArgumentException("distlock.default-wait-time must be zero or a positive duration such as 2s, but was "
-					+ defaultWaitTime);
+			throw new IllegalArgumentException(
+					"distlock.default-wait-time must be zero or a positive duration such as 2s, but was "
+							+ defaultWaitTime);
 		}
 		this.defaultWaitTime = defaultWaitTime;
 	}
@@ -107,8 +111,9 @@ public class DistlockProperties {
 
 	public void setSafetyMargin(Duration safetyMargin) {
 		if (safetyMargin.isNegative()) {
-			throw new IllegalArgumentException("distlock.safety-margin must be zero or a positive duration such as 100ms, but was "
-					+ safetyMargin);
+			throw new IllegalArgumentException(
+					"distlock.safety-margin must be zero or a positive duration such as 100ms, but was "
+							+ safetyMargin);
 		}
 		this.safetyMargin = safetyMargin;
 	}
@@ -119,7 +124,8 @@ public class DistlockProperties {
 
 	public void setRenewalInterval(@Nullable Duration renewalInterval) {
 		if (renewalInterval != null && (renewalInterval.isNegative() || renewalInterval.isZero())) {
-			throw new IllegalArgumentException("distlock.renewal-interval must be a positive duration such as 5s, but was " + renewalInterval);
+			throw new IllegalArgumentException(
+					"distlock.renewal-interval must be a positive duration such as 5s, but was " + renewalInterval);
 		}
 		this.renewalInterval = renewalInterval;
 	}
@@ -130,7 +136,8 @@ public class DistlockProperties {
 
 	public void setSchedulerThreads(int schedulerThreads) {
 		if (schedulerThreads < 1) {
-			throw new IllegalArgumentException("distlock.scheduler-threads must be at least 1, but was " + schedulerThreads);
+			throw new IllegalArgumentException(
+					"distlock.scheduler-threads must be at least 1, but was " + schedulerThreads);
 		}
 		this.schedulerThreads = schedulerThreads;
 	}

@@ -6,22 +6,22 @@ import io.github.distlock.backend.redis.RedisKeyspace;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Configuration of the Redis backend, under {@code distlock.redis.*}. The connection itself
- * (host, port, credentials, TLS, timeout) is the application's, configured with
+ * Configuration of the Redis backend, under {@code distlock.redis.*}. The connection
+ * itself (host, port, credentials, TLS, timeout) is the application's, configured with
  * {@code spring.data.redis.*}.
  */
 @ConfigurationProperties("distlock.redis")
 public class DistlockRedisProperties {
 
 	/**
-	 * Prefix of the keys and of the release channel distlock uses, keeping them apart from the
-	 * application's own keys.
+	 * Prefix of the keys and of the release channel distlock uses, keeping them apart
+	 * from the application's own keys.
 	 */
 	private String keyPrefix = "distlock";
 
 	/**
-	 * How long a waiter relies on the release notification before it checks a busy lock again anyway,
-	 * which bounds the delay a lost notification can cause.
+	 * How long a waiter relies on the release notification before it checks a busy lock
+	 * again anyway, which bounds the delay a lost notification can cause.
 	 */
 	private Duration notificationTimeout = Duration.ofSeconds(5);
 
@@ -39,7 +39,8 @@ public class DistlockRedisProperties {
 
 	public void setNotificationTimeout(Duration notificationTimeout) {
 		if (notificationTimeout.isNegative() || notificationTimeout.isZero()) {
-			throw new IllegalArgumentException("must be a positive duration such as 5s, but was " + notificationTimeout);
+			throw new IllegalArgumentException(
+					"must be a positive duration such as 5s, but was " + notificationTimeout);
 		}
 		this.notificationTimeout = notificationTimeout;
 	}

@@ -8,21 +8,22 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Configuration of the ZooKeeper backend, under {@code distlock.zookeeper.*}. The connection settings
- * build distlock's own Curator client; they must stay unset when the application defines a
- * {@code CuratorFramework} bean, which is then used as it is.
+ * Configuration of the ZooKeeper backend, under {@code distlock.zookeeper.*}. The
+ * connection settings build distlock's own Curator client; they must stay unset when the
+ * application defines a {@code CuratorFramework} bean, which is then used as it is.
  */
 @ConfigurationProperties("distlock.zookeeper")
 public class DistlockZooKeeperProperties {
 
 	/**
-	 * ZooKeeper servers to connect to, as comma-separated host:port pairs, optionally followed by a chroot path.
+	 * ZooKeeper servers to connect to, as comma-separated host:port pairs, optionally
+	 * followed by a chroot path.
 	 */
 	private @Nullable String connectString;
 
 	/**
-	 * Session timeout to ask ZooKeeper for: how long the locks of a crashed or cut-off instance survive
-	 * it (the server bounds it between 2 and 20 of its ticks).
+	 * Session timeout to ask ZooKeeper for: how long the locks of a crashed or cut-off
+	 * instance survive it (the server bounds it between 2 and 20 of its ticks).
 	 */
 	private Duration sessionTimeout = Duration.ofSeconds(30);
 
@@ -37,9 +38,9 @@ public class DistlockZooKeeperProperties {
 	private String basePath = "/distlock";
 
 	/**
-	 * Which connection state makes held locks lost: 'suspended' when the connection drops (the holder
-	 * learns before the session can expire), or 'lost' when the session expires (survives short outages,
-	 * but may signal after another client took over).
+	 * Which connection state makes held locks lost: 'suspended' when the connection drops
+	 * (the holder learns before the session can expire), or 'lost' when the session
+	 * expires (survives short outages, but may signal after another client took over).
 	 */
 	private LossOn lossOn = LossOn.SUSPENDED;
 
@@ -103,8 +104,8 @@ public class DistlockZooKeeperProperties {
 
 	static Duration positiveMillis(Duration value, String example) {
 		if (value.toMillis() < 1 || value.toMillis() > Integer.MAX_VALUE) {
-			throw new IllegalArgumentException("must be a duration of at least 1ms such as " + example + ", but was "
-					+ value);
+			throw new IllegalArgumentException(
+					"must be a duration of at least 1ms such as " + example + ", but was " + value);
 		}
 		return value;
 	}
@@ -115,7 +116,8 @@ public class DistlockZooKeeperProperties {
 	public static class Retry {
 
 		/**
-		 * Sleep before the first retry; later retries sleep up to twice as long each time, randomised.
+		 * Sleep before the first retry; later retries sleep up to twice as long each
+		 * time, randomised.
 		 */
 		private Duration baseSleep = Duration.ofSeconds(1);
 

@@ -16,9 +16,10 @@ import io.github.distlock.spi.LockBackend;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
- * The etcd backend as a candidate: with the application's jetcd {@link Client} when there is exactly
- * one, else with a client built from {@code distlock.etcd.*}; the connection is checked before the
- * backend is handed out, and what etcd refuses becomes an {@link EtcdStartupException}.
+ * The etcd backend as a candidate: with the application's jetcd {@link Client} when there
+ * is exactly one, else with a client built from {@code distlock.etcd.*}; the connection
+ * is checked before the backend is handed out, and what etcd refuses becomes an
+ * {@link EtcdStartupException}.
  */
 final class EtcdBackendCandidate implements LockBackendCandidate {
 
@@ -45,8 +46,8 @@ final class EtcdBackendCandidate implements LockBackendCandidate {
 	public LockBackend create() {
 		Client applicationClient = this.clients.getIfUnique();
 		Client client = (applicationClient != null) ? applicationClient : newClient();
-		EtcdLockBackend backend = new EtcdLockBackend(client, applicationClient == null,
-				this.properties.getNamespace(), this.properties.getRequestTimeout());
+		EtcdLockBackend backend = new EtcdLockBackend(client, applicationClient == null, this.properties.getNamespace(),
+				this.properties.getRequestTimeout());
 		try {
 			backend.checkConnection();
 		}
@@ -107,9 +108,11 @@ final class EtcdBackendCandidate implements LockBackendCandidate {
 	}
 
 	private EtcdStartupException connectionFailure(LockBackendException failure, boolean applicationClient) {
-		// jetcd reports refusals only as gRPC status text, so the text is what tells them apart.
+		// jetcd reports refusals only as gRPC status text, so the text is what tells them
+		// apart.
 		String text = messages(failure).toLowerCase(Locale.ROOT);
-		String server = applicationClient ? "the application's jetcd Client" : "etcd at " + this.properties.getEndpoints();
+		String server = applicationClient ? "the application's jetcd Client"
+				: "etcd at " + this.properties.getEndpoints();
 		String namespace = this.properties.getNamespace();
 		if (text.contains("authentication failed") || text.contains("invalid user id or password")
 				|| text.contains("user name is empty") || text.contains("invalid auth token")) {

@@ -8,8 +8,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * Offers the etcd backend when jetcd is on the classpath. It uses the application's own jetcd
- * {@link Client} bean when there is exactly one, and otherwise a client built from
+ * Offers the etcd backend when jetcd is on the classpath. It uses the application's own
+ * jetcd {@link Client} bean when there is exactly one, and otherwise a client built from
  * {@code distlock.etcd.*}; either way the connection is checked at startup.
  */
 @AutoConfiguration(before = DistlockAutoConfiguration.class)

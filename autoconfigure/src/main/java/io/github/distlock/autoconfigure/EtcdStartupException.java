@@ -5,8 +5,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The etcd backend cannot start: no or unusable connection settings, or etcd refused or did not answer
- * the startup check.
+ * The etcd backend cannot start: no or unusable connection settings, or etcd refused or
+ * did not answer the startup check.
  */
 public final class EtcdStartupException extends BackendSelectionException {
 
@@ -64,8 +64,9 @@ public final class EtcdStartupException extends BackendSelectionException {
 	}
 
 	static EtcdStartupException invalidEndpoints(List<String> endpoints, RuntimeException failure) {
-		return new EtcdStartupException(Problem.INVALID_ENDPOINTS, "distlock.etcd.endpoints " + endpoints
-				+ " are not valid URLs: " + failure.getMessage(), null, null, false, failure);
+		return new EtcdStartupException(Problem.INVALID_ENDPOINTS,
+				"distlock.etcd.endpoints " + endpoints + " are not valid URLs: " + failure.getMessage(), null, null,
+				false, failure);
 	}
 
 	static EtcdStartupException incompleteCredentials(@Nullable String user) {
@@ -86,8 +87,10 @@ public final class EtcdStartupException extends BackendSelectionException {
 
 	static EtcdStartupException credentialsRefused(String server, @Nullable String user, String namespace,
 			String reason, Throwable failure) {
-		return new EtcdStartupException(Problem.CREDENTIALS_REFUSED, server + " rejected the credentials"
-				+ ((user != null) ? " of user '" + user + "'" : "") + ": " + reason, user, namespace, false, failure);
+		return new EtcdStartupException(
+				Problem.CREDENTIALS_REFUSED, server + " rejected the credentials"
+						+ ((user != null) ? " of user '" + user + "'" : "") + ": " + reason,
+				user, namespace, false, failure);
 	}
 
 	static EtcdStartupException permissionDenied(String server, String namespace, Throwable failure) {

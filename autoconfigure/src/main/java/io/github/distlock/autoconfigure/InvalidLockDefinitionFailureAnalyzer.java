@@ -11,8 +11,8 @@ class InvalidLockDefinitionFailureAnalyzer extends AbstractFailureAnalyzer<Inval
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, InvalidLockDefinitionException cause) {
-		return new FailureAnalysis(cause.getMessage(), "Fix the annotation on " + cause.getMethod() + ": "
-				+ cause.getAction(), cause);
+		return new FailureAnalysis(cause.getMessage(),
+				"Fix the annotation on " + cause.getMethod() + ": " + cause.getAction(), cause);
 	}
 
 }

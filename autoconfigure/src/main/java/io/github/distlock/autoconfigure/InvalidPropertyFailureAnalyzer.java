@@ -15,8 +15,9 @@ import org.springframework.core.Ordered;
 import org.springframework.util.StringUtils;
 
 /**
- * Explains an invalid {@code distlock.*} property: which property, where it was set, why it is
- * invalid, and the values it accepts. Ordered before Spring Boot's generic binding analyzer.
+ * Explains an invalid {@code distlock.*} property: which property, where it was set, why
+ * it is invalid, and the values it accepts. Ordered before Spring Boot's generic binding
+ * analyzer.
  */
 class InvalidPropertyFailureAnalyzer extends AbstractFailureAnalyzer<BindException> implements Ordered {
 

@@ -6,8 +6,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * The in-JVM backend as a candidate: never chosen without {@code distlock.backend: local}, and loud
- * about not being distributed when it is.
+ * The in-JVM backend as a candidate: never chosen without
+ * {@code distlock.backend: local}, and loud about not being distributed when it is.
  */
 final class LocalBackendCandidate implements LockBackendCandidate {
 

@@ -3,8 +3,8 @@ package io.github.distlock.autoconfigure;
 import io.github.distlock.spi.LockBackend;
 
 /**
- * Offered as a bean by each backend's auto-configuration when its client is on the classpath; the
- * central auto-configuration picks one and creates only that backend.
+ * Offered as a bean by each backend's auto-configuration when its client is on the
+ * classpath; the central auto-configuration picks one and creates only that backend.
  */
 public interface LockBackendCandidate {
 
@@ -14,14 +14,16 @@ public interface LockBackendCandidate {
 	BackendType type();
 
 	/**
-	 * Whether a connection to this backend's server is configured (a client bean, or connection
-	 * properties), which makes it eligible when {@code distlock.backend} is not set.
+	 * Whether a connection to this backend's server is configured (a client bean, or
+	 * connection properties), which makes it eligible when {@code distlock.backend} is
+	 * not set.
 	 */
 	boolean connectionConfigured();
 
 	/**
 	 * Creates the backend; called once, for the chosen candidate only.
-	 * @throws BackendSelectionException when the backend cannot work with the configuration present
+	 * @throws BackendSelectionException when the backend cannot work with the
+	 * configuration present
 	 */
 	LockBackend create();
 

@@ -17,8 +17,8 @@ final class LockLostEventPublisher implements LockListener {
 
 	@Override
 	public void lost(LockInfo lock, long fencingToken, String reason) {
-		this.publisher.publishEvent(
-				new LockLostEvent(this, lock.key(), lock.name(), lock.backend(), fencingToken, reason));
+		this.publisher
+			.publishEvent(new LockLostEvent(this, lock.key(), lock.name(), lock.backend(), fencingToken, reason));
 	}
 
 }

@@ -12,8 +12,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 /**
  * The Redis backend as a candidate: built with the settings of the application's
- * {@link LettuceConnectionFactory}, and turning what Redis refuses at startup (credentials, permissions,
- * an unreachable server) into a {@link RedisStartupException}.
+ * {@link LettuceConnectionFactory}, and turning what Redis refuses at startup
+ * (credentials, permissions, an unreachable server) into a {@link RedisStartupException}.
  */
 final class RedisBackendCandidate implements LockBackendCandidate {
 
@@ -65,10 +65,11 @@ final class RedisBackendCandidate implements LockBackendCandidate {
 	}
 
 	/**
-	 * A factory of distlock's own with the application's Redis configuration and client configuration
-	 * (credentials, TLS, timeouts, client options and resources, customizers' effects), so the lock
-	 * connections live as long as the lock backend: the application's factory shuts its client down
-	 * when the context stops, before the lock manager releases the locks still held.
+	 * A factory of distlock's own with the application's Redis configuration and client
+	 * configuration (credentials, TLS, timeouts, client options and resources,
+	 * customizers' effects), so the lock connections live as long as the lock backend:
+	 * the application's factory shuts its client down when the context stops, before the
+	 * lock manager releases the locks still held.
 	 */
 	private static LettuceConnectionFactory sameSettings(LettuceConnectionFactory application) {
 		RedisConfiguration configuration;
@@ -84,7 +85,8 @@ final class RedisBackendCandidate implements LockBackendCandidate {
 		else {
 			configuration = application.getStandaloneConfiguration();
 		}
-		LettuceConnectionFactory own = new LettuceConnectionFactory(configuration, application.getClientConfiguration());
+		LettuceConnectionFactory own = new LettuceConnectionFactory(configuration,
+				application.getClientConfiguration());
 		own.afterPropertiesSet();
 		return own;
 	}

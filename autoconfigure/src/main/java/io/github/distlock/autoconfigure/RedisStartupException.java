@@ -3,8 +3,8 @@ package io.github.distlock.autoconfigure;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The Redis backend cannot start: no usable Lettuce connection, or Redis refused or did not answer the
- * startup check.
+ * The Redis backend cannot start: no usable Lettuce connection, or Redis refused or did
+ * not answer the startup check.
  */
 public final class RedisStartupException extends BackendSelectionException {
 
@@ -13,7 +13,9 @@ public final class RedisStartupException extends BackendSelectionException {
 	/** What went wrong, which decides the action the failure analyzer writes. */
 	enum Problem {
 
-		/** Lettuce is missing, or the application's connection factory is not Lettuce's. */
+		/**
+		 * Lettuce is missing, or the application's connection factory is not Lettuce's.
+		 */
 		LETTUCE_REQUIRED,
 
 		/** There is no single {@code RedisConnectionFactory} bean. */
@@ -61,8 +63,8 @@ public final class RedisStartupException extends BackendSelectionException {
 
 	/**
 	 * Redis failed the startup check.
-	 * @param problem {@link Problem#CREDENTIALS_REFUSED}, {@link Problem#PERMISSION_DENIED} or
-	 * {@link Problem#UNREACHABLE}
+	 * @param problem {@link Problem#CREDENTIALS_REFUSED},
+	 * {@link Problem#PERMISSION_DENIED} or {@link Problem#UNREACHABLE}
 	 */
 	static RedisStartupException unusable(Problem problem, String keyPrefix, Throwable failure) {
 		return new RedisStartupException(problem, "distlock could not use Redis: " + failure.getMessage(), keyPrefix,

@@ -18,10 +18,11 @@ import org.apache.zookeeper.data.ACL;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
- * The ZooKeeper backend as a candidate: with the application's {@link CuratorFramework} bean, used as
- * it is, or else with a client of its own built from {@code distlock.zookeeper.*}, which it starts and
- * closes. Access to the base path is checked before the backend is handed out, and what ZooKeeper
- * refuses becomes a {@link ZooKeeperStartupException}.
+ * The ZooKeeper backend as a candidate: with the application's {@link CuratorFramework}
+ * bean, used as it is, or else with a client of its own built from
+ * {@code distlock.zookeeper.*}, which it starts and closes. Access to the base path is
+ * checked before the backend is handed out, and what ZooKeeper refuses becomes a
+ * {@link ZooKeeperStartupException}.
  */
 final class ZooKeeperBackendCandidate implements LockBackendCandidate {
 
@@ -123,9 +124,10 @@ final class ZooKeeperBackendCandidate implements LockBackendCandidate {
 	}
 
 	/**
-	 * Gives every node distlock's client creates (lock nodes and their parents) an ACL that lets only
-	 * the authenticated digest identity read, write or delete it: deleting a lock node needs the DELETE
-	 * permission on its parent, so the parents must carry it too.
+	 * Gives every node distlock's client creates (lock nodes and their parents) an ACL
+	 * that lets only the authenticated digest identity read, write or delete it: deleting
+	 * a lock node needs the DELETE permission on its parent, so the parents must carry it
+	 * too.
 	 */
 	private static final class CreatorOnlyAclProvider implements ACLProvider {
 

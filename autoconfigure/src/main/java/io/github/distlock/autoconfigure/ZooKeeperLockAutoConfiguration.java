@@ -8,9 +8,10 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * Offers the ZooKeeper backend when Apache Curator is on the classpath. It uses the application's
- * {@link CuratorFramework} bean when there is one (Spring Cloud Zookeeper defines one), and otherwise
- * builds its own client from {@code distlock.zookeeper.*}. It starts and closes only a client it built.
+ * Offers the ZooKeeper backend when Apache Curator is on the classpath. It uses the
+ * application's {@link CuratorFramework} bean when there is one (Spring Cloud Zookeeper
+ * defines one), and otherwise builds its own client from {@code distlock.zookeeper.*}. It
+ * starts and closes only a client it built.
  */
 @AutoConfiguration(before = DistlockAutoConfiguration.class,
 		afterName = "org.springframework.cloud.zookeeper.ZooKeeperAutoConfiguration")

@@ -3,8 +3,8 @@ package io.github.distlock.autoconfigure;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The ZooKeeper backend cannot start: no usable Curator client, or ZooKeeper refused or did not answer
- * the startup check.
+ * The ZooKeeper backend cannot start: no usable Curator client, or ZooKeeper refused or
+ * did not answer the startup check.
  */
 public final class ZooKeeperStartupException extends BackendSelectionException {
 
@@ -16,7 +16,10 @@ public final class ZooKeeperStartupException extends BackendSelectionException {
 		/** Several {@code CuratorFramework} beans, none primary. */
 		SEVERAL_CLIENTS,
 
-		/** Connection properties set beside the application's client, which would ignore them. */
+		/**
+		 * Connection properties set beside the application's client, which would ignore
+		 * them.
+		 */
 		PROPERTIES_BESIDE_CLIENT,
 
 		/** The application's client is not started. */

@@ -27,15 +27,19 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * distlock's {@link LockTemplate}, and the entry point of the generic layer that every backend shares.
+ * distlock's {@link LockTemplate}, and the entry point of the generic layer that every
+ * backend shares.
  *
- * <p>An acquisition first takes the key's place in the in-JVM {@link KeyQueue}, so only one thread of this
- * JVM talks to the backend per key; what the backend grants becomes a {@link ManagedLock} (validity
- * deadline, renewal, loss), handed out as {@link LockHold}s. A thread acquiring a key whose held lock
- * encloses it (it acquired the lease and has not released it, or runs the synchronous part of an
- * asynchronous hold) gets a nested hold instead; a hold whose work continues in a {@link CompletionStage}
- * ({@link StageHolds}) encloses nobody once that synchronous part returned, so later calls wait for it like
- * any other caller. {@link LockedCall} applies the lost-lock policy to code run under a lock.
+ * <p>
+ * An acquisition first takes the key's place in the in-JVM {@link KeyQueue}, so only one
+ * thread of this JVM talks to the backend per key; what the backend grants becomes a
+ * {@link ManagedLock} (validity deadline, renewal, loss), handed out as
+ * {@link LockHold}s. A thread acquiring a key whose held lock encloses it (it acquired
+ * the lease and has not released it, or runs the synchronous part of an asynchronous
+ * hold) gets a nested hold instead; a hold whose work continues in a
+ * {@link CompletionStage} ({@link StageHolds}) encloses nobody once that synchronous part
+ * returned, so later calls wait for it like any other caller. {@link LockedCall} applies
+ * the lost-lock policy to code run under a lock.
  */
 public final class DefaultLockTemplate implements LockTemplate, LockRunner, AutoCloseable {
 
@@ -62,7 +66,8 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 		this.settings = Objects.requireNonNull(settings, "settings");
 		this.listener = new SafeLockListener(List.copyOf(listeners));
 		this.scheduler = new LockScheduler(settings.schedulerThreads(), this.stageHolds::releaseUnreachable);
-		// A SessionLockBackend's sessions are shared per ttl and kept alive on this scheduler.
+		// A SessionLockBackend's sessions are shared per ttl and kept alive on this
+		// scheduler.
 		this.backend = SharedSessions.wrap(Objects.requireNonNull(backend, "backend"), this.scheduler.executor());
 	}
 
@@ -157,7 +162,8 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 	/**
 	 * Acquires a lock whose key is a string, or a list or array of parts.
 	 * @return the lease, or empty when the lock stayed busy for the whole wait time
-	 * @throws LockNotAcquiredException when interrupted while waiting (the interrupt flag is set again)
+	 * @throws LockNotAcquiredException when interrupted while waiting (the interrupt flag
+	 * is set again)
 	 * @throws LockBackendException when the backend failed
 	 */
 	public Optional<Lease> tryAcquire(Object key, LockOptions options) {
@@ -185,23 +191,24 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 	}
 
 	/**
-	 * Runs {@code action} under an acquired lease, releases the lease, and applies the lost-lock policy.
+	 * Runs {@code action} under an acquired lease, releases the lease, and applies the
+	 * lost-lock policy.
 	 */
 	public <T> @Nullable T call(Lease lease, LostLockPolicy policy, LockedAction<T> action) throws Throwable {
 		return LockedCall.run((LockHold) lease, policy, action);
 	}
 
 	/**
-	 * Acquires the lock; {@code async} for work that continues in a stage, which never nests in an
-	 * enclosing hold: its work would outlive or overlap it, and waiting for it would deadlock this thread.
+	 * Acquires the lock; {@code async} for work that continues in a stage, which never
+	 * nests in an enclosing hold: its work would outlive or overlap it, and waiting for
+	 * it would deadlock this thread.
 	 */
 	private Optional<Lease> tryAcquire(Object key, LockOptions options, boolean async) {
 		String encoded = LockKeys.encode(key);
 		String display = LockKeys.display(key);
 		Duration ttl = (options.ttl() != null) ? options.ttl() : this.settings.defaultTtl();
 		Duration waitTime = waitTime(options);
-		LockInfo info = new LockInfo(display, (options.name() != null) ? options.name() : UNNAMED,
-				this.backend.name());
+		LockInfo info = new LockInfo(display, (options.name() != null) ? options.name() : UNNAMED, this.backend.name());
 		long start = System.nanoTime();
 		KeyQueue.Entry entry = this.queue.enter(encoded);
 		ManagedLock enclosing = entry.enclosingLock();
@@ -245,7 +252,8 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 		catch (RuntimeException ex) {
 			failed(entry, permitTaken, info, start);
 			if (ex instanceof LockBackendException || ex instanceof IllegalArgumentException) {
-				// A request the backend cannot honour (say, a ttl outside its range) is the caller's to fix,
+				// A request the backend cannot honour (say, a ttl outside its range) is
+				// the caller's to fix,
 				// not an outage.
 				throw ex;
 			}
@@ -254,8 +262,7 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 		}
 	}
 
-	private @Nullable LockHold nestedHold(KeyQueue.Entry entry, ManagedLock enclosing, String display,
-			boolean async) {
+	private @Nullable LockHold nestedHold(KeyQueue.Entry entry, ManagedLock enclosing, String display, boolean async) {
 		if (async) {
 			this.queue.leave(entry);
 			throw new LockNotAcquiredException(display, "Lock '" + display + "' is held by an enclosing call on "
@@ -266,7 +273,8 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 		String lostReason = enclosing.lostReason();
 		if (lostReason != null) {
 			this.queue.leave(entry);
-			// Nesting under a lost lock would run the inner code with no protection at all.
+			// Nesting under a lost lock would run the inner code with no protection at
+			// all.
 			throw new LockNotAcquiredException(display,
 					"Lock '" + display + "' is already held by this thread, but that lease was lost: " + lostReason,
 					null);
@@ -279,8 +287,9 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 	}
 
 	/**
-	 * Starts asynchronous work under a lease acquired for it and ties the lease to the work's stage
-	 * ({@link StageHolds}); the calling thread is enclosed by the hold only while {@code start} runs.
+	 * Starts asynchronous work under a lease acquired for it and ties the lease to the
+	 * work's stage ({@link StageHolds}); the calling thread is enclosed by the hold only
+	 * while {@code start} runs.
 	 */
 	private @Nullable Object callAsync(Lease lease, LockedAction<? extends CompletionStage<?>> start,
 			Class<?> declaredType, String holder) throws Throwable {
@@ -319,7 +328,8 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 	}
 
 	/**
-	 * Releases every lock still held and stops the scheduler; the backend is closed by its owner.
+	 * Releases every lock still held and stops the scheduler; the backend is closed by
+	 * its owner.
 	 */
 	@Override
 	public void close() {

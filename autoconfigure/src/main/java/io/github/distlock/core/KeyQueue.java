@@ -8,8 +8,9 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The in-JVM queue: per key, a fair permit that this JVM's threads take before they talk to the backend,
- * so only one of them holds or acquires the key at a time, and the thread that the held lock encloses.
+ * The in-JVM queue: per key, a fair permit that this JVM's threads take before they talk
+ * to the backend, so only one of them holds or acquires the key at a time, and the thread
+ * that the held lock encloses.
  */
 final class KeyQueue {
 
@@ -52,7 +53,10 @@ final class KeyQueue {
 		/** Threads waiting for or holding this key; guarded by the map's compute. */
 		private int users;
 
-		/** The thread the held lock encloses, if any; only ever compared with the current thread. */
+		/**
+		 * The thread the held lock encloses, if any; only ever compared with the current
+		 * thread.
+		 */
 		private volatile @Nullable Thread owner;
 
 		private volatile @Nullable ManagedLock lock;
@@ -70,7 +74,8 @@ final class KeyQueue {
 		}
 
 		/**
-		 * The lock held on this key if the current thread is enclosed by it, else {@code null}.
+		 * The lock held on this key if the current thread is enclosed by it, else
+		 * {@code null}.
 		 */
 		@Nullable ManagedLock enclosingLock() {
 			ManagedLock held = this.lock;

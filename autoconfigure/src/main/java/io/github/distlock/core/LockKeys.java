@@ -16,14 +16,16 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.ObjectUtils;
 
 /**
- * The one key encoding every backend receives: injective, safe as a single path segment, and capped at
- * {@link LockRequest#MAX_ENCODED_LENGTH} characters.
+ * The one key encoding every backend receives: injective, safe as a single path segment,
+ * and capped at {@link LockRequest#MAX_ENCODED_LENGTH} characters.
  *
- * <p>Characters outside {@code [A-Za-z0-9._:-]} are percent-encoded from their UTF-8 bytes, so
- * {@code /}, {@code %}, {@code ,} and {@code ~} never appear raw. A list or array key joins its encoded
- * elements with a raw {@code ,}, which no single string can produce: {@code ["a:b", "c"]},
- * {@code ["a", "b:c"]} and {@code "a:b,c"} are three different keys. An encoded key longer than the cap
- * keeps a readable prefix followed by a raw {@code ~} and the SHA-256 of the whole encoded key.
+ * <p>
+ * Characters outside {@code [A-Za-z0-9._:-]} are percent-encoded from their UTF-8 bytes,
+ * so {@code /}, {@code %}, {@code ,} and {@code ~} never appear raw. A list or array key
+ * joins its encoded elements with a raw {@code ,}, which no single string can produce:
+ * {@code ["a:b", "c"]}, {@code ["a", "b:c"]} and {@code "a:b,c"} are three different
+ * keys. An encoded key longer than the cap keeps a readable prefix followed by a raw
+ * {@code ~} and the SHA-256 of the whole encoded key.
  */
 public final class LockKeys {
 
@@ -36,8 +38,8 @@ public final class LockKeys {
 
 	/**
 	 * Encodes a key given as a string, or as a collection or array of parts.
-	 * @throws InvalidLockKeyException when the key or one of its parts is null or empty, or longer than
-	 * {@link LockTemplate#MAX_KEY_LENGTH}
+	 * @throws InvalidLockKeyException when the key or one of its parts is null or empty,
+	 * or longer than {@link LockTemplate#MAX_KEY_LENGTH}
 	 */
 	public static String encode(@Nullable Object key) {
 		String encoded;
@@ -60,7 +62,8 @@ public final class LockKeys {
 	}
 
 	/**
-	 * A readable form of a key for messages, metrics-free logs and {@link io.github.distlock.Lease#key()}.
+	 * A readable form of a key for messages, metrics-free logs and
+	 * {@link io.github.distlock.Lease#key()}.
 	 */
 	public static String display(Object key) {
 		if (key instanceof Collection<?> || key.getClass().isArray()) {
@@ -73,18 +76,19 @@ public final class LockKeys {
 
 	private static String checked(@Nullable Object value, String what) {
 		if (value == null) {
-			throw new InvalidLockKeyException("The " + what + " is null; make the key expression or argument "
-					+ "yield a non-empty value");
+			throw new InvalidLockKeyException(
+					"The " + what + " is null; make the key expression or argument " + "yield a non-empty value");
 		}
 		String text = value.toString();
 		if (text.isBlank()) {
-			throw new InvalidLockKeyException("The " + what + " is empty; make the key expression or argument "
-					+ "yield a non-empty value");
+			throw new InvalidLockKeyException(
+					"The " + what + " is empty; make the key expression or argument " + "yield a non-empty value");
 		}
 		if (text.length() > LockTemplate.MAX_KEY_LENGTH) {
 			throw new InvalidLockKeyException("The " + what + " has " + text.length() + " characters, more than the "
-					+ LockTemplate.MAX_KEY_LENGTH + " allowed; lock on an identifier, not on a payload (it starts with '"
-					+ text.substring(0, 40) + "...')");
+					+ LockTemplate.MAX_KEY_LENGTH
+					+ " allowed; lock on an identifier, not on a payload (it starts with '" + text.substring(0, 40)
+					+ "...')");
 		}
 		return text;
 	}
@@ -110,7 +114,8 @@ public final class LockKeys {
 
 	private static String hashed(String encoded) {
 		int cut = HASHED_PREFIX_LENGTH;
-		// Never split a %XX escape: the prefix stays decodable for people reading the server's keys.
+		// Never split a %XX escape: the prefix stays decodable for people reading the
+		// server's keys.
 		int percent = encoded.lastIndexOf('%', cut - 1);
 		if (percent >= 0 && percent > cut - 3) {
 			cut = percent;

@@ -1,9 +1,9 @@
 package io.github.distlock.core;
 
 /**
- * Observes lock activity; metrics and application events attach here. Implementations must be fast and
- * must not block: they run on the acquiring, releasing or distlock scheduler threads. An exception
- * thrown by a listener is logged and otherwise ignored.
+ * Observes lock activity; metrics and application events attach here. Implementations
+ * must be fast and must not block: they run on the acquiring, releasing or distlock
+ * scheduler threads. An exception thrown by a listener is logged and otherwise ignored.
  */
 public interface LockListener {
 
@@ -14,8 +14,8 @@ public interface LockListener {
 	}
 
 	/**
-	 * A lease acquired earlier was released after {@code holdNanos}; {@code lost} tells whether it had
-	 * been lost meanwhile.
+	 * A lease acquired earlier was released after {@code holdNanos}; {@code lost} tells
+	 * whether it had been lost meanwhile.
 	 */
 	default void released(LockInfo lock, boolean lost, long holdNanos) {
 	}

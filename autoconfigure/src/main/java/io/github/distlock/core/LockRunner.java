@@ -7,22 +7,26 @@ import io.github.distlock.LockOptions;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the {@code @DistributedLock} aspect needs of the generic layer: run a method under its lock, or
- * start asynchronous work under it, and say what happens when the lock stays busy.
+ * What the {@code @DistributedLock} aspect needs of the generic layer: run a method under
+ * its lock, or start asynchronous work under it, and say what happens when the lock stays
+ * busy.
  */
 public interface LockRunner {
 
 	/**
-	 * Runs {@code action} holding the lock on {@code key}, releases it, and applies the lost-lock policy.
+	 * Runs {@code action} holding the lock on {@code key}, releases it, and applies the
+	 * lost-lock policy.
 	 * @param key a string, or a list or array of parts
-	 * @param otherwise what to return (or throw) when the lock stayed busy for the whole wait time
+	 * @param otherwise what to return (or throw) when the lock stayed busy for the whole
+	 * wait time
 	 */
 	<T> @Nullable T run(Object key, LockOptions options, LockedAction<T> action, NotAcquired<T> otherwise)
 			throws Throwable;
 
 	/**
-	 * Starts asynchronous work holding the lock on {@code key} and keeps the lock until the work's stage
-	 * ends or the caller gives the returned stage up (see {@link io.github.distlock.LockTemplate#executeAsync}).
+	 * Starts asynchronous work holding the lock on {@code key} and keeps the lock until
+	 * the work's stage ends or the caller gives the returned stage up (see
+	 * {@link io.github.distlock.LockTemplate#executeAsync}).
 	 * @param declaredType the type the returned stage must have
 	 * @param holder who holds the lock, for log messages
 	 */

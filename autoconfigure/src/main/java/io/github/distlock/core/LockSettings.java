@@ -7,14 +7,14 @@ import io.github.distlock.LostLockPolicy;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The defaults that complete a {@link io.github.distlock.LockOptions}, and the timing rules derived from
- * a ttl.
+ * The defaults that complete a {@link io.github.distlock.LockOptions}, and the timing
+ * rules derived from a ttl.
  *
  * @param defaultTtl ttl used when the options give none
  * @param defaultWaitTime wait time used when the options give none
  * @param lostPolicy lost-lock policy used when the options give none
- * @param safetyMargin how much earlier than the server the local validity deadline ends; capped at a fifth
- * of the ttl
+ * @param safetyMargin how much earlier than the server the local validity deadline ends;
+ * capped at a fifth of the ttl
  * @param renewalInterval fixed renewal interval, or {@code null} for a third of the ttl
  * @param schedulerThreads threads of the shared renewal and deadline scheduler
  */
@@ -47,12 +47,12 @@ public record LockSettings(Duration defaultTtl, Duration defaultWaitTime, LostLo
 	}
 
 	/**
-	 * Settings with the built-in defaults: ttl 30s, wait 0s, policy LOG, margin 100ms, renewal at ttl/3,
-	 * 2 scheduler threads.
+	 * Settings with the built-in defaults: ttl 30s, wait 0s, policy LOG, margin 100ms,
+	 * renewal at ttl/3, 2 scheduler threads.
 	 */
 	public static LockSettings defaults() {
-		return new LockSettings(Duration.ofSeconds(30), Duration.ZERO, LostLockPolicy.LOG, Duration.ofMillis(100),
-				null, 2);
+		return new LockSettings(Duration.ofSeconds(30), Duration.ZERO, LostLockPolicy.LOG, Duration.ofMillis(100), null,
+				2);
 	}
 
 	/**
@@ -63,8 +63,8 @@ public record LockSettings(Duration defaultTtl, Duration defaultWaitTime, LostLo
 	}
 
 	/**
-	 * The renewal interval for a lease with the given ttl: a third of the ttl, or the configured interval
-	 * when that is shorter than half of the local validity window.
+	 * The renewal interval for a lease with the given ttl: a third of the ttl, or the
+	 * configured interval when that is shorter than half of the local validity window.
 	 */
 	public long renewalIntervalNanos(Duration ttl) {
 		long third = Math.max(1, ttl.toNanos() / 3);

@@ -5,9 +5,9 @@ import io.github.distlock.LostLockPolicy;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Code run under a held lock, and the lost-lock policy applied to it: {@code log} lets it finish,
- * {@code interrupt} interrupts its thread (the flag is cleared again when it returns), {@code throw}
- * throws {@link LockLostException} once it has returned.
+ * Code run under a held lock, and the lost-lock policy applied to it: {@code log} lets it
+ * finish, {@code interrupt} interrupts its thread (the flag is cleared again when it
+ * returns), {@code throw} throws {@link LockLostException} once it has returned.
  */
 final class LockedCall {
 
@@ -15,7 +15,8 @@ final class LockedCall {
 	}
 
 	/**
-	 * Runs {@code action} under {@code hold}, releases the hold, and applies {@code policy}.
+	 * Runs {@code action} under {@code hold}, releases the hold, and applies
+	 * {@code policy}.
 	 */
 	static <T> @Nullable T run(LockHold hold, LostLockPolicy policy, LockedAction<T> action) throws Throwable {
 		ManagedLock lock = hold.lock;
@@ -52,7 +53,8 @@ final class LockedCall {
 	}
 
 	/**
-	 * The call a lock's loss must reach; its methods run under the lock's monitor or on the call's thread.
+	 * The call a lock's loss must reach; its methods run under the lock's monitor or on
+	 * the call's thread.
 	 */
 	static final class Guard {
 

@@ -14,14 +14,16 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One acquisition on the backend, shared by the acquiring hold and any nested holds: its local validity
- * deadline ({@code confirmedAt + ttl - margin}), its renewal, its loss, and its release once the last hold
- * is released.
+ * One acquisition on the backend, shared by the acquiring hold and any nested holds: its
+ * local validity deadline ({@code confirmedAt + ttl - margin}), its renewal, its loss,
+ * and its release once the last hold is released.
  *
- * <p>The loss path: the backend reports it to {@link #lost} (or the deadline check finds the validity over);
- * under the monitor the reason is recorded, renewal stops and a guarded call is told (the lost-lock policy);
- * then, on the scheduler, the loss is logged, the listeners (metrics, the application event) are told and
- * the lease's {@code onLost} callbacks run.
+ * <p>
+ * The loss path: the backend reports it to {@link #lost} (or the deadline check finds the
+ * validity over); under the monitor the reason is recorded, renewal stops and a guarded
+ * call is told (the lost-lock policy); then, on the scheduler, the loss is logged, the
+ * listeners (metrics, the application event) are told and the lease's {@code onLost}
+ * callbacks run.
  */
 final class ManagedLock {
 
@@ -122,8 +124,8 @@ final class ManagedLock {
 	}
 
 	/**
-	 * A nested hold of the enclosed thread, or {@code null} when the last hold was released meanwhile (from
-	 * another thread): a finished lock is never held again.
+	 * A nested hold of the enclosed thread, or {@code null} when the last hold was
+	 * released meanwhile (from another thread): a finished lock is never held again.
 	 */
 	@Nullable LockHold nestedHold() {
 		int current;
@@ -138,7 +140,8 @@ final class ManagedLock {
 	}
 
 	/**
-	 * Ends the acquiring thread's enclosure once the synchronous part of asynchronous work returned.
+	 * Ends the acquiring thread's enclosure once the synchronous part of asynchronous
+	 * work returned.
 	 */
 	void unbind() {
 		this.entry.unbind(this);
@@ -191,8 +194,10 @@ final class ManagedLock {
 			}
 			cancelTasks();
 		}
-		// Losses are often seen on a client library's I/O or event thread; user callbacks and event listeners
-		// that call the lock server from there could stall or deadlock it, so they run on our scheduler.
+		// Losses are often seen on a client library's I/O or event thread; user callbacks
+		// and event listeners
+		// that call the lock server from there could stall or deadlock it, so they run on
+		// our scheduler.
 		this.scheduler.dispatch(() -> {
 			logger.error("Lock '" + this.info.key() + "' (" + this.info.name() + ", backend " + this.info.backend()
 					+ ", fencing token " + this.backendLock.fencingToken() + ") was lost while held: " + reason
@@ -204,7 +209,8 @@ final class ManagedLock {
 	}
 
 	/**
-	 * Releases the lock on the backend, reports a loss found at release, and lets the next thread in.
+	 * Releases the lock on the backend, reports a loss found at release, and lets the
+	 * next thread in.
 	 */
 	void finish() {
 		synchronized (this) {

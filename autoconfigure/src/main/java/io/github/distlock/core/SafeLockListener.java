@@ -8,8 +8,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Fans out to several listeners, so a failing one neither breaks locking nor silences the others; the
- * first failure is logged at WARN, later ones at DEBUG.
+ * Fans out to several listeners, so a failing one neither breaks locking nor silences the
+ * others; the first failure is logged at WARN, later ones at DEBUG.
  */
 final class SafeLockListener implements LockListener {
 

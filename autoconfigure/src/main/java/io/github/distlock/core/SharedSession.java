@@ -18,23 +18,31 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One server session shared by every lock and waiter with its ttl (what Go's {@code concurrency.Session}
- * is for etcd), kept alive by one keepalive at a time on the injected scheduler.
+ * One server session shared by every lock and waiter with its ttl (what Go's
+ * {@code concurrency.Session} is for etcd), kept alive by one keepalive at a time on the
+ * injected scheduler.
  *
- * <p>Each keepalive is one request and one answer, and the {@link System#nanoTime()} read just before
- * sending it is an honest lower bound of the server's renewal: on success it becomes the confirmation of
- * every lock on the session, from which their validity is measured. Nothing here waits for I/O on a
- * scheduler thread: the request's answer is handled when it arrives.
+ * <p>
+ * Each keepalive is one request and one answer, and the {@link System#nanoTime()} read
+ * just before sending it is an honest lower bound of the server's renewal: on success it
+ * becomes the confirmation of every lock on the session, from which their validity is
+ * measured. Nothing here waits for I/O on a scheduler thread: the request's answer is
+ * handled when it arrives.
  *
- * <p>The whole loss path: the backend answers a keepalive "gone" or calls {@link #ended}; {@link #end}
- * forgets the session and calls {@link SharedSessionLock#lost} on each lock, which is
- * {@code AbstractBackendLock.reportLost}, delivered once to the lock manager's loss listener.
+ * <p>
+ * The whole loss path: the backend answers a keepalive "gone" or calls {@link #ended};
+ * {@link #end} forgets the session and calls {@link SharedSessionLock#lost} on each lock,
+ * which is {@code AbstractBackendLock.reportLost}, delivered once to the lock manager's
+ * loss listener.
  */
 final class SharedSession implements ServerSession {
 
 	private static final Log logger = LogFactory.getLog(SharedSession.class);
 
-	/** Retry delay after a failed keepalive, while the session may still be alive on the server. */
+	/**
+	 * Retry delay after a failed keepalive, while the session may still be alive on the
+	 * server.
+	 */
 	private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
 	private final SessionLockBackend backend;
@@ -58,7 +66,10 @@ final class SharedSession implements ServerSession {
 	/** Locks and waiters on this session; guarded by the {@link SharedSessions}. */
 	int users;
 
-	/** The pending close of this session once unused; guarded by the {@link SharedSessions}. */
+	/**
+	 * The pending close of this session once unused; guarded by the
+	 * {@link SharedSessions}.
+	 */
 	@Nullable ScheduledFuture<?> idleClose;
 
 	SharedSession(SessionLockBackend backend, ScheduledExecutorService scheduler, String id, Duration ttl,
@@ -131,8 +142,9 @@ final class SharedSession implements ServerSession {
 	}
 
 	/**
-	 * Ends the session for this JVM: keepalives stop, it is forgotten, every lock on it is reported lost,
-	 * and with {@code close} the server is asked to end it (and free its locks) now rather than at expiry.
+	 * Ends the session for this JVM: keepalives stop, it is forgotten, every lock on it
+	 * is reported lost, and with {@code close} the server is asked to end it (and free
+	 * its locks) now rather than at expiry.
 	 * @return the close request, completed at once when there is none to make
 	 */
 	CompletableFuture<?> end(String reason, boolean close) {
@@ -204,7 +216,8 @@ final class SharedSession implements ServerSession {
 			end(describe() + " expired or was ended on the server", false);
 		}
 		else if (System.nanoTime() - this.confirmedAtNanos - this.ttl.toNanos() >= 0) {
-			// Past the ttl since the last renewal was sent: the locks are lost whatever the server says later.
+			// Past the ttl since the last renewal was sent: the locks are lost whatever
+			// the server says later.
 			end("no keepalive of " + describe() + " succeeded within the ttl of " + this.ttl.toMillis()
 					+ "ms (last error: " + failure + ")", true);
 		}

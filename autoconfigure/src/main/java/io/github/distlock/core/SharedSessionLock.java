@@ -6,8 +6,9 @@ import io.github.distlock.spi.AbstractBackendLock;
 import io.github.distlock.spi.SessionLock;
 
 /**
- * A backend's {@link SessionLock} as a lease of the generic layer: confirmed by its session's
- * keepalives, lost when the session ends, and counted as a user of the session until released.
+ * A backend's {@link SessionLock} as a lease of the generic layer: confirmed by its
+ * session's keepalives, lost when the session ends, and counted as a user of the session
+ * until released.
  */
 final class SharedSessionLock extends AbstractBackendLock {
 
@@ -27,7 +28,8 @@ final class SharedSessionLock extends AbstractBackendLock {
 	}
 
 	/**
-	 * The session's keepalives extend this lock and confirm it; renewal checks only what they cannot see.
+	 * The session's keepalives extend this lock and confirm it; renewal checks only what
+	 * they cannot see.
 	 */
 	@Override
 	public boolean renew() throws InterruptedException {

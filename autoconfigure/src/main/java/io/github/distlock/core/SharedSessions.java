@@ -23,18 +23,23 @@ import io.github.distlock.spi.SessionLockBackend;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The generic session layer: a {@link LockBackend} over a {@link SessionLockBackend} that owns the life
- * of its server sessions, once for every such backend.
+ * The generic session layer: a {@link LockBackend} over a {@link SessionLockBackend} that
+ * owns the life of its server sessions, once for every such backend.
  *
- * <p>One session per ttl, opened on first use and shared by every lock and waiter with that ttl; a use
- * count that includes waiters; retirement once nobody used it for the backend's idle time; keepalives on
- * the injected scheduler; and every session closed on {@link #close()}. A session is opened outside this
- * object's monitor, so a slow server never blocks the scheduler threads, which take the monitor when a
- * session ends. {@link #close()} ends the sessions only: the backend itself is closed by its owner.
+ * <p>
+ * One session per ttl, opened on first use and shared by every lock and waiter with that
+ * ttl; a use count that includes waiters; retirement once nobody used it for the
+ * backend's idle time; keepalives on the injected scheduler; and every session closed on
+ * {@link #close()}. A session is opened outside this object's monitor, so a slow server
+ * never blocks the scheduler threads, which take the monitor when a session ends.
+ * {@link #close()} ends the sessions only: the backend itself is closed by its owner.
  */
 public class SharedSessions implements LockBackend {
 
-	/** Acquiring again after the server ended our session while we queued is tried this many times in all. */
+	/**
+	 * Acquiring again after the server ended our session while we queued is tried this
+	 * many times in all.
+	 */
 	private static final int ATTEMPTS = 3;
 
 	private final SessionLockBackend backend;
@@ -46,8 +51,8 @@ public class SharedSessions implements LockBackend {
 	private boolean closed;
 
 	/**
-	 * Creates the layer over {@code backend}, keeping time on {@code scheduler}; see {@link #wrap} and
-	 * {@link #standalone}.
+	 * Creates the layer over {@code backend}, keeping time on {@code scheduler}; see
+	 * {@link #wrap} and {@link #standalone}.
 	 */
 	SharedSessions(SessionLockBackend backend, ScheduledExecutorService scheduler) {
 		this.backend = Objects.requireNonNull(backend, "backend");
@@ -55,9 +60,9 @@ public class SharedSessions implements LockBackend {
 	}
 
 	/**
-	 * {@code backend} under a session layer on {@code scheduler} when it is a {@link SessionLockBackend},
-	 * otherwise {@code backend} itself. The result offers {@link ConnectionCheck} exactly when
-	 * {@code backend} does.
+	 * {@code backend} under a session layer on {@code scheduler} when it is a
+	 * {@link SessionLockBackend}, otherwise {@code backend} itself. The result offers
+	 * {@link ConnectionCheck} exactly when {@code backend} does.
 	 */
 	public static LockBackend wrap(LockBackend backend, ScheduledExecutorService scheduler) {
 		if (!(backend instanceof SessionLockBackend sessions)) {
@@ -68,7 +73,8 @@ public class SharedSessions implements LockBackend {
 	}
 
 	/**
-	 * Closes the sessions of a backend from {@link #wrap}; does nothing for any other backend.
+	 * Closes the sessions of a backend from {@link #wrap}; does nothing for any other
+	 * backend.
 	 */
 	public static void closeSessions(LockBackend backend) {
 		if (backend instanceof SharedSessions sessions) {
@@ -77,8 +83,9 @@ public class SharedSessions implements LockBackend {
 	}
 
 	/**
-	 * A session layer for a backend used on its own, without a lock manager: it keeps time on one
-	 * scheduler thread shared by all such layers of the JVM, started at the first keepalive.
+	 * A session layer for a backend used on its own, without a lock manager: it keeps
+	 * time on one scheduler thread shared by all such layers of the JVM, started at the
+	 * first keepalive.
 	 */
 	public static SharedSessions standalone(SessionLockBackend backend) {
 		return new SharedSessions(backend, StandaloneScheduler.INSTANCE);
@@ -123,8 +130,8 @@ public class SharedSessions implements LockBackend {
 	}
 
 	/**
-	 * The live session for {@code ttl}, opened if there is none; counts one more user until
-	 * {@link #leave}.
+	 * The live session for {@code ttl}, opened if there is none; counts one more user
+	 * until {@link #leave}.
 	 */
 	SharedSession join(Duration ttl) throws InterruptedException {
 		SharedSession existing = joinExisting(ttl);
@@ -192,7 +199,8 @@ public class SharedSessions implements LockBackend {
 			if (session.users > 0 || this.sessions.get(session.ttl()) != session) {
 				return;
 			}
-			// Removed before closing, so that join() opens a new session rather than reusing this one.
+			// Removed before closing, so that join() opens a new session rather than
+			// reusing this one.
 			this.sessions.remove(session.ttl());
 		}
 		session.end(session.describe() + " was idle", true);
@@ -210,8 +218,9 @@ public class SharedSessions implements LockBackend {
 	}
 
 	/**
-	 * Closes every session, so that this JVM's locks are freed on the server at once rather than at
-	 * expiry; locks still on them are reported lost. Waits for the backend's close requests to finish.
+	 * Closes every session, so that this JVM's locks are freed on the server at once
+	 * rather than at expiry; locks still on them are reported lost. Waits for the
+	 * backend's close requests to finish.
 	 */
 	@Override
 	public void close() {
@@ -250,8 +259,8 @@ public class SharedSessions implements LockBackend {
 	}
 
 	/**
-	 * The scheduler of standalone layers: created on first use, its one daemon thread started by the first
-	 * task.
+	 * The scheduler of standalone layers: created on first use, its one daemon thread
+	 * started by the first task.
 	 */
 	private static final class StandaloneScheduler {
 
@@ -264,7 +273,8 @@ public class SharedSessions implements LockBackend {
 				return thread;
 			});
 			scheduler.setRemoveOnCancelPolicy(true);
-			// No thread lingers once raw use has ended; it never exits while a task is pending.
+			// No thread lingers once raw use has ended; it never exits while a task is
+			// pending.
 			scheduler.setKeepAliveTime(1, TimeUnit.MINUTES);
 			scheduler.allowCoreThreadTimeOut(true);
 			return scheduler;

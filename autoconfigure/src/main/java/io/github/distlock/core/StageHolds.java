@@ -14,15 +14,18 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Ties a lease to the {@link CompletionStage} of the work it protects: the lease is released when the work
- * completes or fails, when the caller cancels (or otherwise completes) the stage it was handed, and when
- * that stage became unreachable without completing, since then nothing can ever complete it.
+ * Ties a lease to the {@link CompletionStage} of the work it protects: the lease is
+ * released when the work completes or fails, when the caller cancels (or otherwise
+ * completes) the stage it was handed, and when that stage became unreachable without
+ * completing, since then nothing can ever complete it.
  *
- * <p>The caller is handed a new {@link CompletableFuture} that completes only after the lease was released,
- * so nobody sees the work done while the lock is still held. Completing that future first (cancel,
- * {@code orTimeout}, {@code complete}) releases the lease and cancels the work's stage when it is a
- * {@link Future}, which is as far as the JDK lets cancellation reach: a running
- * {@code CompletableFuture} task is not interrupted.
+ * <p>
+ * The caller is handed a new {@link CompletableFuture} that completes only after the
+ * lease was released, so nobody sees the work done while the lock is still held.
+ * Completing that future first (cancel, {@code orTimeout}, {@code complete}) releases the
+ * lease and cancels the work's stage when it is a {@link Future}, which is as far as the
+ * JDK lets cancellation reach: a running {@code CompletableFuture} task is not
+ * interrupted.
  */
 final class StageHolds {
 
@@ -30,7 +33,9 @@ final class StageHolds {
 
 	private final ReferenceQueue<Object> unreachable = new ReferenceQueue<>();
 
-	/** Keeps the references themselves reachable until their stage ends or is collected. */
+	/**
+	 * Keeps the references themselves reachable until their stage ends or is collected.
+	 */
 	private final Set<UnreachableStage> watched = ConcurrentHashMap.newKeySet();
 
 	/**
@@ -41,7 +46,8 @@ final class StageHolds {
 	CompletionStage<?> hold(Lease lease, CompletionStage<?> work, Class<?> declaredType, String holder) {
 		CompletableFuture<Object> handedBack = new CancellingFuture(work);
 		if (!declaredType.isInstance(handedBack)) {
-			// A CompletionStage type of the method's own: only its stage fits, so it is watched directly.
+			// A CompletionStage type of the method's own: only its stage fits, so it is
+			// watched directly.
 			UnreachableStage watch = watch(work, lease, holder);
 			work.whenComplete((value, failure) -> release(lease, watch));
 			return work;
@@ -57,7 +63,8 @@ final class StageHolds {
 			}
 		});
 		handedBack.whenComplete((value, failure) -> {
-			// Completed before the work was (cancel, orTimeout, complete): the caller gave up on the work.
+			// Completed before the work was (cancel, orTimeout, complete): the caller
+			// gave up on the work.
 			release(lease, watch);
 			if (work instanceof Future<?> future && !future.isDone()) {
 				future.cancel(false);
@@ -67,7 +74,8 @@ final class StageHolds {
 	}
 
 	/**
-	 * Releases the leases whose stages were collected without completing; called periodically.
+	 * Releases the leases whose stages were collected without completing; called
+	 * periodically.
 	 */
 	void releaseUnreachable() {
 		Reference<?> reference;
@@ -95,7 +103,8 @@ final class StageHolds {
 	}
 
 	/**
-	 * A reference enqueued once its stage is collected; it must not reach the stage itself.
+	 * A reference enqueued once its stage is collected; it must not reach the stage
+	 * itself.
 	 */
 	private static final class UnreachableStage extends PhantomReference<Object> {
 
@@ -112,7 +121,8 @@ final class StageHolds {
 	}
 
 	/**
-	 * The stage handed back: cancelling it passes the cancellation, with its interrupt flag, on to the work.
+	 * The stage handed back: cancelling it passes the cancellation, with its interrupt
+	 * flag, on to the work.
 	 */
 	private static final class CancellingFuture extends CompletableFuture<Object> {
 
@@ -124,7 +134,8 @@ final class StageHolds {
 
 		@Override
 		public boolean cancel(boolean mayInterruptIfRunning) {
-			// The work first, so that a work stage which honours the interrupt flag sees it.
+			// The work first, so that a work stage which honours the interrupt flag sees
+			// it.
 			if (this.work instanceof Future<?> future) {
 				future.cancel(mayInterruptIfRunning);
 			}
@@ -134,7 +145,8 @@ final class StageHolds {
 
 		@Override
 		public <U> CompletableFuture<U> newIncompleteFuture() {
-			// Stages derived from the handed-back one are plain futures: cancelling them does not reach the work.
+			// Stages derived from the handed-back one are plain futures: cancelling them
+			// does not reach the work.
 			return new CompletableFuture<>();
 		}
 

@@ -14,14 +14,17 @@ import io.micrometer.core.instrument.Timer;
 /**
  * Records lock activity in Micrometer:
  * <ul>
- * <li>{@code distlock.wait} timer: time spent acquiring; tags {@code backend}, {@code lock},
- * {@code outcome} = {@code acquired | timeout | error};</li>
- * <li>{@code distlock.hold} timer: time held; tags {@code backend}, {@code lock}, {@code outcome} =
- * {@code released | lost};</li>
- * <li>{@code distlock.lost} counter: locks lost while held; tags {@code backend}, {@code lock};</li>
- * <li>{@code distlock.active} gauge: locks held now; tags {@code backend}, {@code lock}.</li>
+ * <li>{@code distlock.wait} timer: time spent acquiring; tags {@code backend},
+ * {@code lock}, {@code outcome} = {@code acquired | timeout | error};</li>
+ * <li>{@code distlock.hold} timer: time held; tags {@code backend}, {@code lock},
+ * {@code outcome} = {@code released | lost};</li>
+ * <li>{@code distlock.lost} counter: locks lost while held; tags {@code backend},
+ * {@code lock};</li>
+ * <li>{@code distlock.active} gauge: locks held now; tags {@code backend},
+ * {@code lock}.</li>
  * </ul>
- * The {@code lock} tag is the lock's name, never its evaluated key, so tags stay low-cardinality.
+ * The {@code lock} tag is the lock's name, never its evaluated key, so tags stay
+ * low-cardinality.
  */
 public final class MicrometerLockListener implements LockListener {
 

@@ -7,8 +7,9 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Base class for backend locks: holds the fencing token and the confirmation time, and delivers a
- * loss report to the registered listener exactly once, however the report and the registration race.
+ * Base class for backend locks: holds the fencing token and the confirmation time, and
+ * delivers a loss report to the registered listener exactly once, however the report and
+ * the registration race.
  */
 public abstract class AbstractBackendLock implements BackendLock {
 
@@ -23,7 +24,8 @@ public abstract class AbstractBackendLock implements BackendLock {
 	private volatile boolean delivered;
 
 	/**
-	 * Creates a lock confirmed at {@code confirmedAtNanos} (read before the acquire request was sent).
+	 * Creates a lock confirmed at {@code confirmedAtNanos} (read before the acquire
+	 * request was sent).
 	 */
 	protected AbstractBackendLock(long fencingToken, long confirmedAtNanos) {
 		this.fencingToken = fencingToken;
@@ -57,7 +59,8 @@ public abstract class AbstractBackendLock implements BackendLock {
 	}
 
 	/**
-	 * Reports that the server no longer holds this lock for us; later reports are ignored.
+	 * Reports that the server no longer holds this lock for us; later reports are
+	 * ignored.
 	 */
 	protected final void reportLost(String reason) {
 		Objects.requireNonNull(reason, "reason");

@@ -3,8 +3,9 @@ package io.github.distlock.spi;
 import java.util.function.Consumer;
 
 /**
- * A lock held on the server, as seen by the backend. Not thread-bound: any thread may renew or release
- * it. The generic layer calls {@link #renew()} and {@link #release()} from one thread at a time.
+ * A lock held on the server, as seen by the backend. Not thread-bound: any thread may
+ * renew or release it. The generic layer calls {@link #renew()} and {@link #release()}
+ * from one thread at a time.
  */
 public interface BackendLock {
 
@@ -14,37 +15,42 @@ public interface BackendLock {
 	long fencingToken();
 
 	/**
-	 * The {@link System#nanoTime()} read <em>before</em> sending the request that most recently
-	 * confirmed this lock on the server (the acquire, a renewal, or a session keepalive). The lock is
-	 * locally valid until this instant plus the ttl minus a safety margin.
+	 * The {@link System#nanoTime()} read <em>before</em> sending the request that most
+	 * recently confirmed this lock on the server (the acquire, a renewal, or a session
+	 * keepalive). The lock is locally valid until this instant plus the ttl minus a
+	 * safety margin.
 	 */
 	long confirmedAtNanos();
 
 	/**
-	 * Confirms on the server that the lock is still ours for another ttl from the send time of the
-	 * confirming request, and records that time in {@link #confirmedAtNanos()}. For a lock carrying its
-	 * own ttl (Redis, local) that means extending it. For a lock on a server session
-	 * ({@link SessionLockBackend}) the session's keepalives extend it and set its confirmation, so renewal
-	 * only checks what a keepalive cannot see ({@link SessionLock#stillHeld()}).
-	 * @return {@code true} when the lock is still ours; {@code false} when the server says it is gone or
-	 * owned by someone else (the lock is then lost)
-	 * @throws io.github.distlock.LockBackendException when the server could not be asked; the generic
-	 * layer retries until the lock's validity deadline passes
+	 * Confirms on the server that the lock is still ours for another ttl from the send
+	 * time of the confirming request, and records that time in
+	 * {@link #confirmedAtNanos()}. For a lock carrying its own ttl (Redis, local) that
+	 * means extending it. For a lock on a server session ({@link SessionLockBackend}) the
+	 * session's keepalives extend it and set its confirmation, so renewal only checks
+	 * what a keepalive cannot see ({@link SessionLock#stillHeld()}).
+	 * @return {@code true} when the lock is still ours; {@code false} when the server
+	 * says it is gone or owned by someone else (the lock is then lost)
+	 * @throws io.github.distlock.LockBackendException when the server could not be asked;
+	 * the generic layer retries until the lock's validity deadline passes
 	 */
 	boolean renew() throws InterruptedException;
 
 	/**
-	 * Releases the lock on the server if, and only if, it is still ours (compare-and-delete).
-	 * @return {@code true} when our lock was deleted; {@code false} when it was already gone or owned by
-	 * another holder, in which case nothing was changed
-	 * @throws io.github.distlock.LockBackendException when the server could not be reached
+	 * Releases the lock on the server if, and only if, it is still ours
+	 * (compare-and-delete).
+	 * @return {@code true} when our lock was deleted; {@code false} when it was already
+	 * gone or owned by another holder, in which case nothing was changed
+	 * @throws io.github.distlock.LockBackendException when the server could not be
+	 * reached
 	 */
 	boolean release();
 
 	/**
-	 * Registers the single listener the backend calls, at most once and from any thread, when the
-	 * server tells it this lock is gone (a session expired, a keepalive failed, the key was taken).
-	 * If the loss was already observed, the listener is called at once.
+	 * Registers the single listener the backend calls, at most once and from any thread,
+	 * when the server tells it this lock is gone (a session expired, a keepalive failed,
+	 * the key was taken). If the loss was already observed, the listener is called at
+	 * once.
 	 */
 	void onLost(Consumer<String> listener);
 

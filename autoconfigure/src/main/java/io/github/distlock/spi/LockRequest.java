@@ -7,8 +7,9 @@ import java.util.Objects;
  * One acquisition attempt, validated on construction.
  *
  * @param key the encoded key: 1 to {@value #MAX_ENCODED_LENGTH} characters from
- * {@code [A-Za-z0-9._:,%~-]}, never containing {@code /} and never {@code .} or {@code ..}, so it is
- * safe as one path segment of any backend's key space; distinct user keys give distinct encoded keys
+ * {@code [A-Za-z0-9._:,%~-]}, never containing {@code /} and never {@code .} or
+ * {@code ..}, so it is safe as one path segment of any backend's key space; distinct user
+ * keys give distinct encoded keys
  * @param ttl how long the server keeps the lock if it is not renewed
  * @param waitTime how long to wait for a busy lock; zero tries once
  */

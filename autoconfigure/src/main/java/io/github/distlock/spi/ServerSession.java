@@ -3,8 +3,9 @@ package io.github.distlock.spi;
 import java.time.Duration;
 
 /**
- * A server session as the generic layer hands it to a {@link SessionLockBackend}: the backend reads its
- * id and reports when it learns that the server ended it. The generic layer keeps it alive.
+ * A server session as the generic layer hands it to a {@link SessionLockBackend}: the
+ * backend reads its id and reports when it learns that the server ended it. The generic
+ * layer keeps it alive.
  */
 public interface ServerSession {
 
@@ -24,15 +25,17 @@ public interface ServerSession {
 	boolean isEnded();
 
 	/**
-	 * Reports that the server no longer has this session (it expired, was revoked or destroyed); every lock
-	 * on it is reported lost, and the next acquisition opens a new session. Later reports are ignored.
+	 * Reports that the server no longer has this session (it expired, was revoked or
+	 * destroyed); every lock on it is reported lost, and the next acquisition opens a new
+	 * session. Later reports are ignored.
 	 */
 	void ended(String reason);
 
 	/**
-	 * Sends a keepalive now, outside the schedule: for a backend whose watch suggests the session is gone
-	 * but must confirm it (Consul hides sessions from a token without read permission). A keepalive
-	 * answered "gone" ends the session; a successful one confirms its locks.
+	 * Sends a keepalive now, outside the schedule: for a backend whose watch suggests the
+	 * session is gone but must confirm it (Consul hides sessions from a token without
+	 * read permission). A keepalive answered "gone" ends the session; a successful one
+	 * confirms its locks.
 	 */
 	void checkNow();
 

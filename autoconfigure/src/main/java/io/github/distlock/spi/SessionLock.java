@@ -1,9 +1,9 @@
 package io.github.distlock.spi;
 
 /**
- * A lock held on a {@link ServerSession}: it lives exactly as long as the session, so the session's
- * keepalives confirm it and the session's end loses it. The generic layer turns it into a
- * {@link BackendLock}.
+ * A lock held on a {@link ServerSession}: it lives exactly as long as the session, so the
+ * session's keepalives confirm it and the session's end loses it. The generic layer turns
+ * it into a {@link BackendLock}.
  */
 public interface SessionLock {
 
@@ -13,8 +13,9 @@ public interface SessionLock {
 	long fencingToken();
 
 	/**
-	 * Checks on the server what a keepalive cannot see, such as the lock's key deleted by an operator;
-	 * it extends nothing, the session's keepalive does. Called at each renewal of the lease.
+	 * Checks on the server what a keepalive cannot see, such as the lock's key deleted by
+	 * an operator; it extends nothing, the session's keepalive does. Called at each
+	 * renewal of the lease.
 	 * @return {@code false} when the lock is gone or owned by someone else
 	 * @throws io.github.distlock.LockBackendException when the server could not be asked
 	 */
@@ -23,11 +24,12 @@ public interface SessionLock {
 	}
 
 	/**
-	 * Releases the lock on the server if, and only if, it is still ours (compare-and-delete). The session
-	 * itself stays, for the next lock.
-	 * @return {@code true} when our lock was deleted; {@code false} when it was already gone or owned by
-	 * another holder
-	 * @throws io.github.distlock.LockBackendException when the server could not be reached
+	 * Releases the lock on the server if, and only if, it is still ours
+	 * (compare-and-delete). The session itself stays, for the next lock.
+	 * @return {@code true} when our lock was deleted; {@code false} when it was already
+	 * gone or owned by another holder
+	 * @throws io.github.distlock.LockBackendException when the server could not be
+	 * reached
 	 */
 	boolean release();
 

@@ -5,67 +5,77 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Optional capability of a {@link LockBackend} whose server keeps locks alive through a session (an
- * etcd lease, a Consul session) rather than one ttl per lock.
+ * Optional capability of a {@link LockBackend} whose server keeps locks alive through a
+ * session (an etcd lease, a Consul session) rather than one ttl per lock.
  *
- * <p>The backend speaks only the protocol: open a session with a ttl, keep it alive once, close it, and
- * report through {@link ServerSession#ended} when the server ended it. The generic layer
- * ({@code io.github.distlock.core.SharedSessions}) owns everything else, once for every such backend:
- * one session per ttl shared by the locks and waiters that use it, use counts, retirement after
- * {@link #sessionIdleTime()} without use, the keepalive schedule on its one scheduler (the send time is
- * read before each request and becomes every lock's confirmation), and the fan-out of a session's end
- * to each lock on it. A session backend creates no scheduler or thread of its own for any of this.
+ * <p>
+ * The backend speaks only the protocol: open a session with a ttl, keep it alive once,
+ * close it, and report through {@link ServerSession#ended} when the server ended it. The
+ * generic layer ({@code io.github.distlock.core.SharedSessions}) owns everything else,
+ * once for every such backend: one session per ttl shared by the locks and waiters that
+ * use it, use counts, retirement after {@link #sessionIdleTime()} without use, the
+ * keepalive schedule on its one scheduler (the send time is read before each request and
+ * becomes every lock's confirmation), and the fan-out of a session's end to each lock on
+ * it. A session backend creates no scheduler or thread of its own for any of this.
  *
- * <p>A lock manager acquires through {@link #tryAcquire(LockRequest, ServerSession)} only. The plain
- * {@link #tryAcquire(LockRequest)} serves use without a lock manager; a backend implements it by
- * delegating to a standalone session layer ({@code SharedSessions.standalone(this)}).
+ * <p>
+ * A lock manager acquires through {@link #tryAcquire(LockRequest, ServerSession)} only.
+ * The plain {@link #tryAcquire(LockRequest)} serves use without a lock manager; a backend
+ * implements it by delegating to a standalone session layer
+ * ({@code SharedSessions.standalone(this)}).
  *
- * <p>Session ids are opaque to the generic layer. Every method may be called from any thread.
+ * <p>
+ * Session ids are opaque to the generic layer. Every method may be called from any
+ * thread.
  */
 public interface SessionLockBackend extends LockBackend {
 
 	/**
-	 * Opens a server session that lives for {@code ttl} unless kept alive. Called by an acquiring
-	 * thread, never by the scheduler, so it may block for one request.
+	 * Opens a server session that lives for {@code ttl} unless kept alive. Called by an
+	 * acquiring thread, never by the scheduler, so it may block for one request.
 	 * @return the session's id on the server
 	 * @throws io.github.distlock.LockBackendException when the server could not open one
 	 */
 	String openSession(Duration ttl) throws InterruptedException;
 
 	/**
-	 * Sends one keepalive for the session. Called on the generic layer's scheduler: the request should be
-	 * asynchronous, since a blocking one holds a scheduler thread for as long as the server takes, and
-	 * bounded by the backend's request timeout. The generic layer stops waiting for the answer after the
-	 * keepalive interval and reads the send time itself, just before this call.
-	 * @return a stage completing with {@code true} when the server extended the session by its ttl,
-	 * {@code false} when the server says it no longer exists (etcd's lease not found, Consul's 404), or
-	 * exceptionally when the server could not be asked (the generic layer retries until the ttl since the
-	 * last confirmation has passed)
+	 * Sends one keepalive for the session. Called on the generic layer's scheduler: the
+	 * request should be asynchronous, since a blocking one holds a scheduler thread for
+	 * as long as the server takes, and bounded by the backend's request timeout. The
+	 * generic layer stops waiting for the answer after the keepalive interval and reads
+	 * the send time itself, just before this call.
+	 * @return a stage completing with {@code true} when the server extended the session
+	 * by its ttl, {@code false} when the server says it no longer exists (etcd's lease
+	 * not found, Consul's 404), or exceptionally when the server could not be asked (the
+	 * generic layer retries until the ttl since the last confirmation has passed)
 	 */
 	CompletionStage<Boolean> keepAliveOnce(String sessionId);
 
 	/**
-	 * Ends the session on the server, so that its locks are freed now rather than at expiry. The stage
-	 * must complete within the backend's request timeout, normally or exceptionally; either way the
-	 * session is forgotten.
+	 * Ends the session on the server, so that its locks are freed now rather than at
+	 * expiry. The stage must complete within the backend's request timeout, normally or
+	 * exceptionally; either way the session is forgotten.
 	 * @return a stage completing when the server answered or the request gave up
 	 */
 	CompletionStage<?> closeSession(String sessionId);
 
 	/**
-	 * Acquires the lock described by {@code request} on {@code session}, which the generic layer chose
-	 * for the request's ttl and keeps alive meanwhile. When the server reports that the session is gone
-	 * (etcd answers "lease not found" to a put), call {@link ServerSession#ended} and return empty: the
-	 * generic layer then retries on a new session rather than answering "busy".
-	 * @return the lock, or empty when it stayed busy for the whole wait time or the session ended
-	 * @throws io.github.distlock.LockBackendException when the server failed or could not be reached
+	 * Acquires the lock described by {@code request} on {@code session}, which the
+	 * generic layer chose for the request's ttl and keeps alive meanwhile. When the
+	 * server reports that the session is gone (etcd answers "lease not found" to a put),
+	 * call {@link ServerSession#ended} and return empty: the generic layer then retries
+	 * on a new session rather than answering "busy".
+	 * @return the lock, or empty when it stayed busy for the whole wait time or the
+	 * session ended
+	 * @throws io.github.distlock.LockBackendException when the server failed or could not
+	 * be reached
 	 * @throws InterruptedException when the waiting thread was interrupted
 	 */
 	Optional<SessionLock> tryAcquire(LockRequest request, ServerSession session) throws InterruptedException;
 
 	/**
-	 * How long after its last request a session is kept alive, by default a third of the ttl, so that two
-	 * keepalives can fail before the ttl runs out.
+	 * How long after its last request a session is kept alive, by default a third of the
+	 * ttl, so that two keepalives can fail before the ttl runs out.
 	 */
 	default Duration keepAliveInterval(Duration ttl) {
 		return ttl.dividedBy(3);
@@ -79,23 +89,26 @@ public interface SessionLockBackend extends LockBackend {
 	}
 
 	/**
-	 * How a session appears in log messages and loss reasons, such as {@code etcd lease 694d7e2f8c1b3a05}.
+	 * How a session appears in log messages and loss reasons, such as
+	 * {@code etcd lease 694d7e2f8c1b3a05}.
 	 */
 	default String describeSession(String sessionId) {
 		return name() + " session " + sessionId;
 	}
 
 	/**
-	 * Called once when a session is opened, so that a backend whose server can notify may watch it and
-	 * report its end through {@link ServerSession#ended} before the next keepalive would notice
-	 * (Consul's blocking query on the session). The watch stops once {@link ServerSession#isEnded()}.
+	 * Called once when a session is opened, so that a backend whose server can notify may
+	 * watch it and report its end through {@link ServerSession#ended} before the next
+	 * keepalive would notice (Consul's blocking query on the session). The watch stops
+	 * once {@link ServerSession#isEnded()}.
 	 */
 	default void watchSession(ServerSession session) {
 	}
 
 	/**
-	 * Called on the generic layer's scheduler after each successful keepalive, for short housekeeping that
-	 * needs a live session (etcd deletes keys that a failed release left behind).
+	 * Called on the generic layer's scheduler after each successful keepalive, for short
+	 * housekeeping that needs a live session (etcd deletes keys that a failed release
+	 * left behind).
 	 */
 	default void keptAlive(ServerSession session) {
 	}

@@ -32,8 +32,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Locked methods returning a {@code CompletionStage}: what encloses what on the calling thread, and every
- * way the hold ends (completion, failure, cancellation, an abandoned stage).
+ * Locked methods returning a {@code CompletionStage}: what encloses what on the calling
+ * thread, and every way the hold ends (completion, failure, cancellation, an abandoned
+ * stage).
  */
 @Timeout(60)
 class AsyncLockedMethodTests {
@@ -93,8 +94,10 @@ class AsyncLockedMethodTests {
 			CompletableFuture<String> work = new CompletableFuture<>();
 			CompletableFuture<String> returned = jobs.hold("k3", work).orTimeout(50, TimeUnit.MILLISECONDS);
 			await().atMost(Duration.ofSeconds(10)).until(returned::isDone);
-			// orTimeout completes the returned future itself, which the caller holds: that gives the work up.
-			await().atMost(Duration.ofSeconds(10)).until(() -> context.getBean(DefaultLockTemplate.class).heldLocks().isEmpty());
+			// orTimeout completes the returned future itself, which the caller holds:
+			// that gives the work up.
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> context.getBean(DefaultLockTemplate.class).heldLocks().isEmpty());
 			assertThat(work).isCancelled();
 		});
 	}
@@ -168,7 +171,8 @@ class AsyncLockedMethodTests {
 	}
 
 	private static void startAndAbandon(Jobs jobs) {
-		// Neither the work's stage nor the returned one is kept: nothing can ever complete them.
+		// Neither the work's stage nor the returned one is kept: nothing can ever
+		// complete them.
 		jobs.hold("k8", new CompletableFuture<>());
 	}
 
@@ -207,7 +211,10 @@ class AsyncLockedMethodTests {
 			this.locks = locks;
 		}
 
-		/** How many bodies of {@link #hold} began; a method, since the bean is a class proxy. */
+		/**
+		 * How many bodies of {@link #hold} began; a method, since the bean is a class
+		 * proxy.
+		 */
 		public int started() {
 			return this.started.get();
 		}
@@ -218,7 +225,10 @@ class AsyncLockedMethodTests {
 			return work;
 		}
 
-		/** Compares the outer token with the one a nested synchronous acquisition gets: 1 when equal. */
+		/**
+		 * Compares the outer token with the one a nested synchronous acquisition gets: 1
+		 * when equal.
+		 */
 		@DistributedLock(key = "#key", waitTime = "0s")
 		public CompletableFuture<Long> nestSync(String key) {
 			long outer;

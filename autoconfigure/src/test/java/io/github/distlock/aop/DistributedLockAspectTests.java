@@ -78,9 +78,10 @@ class DistributedLockAspectTests {
 			Outer outer = context.getBean(Outer.class);
 			LockTemplate locks = context.getBean(LockTemplate.class);
 			boolean[] heldAfterInner = new boolean[1];
-			outer.run(5L, () -> heldAfterInner[0] = this.pool
-				.submit(() -> locks.tryAcquire("order:5", LockOptions.defaults()).isEmpty())
-				.get(10, TimeUnit.SECONDS));
+			outer.run(5L,
+					() -> heldAfterInner[0] = this.pool
+						.submit(() -> locks.tryAcquire("order:5", LockOptions.defaults()).isEmpty())
+						.get(10, TimeUnit.SECONDS));
 			assertThat(heldAfterInner[0]).as("still locked after the inner method returned").isTrue();
 			assertThat(locks.tryAcquire("order:5", LockOptions.defaults())).isPresent();
 		});
@@ -146,7 +147,8 @@ class DistributedLockAspectTests {
 				.hasMessageContaining("order:3");
 			assertThat(orders.finished()).as("the method ran to its end").hasValue(1);
 			List<LockLostEvent> events = context.getBean(LostEvents.class).events;
-			// Loss notifications are delivered on the distlock scheduler, not on the thread that saw the loss.
+			// Loss notifications are delivered on the distlock scheduler, not on the
+			// thread that saw the loss.
 			await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty());
 			assertThat(events).singleElement().satisfies((event) -> {
 				assertThat(event.getKey()).isEqualTo("order:3");
@@ -279,7 +281,8 @@ class DistributedLockAspectTests {
 
 		final java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
 
-		// Tests reach the state through methods: fields read through the class-based proxy are the proxy's own.
+		// Tests reach the state through methods: fields read through the class-based
+		// proxy are the proxy's own.
 		CountDownLatch entered() {
 			return this.entered;
 		}

@@ -27,7 +27,8 @@ import static org.mockito.Mockito.mock;
 
 class ConsulLockAutoConfigurationTests {
 
-	// No Consul runs here: sessions are created on first use, and the startup check is off unless a test
+	// No Consul runs here: sessions are created on first use, and the startup check is
+	// off unless a test
 	// is about it.
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ConsulAutoConfiguration.class, ConsulLockAutoConfiguration.class,
@@ -74,33 +75,36 @@ class ConsulLockAutoConfigurationTests {
 					"distlock.consul.session-idle-timeout=5m")
 			.run((context) -> {
 				ConsulLockSettings settings = backend(context).settings();
-				assertThat(settings).isEqualTo(new ConsulLockSettings("apps/orders/locks", SessionBehavior.DELETE,
-						Duration.ofSeconds(2), List.of("disk", "queue"), "distlock orders", false, true,
-						Duration.ofMinutes(5)));
+				assertThat(settings).isEqualTo(
+						new ConsulLockSettings("apps/orders/locks", SessionBehavior.DELETE, Duration.ofSeconds(2),
+								List.of("disk", "queue"), "distlock orders", false, true, Duration.ofMinutes(5)));
 				assertThat(backend(context).sessionChecks()).containsExactly("disk", "queue");
 			});
 	}
 
 	@Test
 	void backsOffWithoutSpringCloudConsulAndNamesTheDependencyWhenChosen() {
-		ApplicationContextRunner withoutConsul = this.runner.withClassLoader(new FilteredClassLoader(ConsulProperties.class));
+		ApplicationContextRunner withoutConsul = this.runner
+			.withClassLoader(new FilteredClassLoader(ConsulProperties.class));
 		withoutConsul.withPropertyValues("distlock.backend=local")
 			.run((context) -> assertThat(context.getBeansOfType(LockBackendCandidate.class).values())
 				.noneMatch((candidate) -> candidate.type() == BackendType.CONSUL));
 		withoutConsul.withPropertyValues("distlock.backend=consul").run((context) -> {
 			FailureAnalysis analysis = analysis(context);
-			assertThat(analysis.getDescription()).contains("'consul'").contains("Spring Cloud Consul is not on the classpath");
+			assertThat(analysis.getDescription()).contains("'consul'")
+				.contains("Spring Cloud Consul is not on the classpath");
 			assertThat(analysis.getAction()).contains("<artifactId>spring-cloud-starter-consul-discovery</artifactId>");
 		});
 	}
 
 	@Test
 	void disabledSpringCloudConsulIsNoConnection() {
-		this.runner.withPropertyValues("spring.cloud.consul.enabled=false", "distlock.backend=consul").run((context) -> {
-			FailureAnalysis analysis = analysis(context);
-			assertThat(analysis.getDescription()).contains("spring.cloud.consul.enabled is false");
-			assertThat(analysis.getAction()).contains("enabled: true");
-		});
+		this.runner.withPropertyValues("spring.cloud.consul.enabled=false", "distlock.backend=consul")
+			.run((context) -> {
+				FailureAnalysis analysis = analysis(context);
+				assertThat(analysis.getDescription()).contains("spring.cloud.consul.enabled is false");
+				assertThat(analysis.getAction()).contains("enabled: true");
+			});
 		this.runner.withPropertyValues("spring.cloud.consul.enabled=false")
 			.run((context) -> assertThat(analysis(context).getDescription()).contains("No lock backend is chosen"));
 	}
@@ -110,7 +114,8 @@ class ConsulLockAutoConfigurationTests {
 		for (String ttl : List.of("5s", "25h")) {
 			this.runner.withPropertyValues("distlock.backend=consul", "distlock.default-ttl=" + ttl).run((context) -> {
 				FailureAnalysis analysis = analysis(context);
-				assertThat(analysis.getDescription()).contains("distlock.default-ttl is " + ttl.replace("25h", "90000s"))
+				assertThat(analysis.getDescription())
+					.contains("distlock.default-ttl is " + ttl.replace("25h", "90000s"))
 					.contains("from 10s to 24h");
 				assertThat(analysis.getAction()).contains("distlock:\n  default-ttl: 30s");
 			});
@@ -152,7 +157,8 @@ class ConsulLockAutoConfigurationTests {
 			.withPropertyValues("distlock.backend=consul", "distlock.consul.bind-to-service-check=true",
 					"distlock.consul.checks=disk")
 			.withBean(ConsulRegistration.class, () -> registration)
-			.run((context) -> assertThat(backend(context).sessionChecks()).containsExactly("disk", "service:orders-8080"));
+			.run((context) -> assertThat(backend(context).sessionChecks()).containsExactly("disk",
+					"service:orders-8080"));
 	}
 
 	@Test
@@ -165,8 +171,8 @@ class ConsulLockAutoConfigurationTests {
 			});
 		this.runner.withClassLoader(new FilteredClassLoader(ConsulRegistration.class))
 			.withPropertyValues("distlock.backend=consul", "distlock.consul.bind-to-service-check=true")
-			.run((context) -> assertThat(analysis(context).getDescription())
-				.contains("spring-cloud-consul-discovery, which registers the application with Consul, is not on the classpath"));
+			.run((context) -> assertThat(analysis(context).getDescription()).contains(
+					"spring-cloud-consul-discovery, which registers the application with Consul, is not on the classpath"));
 		ConsulRegistration registration = mock(ConsulRegistration.class);
 		this.runner
 			.withPropertyValues("distlock.backend=consul", "distlock.consul.bind-to-service-check=true",

@@ -43,9 +43,9 @@ class DistlockAutoConfigurationTests {
 	@Test
 	void propertiesBecomeTheLockTemplatesSettings() {
 		this.runner
-			.withPropertyValues("distlock.backend=local", "distlock.default-ttl=10s", "distlock.default-wait-time=500ms",
-					"distlock.lost-policy=throw", "distlock.safety-margin=50ms", "distlock.renewal-interval=2s",
-					"distlock.scheduler-threads=3", "distlock.aspect-order=42")
+			.withPropertyValues("distlock.backend=local", "distlock.default-ttl=10s",
+					"distlock.default-wait-time=500ms", "distlock.lost-policy=throw", "distlock.safety-margin=50ms",
+					"distlock.renewal-interval=2s", "distlock.scheduler-threads=3", "distlock.aspect-order=42")
 			.run((context) -> {
 				DefaultLockTemplate manager = context.getBean(DefaultLockTemplate.class);
 				assertThat(manager.settings().defaultTtl()).isEqualTo(Duration.ofSeconds(10));
@@ -146,8 +146,7 @@ class DistlockAutoConfigurationTests {
 			.run((context) -> assertThat(context.getBean(LockBackend.class).name()).isEqualTo("fake-etcd"));
 	}
 
-	static FailureAnalysis analyze(AssertableApplicationContext context,
-			AbstractFailureAnalyzer<?> analyzer) {
+	static FailureAnalysis analyze(AssertableApplicationContext context, AbstractFailureAnalyzer<?> analyzer) {
 		assertThat(context).hasFailed();
 		FailureAnalysis analysis = analyzer.analyze(context.getStartupFailure());
 		assertThat(analysis).as("analysis of %s", context.getStartupFailure()).isNotNull();

@@ -14,8 +14,9 @@ import static io.github.distlock.autoconfigure.DistlockAutoConfigurationTests.an
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The etcd auto-configuration without a server: when it offers the backend, which client it uses, and
- * what a wrong configuration says at startup. Connected behaviour is covered by the etcd *IT tests.
+ * The etcd auto-configuration without a server: when it offers the backend, which client
+ * it uses, and what a wrong configuration says at startup. Connected behaviour is covered
+ * by the etcd *IT tests.
  */
 class EtcdLockAutoConfigurationTests {
 
@@ -63,11 +64,10 @@ class EtcdLockAutoConfigurationTests {
 
 	@Test
 	void propertiesAreBound() {
-		this.candidates
-			.withPropertyValues("distlock.etcd.endpoints=http://etcd-1:2379,http://etcd-2:2379",
-					"distlock.etcd.user=app", "distlock.etcd.password=secret", "distlock.etcd.namespace=/apps/shop/",
-					"distlock.etcd.request-timeout=2s", "distlock.etcd.tls.ca-file=/etc/etcd/ca.pem",
-					"distlock.etcd.tls.cert-file=/etc/etcd/client.pem", "distlock.etcd.tls.key-file=/etc/etcd/client.key")
+		this.candidates.withPropertyValues("distlock.etcd.endpoints=http://etcd-1:2379,http://etcd-2:2379",
+				"distlock.etcd.user=app", "distlock.etcd.password=secret", "distlock.etcd.namespace=/apps/shop/",
+				"distlock.etcd.request-timeout=2s", "distlock.etcd.tls.ca-file=/etc/etcd/ca.pem",
+				"distlock.etcd.tls.cert-file=/etc/etcd/client.pem", "distlock.etcd.tls.key-file=/etc/etcd/client.key")
 			.run((context) -> {
 				DistlockEtcdProperties properties = context.getBean(DistlockEtcdProperties.class);
 				assertThat(properties.getEndpoints()).containsExactly("http://etcd-1:2379", "http://etcd-2:2379");
@@ -111,22 +111,25 @@ class EtcdLockAutoConfigurationTests {
 
 	@Test
 	void aUserWithoutPasswordIsRejected() {
-		this.runner.withPropertyValues("distlock.backend=etcd", "distlock.etcd.endpoints=" + NOWHERE,
-				"distlock.etcd.user=app").run((context) -> {
-					FailureAnalysis analysis = analyze(context, new BackendSelectionFailureAnalyzer());
-					assertThat(analysis.getDescription()).contains("distlock.etcd.user").contains("distlock.etcd.password");
-					assertThat(analysis.getAction()).contains("user: app\n    password:");
-				});
+		this.runner
+			.withPropertyValues("distlock.backend=etcd", "distlock.etcd.endpoints=" + NOWHERE, "distlock.etcd.user=app")
+			.run((context) -> {
+				FailureAnalysis analysis = analyze(context, new BackendSelectionFailureAnalyzer());
+				assertThat(analysis.getDescription()).contains("distlock.etcd.user").contains("distlock.etcd.password");
+				assertThat(analysis.getAction()).contains("user: app\n    password:");
+			});
 	}
 
 	@Test
 	void anUnreachableServerFailsAtStartupNamingTheEndpoints() {
-		this.runner.withPropertyValues("distlock.backend=etcd", "distlock.etcd.endpoints=" + NOWHERE,
-				"distlock.etcd.request-timeout=500ms").run((context) -> {
-					FailureAnalysis analysis = analyze(context, new BackendSelectionFailureAnalyzer());
-					assertThat(analysis.getDescription()).contains("could not reach etcd at [" + NOWHERE + "]");
-					assertThat(analysis.getAction()).contains("distlock.etcd.endpoints");
-				});
+		this.runner
+			.withPropertyValues("distlock.backend=etcd", "distlock.etcd.endpoints=" + NOWHERE,
+					"distlock.etcd.request-timeout=500ms")
+			.run((context) -> {
+				FailureAnalysis analysis = analyze(context, new BackendSelectionFailureAnalyzer());
+				assertThat(analysis.getDescription()).contains("could not reach etcd at [" + NOWHERE + "]");
+				assertThat(analysis.getAction()).contains("distlock.etcd.endpoints");
+			});
 	}
 
 	@Test

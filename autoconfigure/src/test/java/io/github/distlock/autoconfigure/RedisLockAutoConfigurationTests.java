@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.Mockito.mock;
 
 /**
- * The Redis backend's auto-configuration, without a server: which candidate is offered when, which
- * connection it uses, and what a user is told when it cannot work.
+ * The Redis backend's auto-configuration, without a server: which candidate is offered
+ * when, which connection it uses, and what a user is told when it cannot work.
  */
 class RedisLockAutoConfigurationTests {
 
@@ -98,13 +98,15 @@ class RedisLockAutoConfigurationTests {
 	@Test
 	void theApplicationsOwnConnectionFactorySettingsAreUsed() throws IOException {
 		int closedPort = closedPort();
-		this.runner.withBean("userFactory", LettuceConnectionFactory.class,
-				() -> new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", closedPort)))
+		this.runner
+			.withBean("userFactory", LettuceConnectionFactory.class,
+					() -> new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", closedPort)))
 			.run((context) -> {
 				assertThat(context).hasSingleBean(RedisConnectionFactory.class);
 				LockBackendCandidate candidate = context.getBean(LockBackendCandidate.class);
 				assertThat(candidate.connectionConfigured()).isTrue();
-				// Nothing listens there: the failure shows which connection settings were used.
+				// Nothing listens there: the failure shows which connection settings were
+				// used.
 				assertThatThrownBy(candidate::create).isInstanceOf(BackendSelectionException.class)
 					.hasMessageContaining("distlock could not use Redis")
 					.hasMessageContaining(":" + closedPort)
@@ -123,7 +125,8 @@ class RedisLockAutoConfigurationTests {
 
 	@Test
 	void bindsItsProperties() {
-		this.runner.withPropertyValues("distlock.redis.key-prefix=orders-locks", "distlock.redis.notification-timeout=2s")
+		this.runner
+			.withPropertyValues("distlock.redis.key-prefix=orders-locks", "distlock.redis.notification-timeout=2s")
 			.run((context) -> {
 				DistlockRedisProperties properties = context.getBean(DistlockRedisProperties.class);
 				assertThat(properties.getKeyPrefix()).isEqualTo("orders-locks");

@@ -13,8 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * What a user sees in the console when a real application fails to start: proves the analyzers are
- * registered and win over Spring Boot's generic binding analyzer.
+ * What a user sees in the console when a real application fails to start: proves the
+ * analyzers are registered and win over Spring Boot's generic binding analyzer.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupFailureReportTests {

@@ -16,17 +16,19 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The ZooKeeper auto-configuration without a server: when it offers its candidate, how it binds and
- * validates its properties, and which configurations fail at startup with what action. Startup against
- * a real server is covered by the integration tests.
+ * The ZooKeeper auto-configuration without a server: when it offers its candidate, how it
+ * binds and validates its properties, and which configurations fail at startup with what
+ * action. Startup against a real server is covered by the integration tests.
  */
 class ZooKeeperLockAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(ZooKeeperLockAutoConfiguration.class, LocalLockAutoConfiguration.class,
-					DistlockAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
+		.of(ZooKeeperLockAutoConfiguration.class, LocalLockAutoConfiguration.class, DistlockAutoConfiguration.class));
 
-	/** Never started: a client that would be used fails the startup for that reason, so no server is needed. */
+	/**
+	 * Never started: a client that would be used fails the startup for that reason, so no
+	 * server is needed.
+	 */
 	private static CuratorFramework unstartedClient() {
 		return CuratorFrameworkFactory.newClient("127.0.0.1:1", new RetryOneTime(1));
 	}
@@ -63,7 +65,8 @@ class ZooKeeperLockAutoConfigurationTests {
 
 	@Test
 	void theApplicationsClientIsChosenAndUsedAsItIs() {
-		// No distlock.backend: the client bean alone makes ZooKeeper the one configured backend.
+		// No distlock.backend: the client bean alone makes ZooKeeper the one configured
+		// backend.
 		this.runner.withBean(CuratorFramework.class, ZooKeeperLockAutoConfigurationTests::unstartedClient)
 			.run((context) -> {
 				FailureAnalysis analysis = selectionFailure(context);
@@ -151,7 +154,8 @@ class ZooKeeperLockAutoConfigurationTests {
 
 	@Test
 	void invalidValuesFailAtStartupNamingTheProperty() {
-		String[][] cases = { { "distlock.zookeeper.base-path=/", "root" }, { "distlock.zookeeper.base-path=locks", "/" },
+		String[][] cases = { { "distlock.zookeeper.base-path=/", "root" },
+				{ "distlock.zookeeper.base-path=locks", "/" },
 				{ "distlock.zookeeper.session-timeout=0s", "at least 1ms" },
 				{ "distlock.zookeeper.retry.max-retries=30", "between 0 and 29" },
 				{ "distlock.zookeeper.auth.username=a:b", "':'" }, { "distlock.zookeeper.loss-on=never", "lost" } };

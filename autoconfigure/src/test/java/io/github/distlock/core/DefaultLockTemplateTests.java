@@ -26,7 +26,8 @@ class DefaultLockTemplateTests {
 
 	private final LocalLockBackend backend = new LocalLockBackend();
 
-	private final DefaultLockTemplate manager = new DefaultLockTemplate(this.backend, LockSettings.defaults(), List.of());
+	private final DefaultLockTemplate manager = new DefaultLockTemplate(this.backend, LockSettings.defaults(),
+			List.of());
 
 	@AfterEach
 	void close() {
@@ -65,11 +66,12 @@ class DefaultLockTemplateTests {
 
 	@Test
 	void throwPolicyKeepsTheActionsOwnFailureAndAddsTheLossAsSuppressed() {
-		assertThatThrownBy(() -> this.manager.execute("k", LockOptions.defaults().withLostPolicy(LostLockPolicy.THROW),
-				() -> {
+		assertThatThrownBy(
+				() -> this.manager.execute("k", LockOptions.defaults().withLostPolicy(LostLockPolicy.THROW), () -> {
 					this.backend.forceRelease(LockKeys.encode("k"));
 					throw new IllegalStateException("own failure");
-				})).isInstanceOf(IllegalStateException.class)
+				}))
+			.isInstanceOf(IllegalStateException.class)
 			.satisfies((ex) -> assertThat(ex.getSuppressed()).singleElement().isInstanceOf(LockLostException.class));
 	}
 
@@ -80,9 +82,9 @@ class DefaultLockTemplateTests {
 		lease.onLost(lost::countDown);
 		assertThat(lost.await(5, TimeUnit.SECONDS)).isTrue();
 		assertThat(lease.isHeld()).isFalse();
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(this.backend.isHeld(LockKeys.encode("k")))
-			.as("given up on the server too")
-			.isFalse());
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.backend.isHeld(LockKeys.encode("k"))).as("given up on the server too")
+				.isFalse());
 		lease.release();
 	}
 

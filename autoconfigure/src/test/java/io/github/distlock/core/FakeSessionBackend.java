@@ -20,8 +20,8 @@ import io.github.distlock.spi.SessionLockBackend;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An in-memory session protocol for the pure logic of {@link SharedSessions}: which sessions are opened,
- * kept alive and closed, with answers the test decides.
+ * An in-memory session protocol for the pure logic of {@link SharedSessions}: which
+ * sessions are opened, kept alive and closed, with answers the test decides.
  */
 class FakeSessionBackend implements SessionLockBackend {
 

@@ -29,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The generic session layer's own logic over a fake protocol: sharing per ttl, use counts that include
- * waiters, idle retirement, keepalive confirmations and the fan-out of a session's end.
+ * The generic session layer's own logic over a fake protocol: sharing per ttl, use counts
+ * that include waiters, idle retirement, keepalive confirmations and the fan-out of a
+ * session's end.
  */
 @Timeout(30)
 class SharedSessionsTests {

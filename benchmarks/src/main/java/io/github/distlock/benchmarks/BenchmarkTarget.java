@@ -3,8 +3,9 @@ package io.github.distlock.benchmarks;
 import io.github.distlock.spi.LockBackend;
 
 /**
- * One backend under benchmark: its raw-client floor and a way to make distlock clients of the same
- * server. Implementations start the server they need and stop it in {@link #close()}.
+ * One backend under benchmark: its raw-client floor and a way to make distlock clients of
+ * the same server. Implementations start the server they need and stop it in
+ * {@link #close()}.
  */
 public interface BenchmarkTarget extends AutoCloseable {
 
@@ -19,8 +20,8 @@ public interface BenchmarkTarget extends AutoCloseable {
 	String floorDescription();
 
 	/**
-	 * One acquire and release of {@code key} through the raw client, the cheapest correct way the
-	 * server offers: the floor distlock is compared with.
+	 * One acquire and release of {@code key} through the raw client, the cheapest correct
+	 * way the server offers: the floor distlock is compared with.
 	 */
 	void floorAcquireRelease(String key) throws Exception;
 
@@ -30,8 +31,8 @@ public interface BenchmarkTarget extends AutoCloseable {
 	LockBackend newBackend() throws Exception;
 
 	/**
-	 * Server-side evidence that waiters do not poll, printed after the contended run (for example a
-	 * command count); empty when the backend has none to offer.
+	 * Server-side evidence that waiters do not poll, printed after the contended run (for
+	 * example a command count); empty when the backend has none to offer.
 	 */
 	default String pollingEvidence() throws Exception {
 		return "";

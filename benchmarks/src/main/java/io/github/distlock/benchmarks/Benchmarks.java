@@ -19,16 +19,19 @@ import io.github.distlock.spi.LockBackend;
 import org.HdrHistogram.Histogram;
 
 /**
- * A plain benchmark harness (HdrHistogram, no JMH: the interesting costs are network round trips, far
- * above JIT noise). For each backend named on the command line it measures, in one run:
+ * A plain benchmark harness (HdrHistogram, no JMH: the interesting costs are network
+ * round trips, far above JIT noise). For each backend named on the command line it
+ * measures, in one run:
  * <ol>
- * <li>single-thread acquire+release latency through distlock versus the raw client floor, interleaved in
- * rounds so drift hits both alike, the ratio of their means and medians, and each side's acquire+release
- * per second and client (this JVM's) CPU time per acquire+release;</li>
- * <li>8 threads on one key, split over two distlock instances (as two application instances):
- * acquisitions per second and the p99 wait.</li>
+ * <li>single-thread acquire+release latency through distlock versus the raw client floor,
+ * interleaved in rounds so drift hits both alike, the ratio of their means and medians,
+ * and each side's acquire+release per second and client (this JVM's) CPU time per
+ * acquire+release;</li>
+ * <li>8 threads on one key, split over two distlock instances (as two application
+ * instances): acquisitions per second and the p99 wait.</li>
  * </ol>
- * Run: {@code mvn -B -q -pl benchmarks -am package -DskipTests && mvn -B -q -pl benchmarks exec:java
+ * Run:
+ * {@code mvn -B -q -pl benchmarks -am package -DskipTests && mvn -B -q -pl benchmarks exec:java
  * -Dbenchmark.args="redis etcd"}.
  */
 public final class Benchmarks {
@@ -56,8 +59,8 @@ public final class Benchmarks {
 	}
 
 	/**
-	 * The target named {@code name}: class {@code <Name>Target} in this package, so adding a backend
-	 * touches no shared file.
+	 * The target named {@code name}: class {@code <Name>Target} in this package, so
+	 * adding a backend touches no shared file.
 	 */
 	private static BenchmarkTarget target(String name) throws Exception {
 		String className = Benchmarks.class.getPackageName() + "." + Character.toUpperCase(name.charAt(0))
@@ -82,7 +85,8 @@ public final class Benchmarks {
 			}
 			Histogram floor = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
 			Histogram distlock = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
-			// Wall and process CPU time of each side's rounds: this JVM is the client alone (the server is
+			// Wall and process CPU time of each side's rounds: this JVM is the client
+			// alone (the server is
 			// another process), so its CPU time per op is the client stack's cost.
 			long[] floorTotals = new long[2];
 			long[] distlockTotals = new long[2];
@@ -117,9 +121,10 @@ public final class Benchmarks {
 			double distlockRate = ops / (distlockTotals[0] / 1e9);
 			double floorCpu = floorTotals[1] / 1e3 / ops;
 			double distlockCpu = distlockTotals[1] / 1e3 / ops;
-			System.out.printf("throughput: floor %.0f ops/s, distlock %.0f ops/s (%.2fx); client CPU per op: floor "
-					+ "%.0fus, distlock %.0fus (%.2fx)%n", floorRate, distlockRate, distlockRate / floorRate, floorCpu,
-					distlockCpu, distlockCpu / floorCpu);
+			System.out.printf(
+					"throughput: floor %.0f ops/s, distlock %.0f ops/s (%.2fx); client CPU per op: floor "
+							+ "%.0fus, distlock %.0fus (%.2fx)%n",
+					floorRate, distlockRate, distlockRate / floorRate, floorCpu, distlockCpu, distlockCpu / floorCpu);
 		}
 	}
 
@@ -170,7 +175,8 @@ public final class Benchmarks {
 	}
 
 	/**
-	 * CPU time of all threads of this JVM, including the HTTP clients' own and the JIT's and GC's.
+	 * CPU time of all threads of this JVM, including the HTTP clients' own and the JIT's
+	 * and GC's.
 	 */
 	private static long processCpuNanos() {
 		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())

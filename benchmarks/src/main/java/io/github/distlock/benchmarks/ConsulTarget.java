@@ -23,9 +23,10 @@ import io.github.distlock.spi.LockBackend;
 import org.springframework.web.client.RestClient;
 
 /**
- * Consul 1.8 in dev mode. The floor is what the seed article does by hand, independent of distlock and
- * Spring: one reused JDK {@link HttpClient}, blocking {@code send}, {@code PUT /v1/kv/<key>?acquire=<session>}
- * and {@code ?release=<session>} with a session created once up front, no fencing token read.
+ * Consul 1.8 in dev mode. The floor is what the seed article does by hand, independent of
+ * distlock and Spring: one reused JDK {@link HttpClient}, blocking {@code send},
+ * {@code PUT /v1/kv/<key>?acquire=<session>} and {@code ?release=<session>} with a
+ * session created once up front, no fencing token read.
  */
 public final class ConsulTarget implements BenchmarkTarget {
 
@@ -42,12 +43,14 @@ public final class ConsulTarget implements BenchmarkTarget {
 
 	private final byte[] floorValue = "{\"holder\":\"benchmark-floor\"}".getBytes(StandardCharsets.UTF_8);
 
-	/** Requests per distlock client, by kind; the last two belong to the contended run. */
+	/**
+	 * Requests per distlock client, by kind; the last two belong to the contended run.
+	 */
 	private final List<Counts> counts = new CopyOnWriteArrayList<>();
 
 	public ConsulTarget() throws IOException, InterruptedException {
-		String created = floorPut("/v1/session/create", "{\"TTL\":\"86400s\",\"Name\":\"benchmark floor\"}"
-			.getBytes(StandardCharsets.UTF_8));
+		String created = floorPut("/v1/session/create",
+				"{\"TTL\":\"86400s\",\"Name\":\"benchmark floor\"}".getBytes(StandardCharsets.UTF_8));
 		Matcher id = SESSION_ID.matcher(created);
 		if (!id.find()) {
 			throw new IllegalStateException("No session ID in " + created);

@@ -26,9 +26,10 @@ import io.github.distlock.it.servers.Servers;
 import io.github.distlock.spi.LockBackend;
 
 /**
- * etcd 3.5 on loopback. The floor is the cheapest correct raw lock: a put-if-absent transaction
- * ({@code createRevision == 0}) attached to an already granted lease, then a delete. The polling
- * evidence is etcd's own count of gRPC calls during the contended run.
+ * etcd 3.5 on loopback. The floor is the cheapest correct raw lock: a put-if-absent
+ * transaction ({@code createRevision == 0}) attached to an already granted lease, then a
+ * delete. The polling evidence is etcd's own count of gRPC calls during the contended
+ * run.
  */
 public final class EtcdTarget implements BenchmarkTarget {
 
@@ -78,7 +79,8 @@ public final class EtcdTarget implements BenchmarkTarget {
 
 	@Override
 	public LockBackend newBackend() throws Exception {
-		// The contended run creates its backends just before it starts: count calls from here.
+		// The contended run creates its backends just before it starts: count calls from
+		// here.
 		this.callsAtStart = grpcCalls();
 		return new EtcdLockBackend(Client.builder().endpoints(this.etcd.endpoint()).build(), true, "distlock-bench",
 				Duration.ofSeconds(5));

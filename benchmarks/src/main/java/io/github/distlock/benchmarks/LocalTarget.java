@@ -8,8 +8,8 @@ import io.github.distlock.backend.local.LocalLockStore;
 import io.github.distlock.spi.LockBackend;
 
 /**
- * The local backend, against a bare {@link ReentrantLock} per key: measures the generic layer's own
- * overhead, since there is no network round trip to hide it.
+ * The local backend, against a bare {@link ReentrantLock} per key: measures the generic
+ * layer's own overhead, since there is no network round trip to hide it.
  */
 public final class LocalTarget implements BenchmarkTarget {
 

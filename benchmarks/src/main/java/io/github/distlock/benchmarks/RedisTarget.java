@@ -16,9 +16,10 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 
 /**
- * The Redis backend on a dedicated {@code redis-server}, against the classic hand-written lock on one
- * Lettuce connection: {@code SET key value NX PX ttl}, then a compare-and-delete script by
- * {@code EVALSHA}. The floor has no fencing token, no notification and no renewal.
+ * The Redis backend on a dedicated {@code redis-server}, against the classic hand-written
+ * lock on one Lettuce connection: {@code SET key value NX PX ttl}, then a
+ * compare-and-delete script by {@code EVALSHA}. The floor has no fencing token, no
+ * notification and no renewal.
  */
 public final class RedisTarget implements BenchmarkTarget {
 
@@ -67,8 +68,9 @@ public final class RedisTarget implements BenchmarkTarget {
 	}
 
 	/**
-	 * A new backend; the server's command counts start afresh, so that {@link #pollingEvidence()} covers
-	 * the run that created its backends last (the contended one).
+	 * A new backend; the server's command counts start afresh, so that
+	 * {@link #pollingEvidence()} covers the run that created its backends last (the
+	 * contended one).
 	 */
 	@Override
 	public LockBackend newBackend() {

@@ -31,12 +31,14 @@ import org.apache.curator.framework.recipes.locks.InterProcessSemaphoreMutex;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 
 /**
- * The ZooKeeper backend against Curator's {@link InterProcessMutex} (create, getChildren, delete: three
- * round trips), on an in-process server that both connect to directly (not through the test proxy).
+ * The ZooKeeper backend against Curator's {@link InterProcessMutex} (create, getChildren,
+ * delete: three round trips), on an in-process server that both connect to directly (not
+ * through the test proxy).
  *
- * <p>With {@code -Ddistlock.bench.zookeeper.floor=semaphore-mutex} the floor is
- * {@link InterProcessSemaphoreMutex} instead: the thread-free recipe the backend could have wrapped,
- * which shows what that choice would have cost.
+ * <p>
+ * With {@code -Ddistlock.bench.zookeeper.floor=semaphore-mutex} the floor is
+ * {@link InterProcessSemaphoreMutex} instead: the thread-free recipe the backend could
+ * have wrapped, which shows what that choice would have cost.
  */
 public final class ZooKeeperTarget implements BenchmarkTarget {
 
@@ -101,7 +103,8 @@ public final class ZooKeeperTarget implements BenchmarkTarget {
 		this.backends.add(backend);
 		this.acquisitions.set(0);
 		this.receivedAtLastBackend = packetsReceived();
-		// Counts acquisitions for the packets-per-acquisition figure; one increment, nothing else.
+		// Counts acquisitions for the packets-per-acquisition figure; one increment,
+		// nothing else.
 		return new LockBackend() {
 
 			@Override
@@ -122,17 +125,20 @@ public final class ZooKeeperTarget implements BenchmarkTarget {
 	}
 
 	/**
-	 * Packets the server received per acquisition since the last backend was made (the contended run
-	 * makes its two just before it starts). Waiters watch their predecessor, so the figure is bounded
-	 * whatever the wait: a polling waiter would add packets in proportion to its wait.
+	 * Packets the server received per acquisition since the last backend was made (the
+	 * contended run makes its two just before it starts). Waiters watch their
+	 * predecessor, so the figure is bounded whatever the wait: a polling waiter would add
+	 * packets in proportion to its wait.
 	 */
 	@Override
 	public String pollingEvidence() throws Exception {
 		long packets = packetsReceived() - this.receivedAtLastBackend;
 		long acquired = this.acquisitions.get();
-		return String.format("the server received %d packets for %d acquisitions (ZooKeeper 'srvr'): %.2f per "
-				+ "acquisition; 3 when uncontended (create, getChildren, delete), 5 for a waiter woken by its "
-				+ "watch (+ getData with watch, getChildren)", packets, acquired, (double) packets / Math.max(1, acquired));
+		return String.format(
+				"the server received %d packets for %d acquisitions (ZooKeeper 'srvr'): %.2f per "
+						+ "acquisition; 3 when uncontended (create, getChildren, delete), 5 for a waiter woken by its "
+						+ "watch (+ getData with watch, getChildren)",
+				packets, acquired, (double) packets / Math.max(1, acquired));
 	}
 
 	private long packetsReceived() throws IOException {

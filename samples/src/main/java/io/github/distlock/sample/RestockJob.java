@@ -11,8 +11,9 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * A job that every instance schedules but only one runs at a time, through {@link LockTemplate}: it takes
- * the job lock without waiting, then each SKU's lock while it restocks that SKU.
+ * A job that every instance schedules but only one runs at a time, through
+ * {@link LockTemplate}: it takes the job lock without waiting, then each SKU's lock while
+ * it restocks that SKU.
  */
 @Component
 public class RestockJob {
@@ -31,11 +32,12 @@ public class RestockJob {
 		this.properties = properties;
 	}
 
-	@Scheduled(fixedDelayString = "${sample.restock-interval:60s}", initialDelayString = "${sample.restock-interval:60s}")
+	@Scheduled(fixedDelayString = "${sample.restock-interval:60s}",
+			initialDelayString = "${sample.restock-interval:60s}")
 	public void restock() {
 		LockOptions job = LockOptions.ttl(Duration.ofMinutes(1)).withName("restock-job");
-		this.locks.tryAcquire("job:restock", job).ifPresentOrElse(this::restockAll,
-				() -> logger.info("Another instance is restocking"));
+		this.locks.tryAcquire("job:restock", job)
+			.ifPresentOrElse(this::restockAll, () -> logger.info("Another instance is restocking"));
 	}
 
 	private void restockAll(Lease jobLease) {
@@ -44,7 +46,8 @@ public class RestockJob {
 				.withWaitTime(Duration.ofSeconds(2))
 				.withName("restock");
 			for (String sku : this.stock.skus()) {
-				this.locks.execute("sku:" + sku, perSku, () -> this.stock.restock(sku, this.properties.getInitialStock()));
+				this.locks.execute("sku:" + sku, perSku,
+						() -> this.stock.restock(sku, this.properties.getInitialStock()));
 			}
 			logger.info("Restocked under fencing token {}", jobLease.fencingToken());
 		}

@@ -5,7 +5,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
- * A stock reservation service whose reservations are serialized per SKU by a distributed lock.
+ * A stock reservation service whose reservations are serialized per SKU by a distributed
+ * lock.
  */
 @SpringBootApplication
 @EnableScheduling

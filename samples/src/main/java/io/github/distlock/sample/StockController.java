@@ -13,7 +13,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /stock/{sku}/reserve?quantity=1} reserves, {@code GET /stock/{sku}} shows what is left.
+ * {@code POST /stock/{sku}/reserve?quantity=1} reserves, {@code GET /stock/{sku}} shows
+ * what is left.
  */
 @RestController
 public class StockController {

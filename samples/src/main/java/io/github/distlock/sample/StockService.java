@@ -7,8 +7,9 @@ import io.github.distlock.DistributedLock;
 import org.springframework.stereotype.Service;
 
 /**
- * Reserves stock with a deliberately non-atomic read-check-write, the way code against a database row
- * or a remote inventory API looks. The lock on {@code sku:<sku>} is what keeps it from overselling.
+ * Reserves stock with a deliberately non-atomic read-check-write, the way code against a
+ * database row or a remote inventory API looks. The lock on {@code sku:<sku>} is what
+ * keeps it from overselling.
  */
 @Service
 public class StockService {
@@ -46,7 +47,8 @@ public class StockService {
 
 	private void simulateRemoteCall() {
 		try {
-			// Widens the race window so that removing the annotation visibly oversells under load.
+			// Widens the race window so that removing the annotation visibly oversells
+			// under load.
 			Thread.sleep(this.properties.getWorkDelay().toMillis());
 		}
 		catch (InterruptedException ex) {

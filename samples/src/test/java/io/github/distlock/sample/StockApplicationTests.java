@@ -17,8 +17,8 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample end to end over HTTP: concurrent reservations never oversell, and the lock metrics show up
- * in the actuator.
+ * The sample end to end over HTTP: concurrent reservations never oversell, and the lock
+ * metrics show up in the actuator.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "sample.initial-stock=10", "sample.reserve-wait=30s", "sample.work-delay=5ms" })

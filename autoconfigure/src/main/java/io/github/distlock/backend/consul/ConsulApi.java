@@ -25,11 +25,12 @@ import org.springframework.web.client.RestClientException;
 import org.springframework.web.util.UriUtils;
 
 /**
- * The few calls of Consul's HTTP API that locks need: sessions, KV lock transactions and blocking reads.
- * Spring Cloud Consul's own client has none of them. Every request carries the ACL token, when there is
- * one, in the {@code X-Consul-Token} header. Bodies and answers are records mapped by the RestClient's
- * JSON converter, that is by Jackson, the library Spring Cloud Consul's own client maps its records with.
- * Failures are told apart by HTTP status: 403 is a refused token, 5xx a failure of Consul, and a rolled
+ * The few calls of Consul's HTTP API that locks need: sessions, KV lock transactions and
+ * blocking reads. Spring Cloud Consul's own client has none of them. Every request
+ * carries the ACL token, when there is one, in the {@code X-Consul-Token} header. Bodies
+ * and answers are records mapped by the RestClient's JSON converter, that is by Jackson,
+ * the library Spring Cloud Consul's own client maps its records with. Failures are told
+ * apart by HTTP status: 403 is a refused token, 5xx a failure of Consul, and a rolled
  * back transaction (409) by the errors Consul lists in its answer.
  */
 public final class ConsulApi {
@@ -37,13 +38,19 @@ public final class ConsulApi {
 	/** The longest single blocking query; a longer wait is several queries. */
 	static final Duration MAX_BLOCKING_WAIT = Duration.ofSeconds(30);
 
-	/** Consul adds up to 1/16 of jitter to a blocking query's wait; the read timeout outlasts both. */
+	/**
+	 * Consul adds up to 1/16 of jitter to a blocking query's wait; the read timeout
+	 * outlasts both.
+	 */
 	private static final Duration READ_TIMEOUT = MAX_BLOCKING_WAIT.plus(MAX_BLOCKING_WAIT.dividedBy(16))
 		.plusSeconds(15);
 
 	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-	/** Jackson 3, then Jackson 2: the JSON libraries the RestClient's default converters map records with. */
+	/**
+	 * Jackson 3, then Jackson 2: the JSON libraries the RestClient's default converters
+	 * map records with.
+	 */
 	private static final List<String> JSON_LIBRARIES = List.of("tools.jackson.databind.json.JsonMapper",
 			"com.fasterxml.jackson.databind.ObjectMapper");
 
@@ -55,8 +62,8 @@ public final class ConsulApi {
 
 	/**
 	 * Creates the API over a client made by {@link #restClientBuilder}.
-	 * @param baseUrl the agent's URL, such as {@code http://localhost:8500}, with Spring Cloud Consul's
-	 * {@code path} if any
+	 * @param baseUrl the agent's URL, such as {@code http://localhost:8500}, with Spring
+	 * Cloud Consul's {@code path} if any
 	 * @param token the ACL token, or {@code null} or blank for none
 	 * @throws IllegalStateException when no JSON library is on the classpath
 	 */
@@ -70,7 +77,8 @@ public final class ConsulApi {
 	}
 
 	/**
-	 * Whether a JSON library that Consul's answers can be mapped with is visible to {@code classLoader}.
+	 * Whether a JSON library that Consul's answers can be mapped with is visible to
+	 * {@code classLoader}.
 	 */
 	public static boolean hasJsonLibrary(@Nullable ClassLoader classLoader) {
 		return JSON_LIBRARIES.stream().anyMatch((name) -> ClassUtils.isPresent(name, classLoader));
@@ -86,18 +94,23 @@ public final class ConsulApi {
 	}
 
 	/**
-	 * A client builder for Consul over {@link ConsulTransport}: the JDK HTTP client, because waiters and
-	 * session watches each hold a connection in a long poll (the JDK client has no per-host connection cap,
-	 * parks every waiting connection on its one selector thread rather than a thread each, and ends a
-	 * request when the waiting thread is interrupted), speaking HTTP/1.1 as Consul's own clients do (no h2c
-	 * upgrade attempt on cleartext connections), with a read timeout longer than any blocking query.
+	 * A client builder for Consul over {@link ConsulTransport}: the JDK HTTP client,
+	 * because waiters and session watches each hold a connection in a long poll (the JDK
+	 * client has no per-host connection cap, parks every waiting connection on its one
+	 * selector thread rather than a thread each, and ends a request when the waiting
+	 * thread is interrupted), speaking HTTP/1.1 as Consul's own clients do (no h2c
+	 * upgrade attempt on cleartext connections), with a read timeout longer than any
+	 * blocking query.
 	 * @param settings Spring Cloud Consul's settings (its TLS bundle), or {@code null}
 	 */
 	public static RestClient.Builder restClientBuilder(@Nullable HttpClientSettings settings) {
 		HttpClientSettings base = (settings != null) ? settings : HttpClientSettings.defaults();
-		// The client's own tasks (parsing an answer, completing its future) run where they arise, on its
-		// selector thread, instead of being handed to a pool thread and back: none of them blocks, as every
-		// body is read into a byte array, and the hand-offs were a third of the client's CPU time per request.
+		// The client's own tasks (parsing an answer, completing its future) run where
+		// they arise, on its
+		// selector thread, instead of being handed to a pool thread and back: none of
+		// them blocks, as every
+		// body is read into a byte array, and the hand-offs were a third of the client's
+		// CPU time per request.
 		HttpClient client = new JdkHttpClientBuilder().withExecutor(Runnable::run)
 			.withCustomizer((builder) -> builder.version(HttpClient.Version.HTTP_1_1))
 			.build(base.withConnectTimeout((base.connectTimeout() != null) ? base.connectTimeout() : CONNECT_TIMEOUT));
@@ -112,8 +125,8 @@ public final class ConsulApi {
 	}
 
 	/**
-	 * Asks the agent for the cluster leader: needs no ACL permission and fails when Consul is down or has
-	 * no leader (then no session or lock request can succeed).
+	 * Asks the agent for the cluster leader: needs no ACL permission and fails when
+	 * Consul is down or has no leader (then no session or lock request can succeed).
 	 */
 	void checkLeader() {
 		String leader = call(HttpMethod.GET, "/v1/status/leader", null, "name its cluster leader",
@@ -141,14 +154,13 @@ public final class ConsulApi {
 	}
 
 	void destroySession(String id) {
-		call(HttpMethod.PUT, "/v1/session/destroy/" + id, null, "destroy session " + id,
-				Answer::ok);
+		call(HttpMethod.PUT, "/v1/session/destroy/" + id, null, "destroy session " + id, Answer::ok);
 	}
 
 	/**
-	 * Whether the session exists, waiting up to {@code wait} for a change after {@code index} when
-	 * {@code index} is positive. Consul hides sessions the token may not read, so "absent" alone does not
-	 * prove the session is gone.
+	 * Whether the session exists, waiting up to {@code wait} for a change after
+	 * {@code index} when {@code index} is positive. Consul hides sessions the token may
+	 * not read, so "absent" alone does not prove the session is gone.
 	 */
 	Indexed<Boolean> sessionVisible(String id, long index, Duration wait) {
 		return call(HttpMethod.GET, "/v1/session/info/" + id + blocking(index, wait), null, "read session " + id,
@@ -159,21 +171,21 @@ public final class ConsulApi {
 	}
 
 	/**
-	 * The session holding {@code key} ({@code null} when the key is free or absent), waiting up to
-	 * {@code wait} for a change after {@code index} when {@code index} is positive.
+	 * The session holding {@code key} ({@code null} when the key is free or absent),
+	 * waiting up to {@code wait} for a change after {@code index} when {@code index} is
+	 * positive.
 	 */
 	Indexed<@Nullable String> readHolder(String key, long index, Duration wait) {
-		return call(HttpMethod.GET, kvPath(key) + blocking(index, wait), null, "read key '" + key + "'",
-				(answer) -> {
-					Entry[] entries = (answer.status == 404) ? null : answer.ok(Entry[].class);
-					String session = (entries != null && entries.length > 0) ? entries[0].session() : null;
-					return new Indexed<>(answer.index(), (session != null && !session.isEmpty()) ? session : null);
-				});
+		return call(HttpMethod.GET, kvPath(key) + blocking(index, wait), null, "read key '" + key + "'", (answer) -> {
+			Entry[] entries = (answer.status == 404) ? null : answer.ok(Entry[].class);
+			String session = (entries != null && entries.length > 0) ? entries[0].session() : null;
+			return new Indexed<>(answer.index(), (session != null && !session.isEmpty()) ? session : null);
+		});
 	}
 
 	/**
-	 * Locks {@code key} for {@code session} with {@code value} in one transaction, whose answer carries the
-	 * entry's new {@code ModifyIndex}.
+	 * Locks {@code key} for {@code session} with {@code value} in one transaction, whose
+	 * answer carries the entry's new {@code ModifyIndex}.
 	 */
 	Acquisition acquire(String key, String session, byte[] value) {
 		KvOperation lock = new KvOperation("lock", key, session, Base64.getEncoder().encodeToString(value));
@@ -186,7 +198,8 @@ public final class ConsulApi {
 				}
 				return new Acquisition(Acquisition.Outcome.ACQUIRED, done.results().get(0).kv().modifyIndex());
 			}
-			// The lock verb's reasons for a rollback, as Consul words them; it has no codes for them.
+			// The lock verb's reasons for a rollback, as Consul words them; it has no
+			// codes for them.
 			String error = String.valueOf(answer.rolledBack());
 			Acquisition.Outcome outcome = error.contains("lock delay") ? Acquisition.Outcome.LOCK_DELAY
 					: error.contains("invalid session") ? Acquisition.Outcome.INVALID_SESSION
@@ -199,8 +212,8 @@ public final class ConsulApi {
 	}
 
 	/**
-	 * Unlocks {@code key} if, and only if, {@code session} holds it ({@code ?release=}); the entry stays,
-	 * with an empty value.
+	 * Unlocks {@code key} if, and only if, {@code session} holds it ({@code ?release=});
+	 * the entry stays, with an empty value.
 	 * @return whether the key was ours and is now unlocked
 	 */
 	boolean release(String key, String session) {
@@ -209,26 +222,26 @@ public final class ConsulApi {
 	}
 
 	/**
-	 * Deletes {@code key} if, and only if, {@code session} holds it, in one transaction, so that no entry is
-	 * left behind for every key ever locked.
-	 * @return whether the key was ours and is now deleted; a rollback means another session or none holds
-	 * the key, or it is gone
+	 * Deletes {@code key} if, and only if, {@code session} holds it, in one transaction,
+	 * so that no entry is left behind for every key ever locked.
+	 * @return whether the key was ours and is now deleted; a rollback means another
+	 * session or none holds the key, or it is gone
 	 */
 	boolean releaseAndDelete(String key, String session) {
 		List<Operation> operations = List.of(new Operation(new KvOperation("check-session", key, session, null)),
 				new Operation(new KvOperation("delete", key, null, null)));
-		return call(HttpMethod.PUT, "/v1/txn", operations, "release key '" + key + "'",
-				(answer) -> {
-					if (answer.status == 200) {
-						return true;
-					}
-					answer.rolledBack();
-					return false;
-				});
+		return call(HttpMethod.PUT, "/v1/txn", operations, "release key '" + key + "'", (answer) -> {
+			if (answer.status == 200) {
+				return true;
+			}
+			answer.rolledBack();
+			return false;
+		});
 	}
 
 	/**
-	 * Proves that the token may write {@code key} by deleting it, so {@code key} must be one no lock uses.
+	 * Proves that the token may write {@code key} by deleting it, so {@code key} must be
+	 * one no lock uses.
 	 */
 	void checkWriteAccess(String key) {
 		call(HttpMethod.PUT, "/v1/txn", List.of(new Operation(new KvOperation("delete", key, null, null))),
@@ -240,8 +253,7 @@ public final class ConsulApi {
 				});
 	}
 
-	private <T> T call(HttpMethod method, String pathAndQuery, @Nullable Object body, String action,
-			Reader<T> reader) {
+	private <T> T call(HttpMethod method, String pathAndQuery, @Nullable Object body, String action, Reader<T> reader) {
 		RestClient.RequestBodySpec request = this.rest.method(method).uri(URI.create(this.baseUrl + pathAndQuery));
 		if (this.token != null) {
 			request.header("X-Consul-Token", this.token);
@@ -253,9 +265,10 @@ public final class ConsulApi {
 			return request.exchangeForRequiredValue((req, response) -> reader.read(new Answer(response, action)), true);
 		}
 		catch (ResourceAccessException ex) {
-			throw new ConsulApiException("Consul at " + this.baseUrl + " could not be reached (" + method + " "
-					+ pathAndQuery.replaceAll("\\?.*", "") + "): " + ex.getMessage(), ConsulApiException.NO_ANSWER,
-					ex);
+			throw new ConsulApiException(
+					"Consul at " + this.baseUrl + " could not be reached (" + method + " "
+							+ pathAndQuery.replaceAll("\\?.*", "") + "): " + ex.getMessage(),
+					ConsulApiException.NO_ANSWER, ex);
 		}
 		catch (RestClientException ex) {
 			throw new ConsulApiException("Consul at " + this.baseUrl + " gave an answer to " + action
@@ -280,7 +293,8 @@ public final class ConsulApi {
 	}
 
 	/**
-	 * One answer of Consul to a request made to do {@code action}, and the failure each status means.
+	 * One answer of Consul to a request made to do {@code action}, and the failure each
+	 * status means.
 	 */
 	private final class Answer {
 
@@ -304,7 +318,10 @@ public final class ConsulApi {
 			return true;
 		}
 
-		/** The body as {@code type}, when the status is 200; otherwise the failure the status means. */
+		/**
+		 * The body as {@code type}, when the status is 200; otherwise the failure the
+		 * status means.
+		 */
 		<T> @Nullable T ok(Class<T> type) throws IOException {
 			ok();
 			T body = this.response.bodyTo(type);
@@ -312,8 +329,9 @@ public final class ConsulApi {
 		}
 
 		/**
-		 * The first error of a transaction Consul rolled back (409), or {@code null} when it listed none; a
-		 * permission denied inside the transaction is a refused token, and any other status a failure.
+		 * The first error of a transaction Consul rolled back (409), or {@code null} when
+		 * it listed none; a permission denied inside the transaction is a refused token,
+		 * and any other status a failure.
 		 */
 		@Nullable String rolledBack() throws IOException {
 			if (this.status != 409) {
@@ -339,7 +357,8 @@ public final class ConsulApi {
 		}
 
 		ConsulApiException failure(int status, @Nullable String answer) {
-			String verb = (status >= 500) ? " failed to " : (status == 403) ? " refused to " : " rejected the request to ";
+			String verb = (status >= 500) ? " failed to "
+					: (status == 403) ? " refused to " : " rejected the request to ";
 			String message = "Consul at " + ConsulApi.this.baseUrl + verb + this.action + " (HTTP " + status
 					+ ((answer != null && !answer.isBlank()) ? ": " + answer : "") + ")";
 			if (status == 403) {
@@ -356,8 +375,9 @@ public final class ConsulApi {
 	}
 
 	/**
-	 * A value read with the index to block on for its next change. The index is at least 1, as Consul
-	 * asks of clients: an index of 0 would make the next query return at once instead of blocking.
+	 * A value read with the index to block on for its next change. The index is at least
+	 * 1, as Consul asks of clients: an index of 0 would make the next query return at
+	 * once instead of blocking.
 	 */
 	record Indexed<T>(long index, T value) {
 
@@ -368,7 +388,8 @@ public final class ConsulApi {
 	}
 
 	/**
-	 * What a lock transaction achieved; {@code modifyIndex} is the entry's index when acquired.
+	 * What a lock transaction achieved; {@code modifyIndex} is the entry's index when
+	 * acquired.
 	 */
 	record Acquisition(Outcome outcome, long modifyIndex) {
 

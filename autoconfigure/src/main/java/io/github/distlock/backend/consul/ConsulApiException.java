@@ -17,8 +17,8 @@ public class ConsulApiException extends LockBackendException {
 
 	/**
 	 * Creates the exception.
-	 * @param status the HTTP status Consul answered, {@code 403} also for a transaction refused for lack of
-	 * permission, or {@link #NO_ANSWER}
+	 * @param status the HTTP status Consul answered, {@code 403} also for a transaction
+	 * refused for lack of permission, or {@link #NO_ANSWER}
 	 */
 	public ConsulApiException(String message, int status, @Nullable Throwable cause) {
 		super(message, cause);
@@ -33,15 +33,16 @@ public class ConsulApiException extends LockBackendException {
 	}
 
 	/**
-	 * Whether Consul refused the ACL token: missing, unknown, or without the permission needed.
+	 * Whether Consul refused the ACL token: missing, unknown, or without the permission
+	 * needed.
 	 */
 	public boolean isAccessDenied() {
 		return this.status == 403;
 	}
 
 	/**
-	 * Whether Consul answered with a server error (5xx): it failed to do what was asked, for example while
-	 * it had no cluster leader.
+	 * Whether Consul answered with a server error (5xx): it failed to do what was asked,
+	 * for example while it had no cluster leader.
 	 */
 	public boolean isServerError() {
 		return this.status >= 500;

@@ -3,8 +3,8 @@ package io.github.distlock.backend.consul;
 import io.github.distlock.spi.AbstractBackendLock;
 
 /**
- * A lock on one KV key held by a shared session. The session's renewals confirm it, so {@link #renew()}
- * asks nothing of Consul.
+ * A lock on one KV key held by a shared session. The session's renewals confirm it, so
+ * {@link #renew()} asks nothing of Consul.
  */
 final class ConsulLock extends AbstractBackendLock {
 
@@ -16,8 +16,7 @@ final class ConsulLock extends AbstractBackendLock {
 
 	private final boolean delete;
 
-	ConsulLock(ConsulApi api, String key, ConsulSession session, boolean delete, long modifyIndex,
-			long sentAtNanos) {
+	ConsulLock(ConsulApi api, String key, ConsulSession session, boolean delete, long modifyIndex, long sentAtNanos) {
 		super(modifyIndex, sentAtNanos);
 		this.api = api;
 		this.key = key;

@@ -23,15 +23,18 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.json.JsonWriter;
 
 /**
- * Locks on Consul: a key {@code <prefix>/<encoded key>} locked by this backend's session for the
- * request's ttl, in one {@code lock} transaction whose answer carries the entry's {@code ModifyIndex},
- * the fencing token. Waiters block on the key with blocking queries and try again when its session is
- * gone; release unlocks the key ({@code ?release=}), or deletes it, only while our session holds it.
+ * Locks on Consul: a key {@code <prefix>/<encoded key>} locked by this backend's session
+ * for the request's ttl, in one {@code lock} transaction whose answer carries the entry's
+ * {@code ModifyIndex}, the fencing token. Waiters block on the key with blocking queries
+ * and try again when its session is gone; release unlocks the key ({@code ?release=}), or
+ * deletes it, only while our session holds it.
  *
- * <p>Why {@code ModifyIndex} and not {@code LockIndex}: {@code ModifyIndex} is the Raft index of the
- * write that locked the key, so it grows with every holder even when a key is deleted and created again
- * (by a session with behavior {@code delete}, by delete-on-release, or by an operator), while
- * {@code LockIndex} starts again at 1 for a new key.
+ * <p>
+ * Why {@code ModifyIndex} and not {@code LockIndex}: {@code ModifyIndex} is the Raft
+ * index of the write that locked the key, so it grows with every holder even when a key
+ * is deleted and created again (by a session with behavior {@code delete}, by
+ * delete-on-release, or by an operator), while {@code LockIndex} starts again at 1 for a
+ * new key.
  */
 public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
 
@@ -66,8 +69,8 @@ public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
 
 	/**
 	 * Creates a backend.
-	 * @param serviceCheck the ID of this application's own service check, asked for each new session, or
-	 * {@code null} when sessions are not bound to it
+	 * @param serviceCheck the ID of this application's own service check, asked for each
+	 * new session, or {@code null} when sessions are not bound to it
 	 */
 	public ConsulLockBackend(ConsulApi api, ConsulLockSettings settings, Supplier<@Nullable String> serviceCheck) {
 		this.api = api;
@@ -95,16 +98,17 @@ public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
 	}
 
 	/**
-	 * The health checks, besides {@code serfHealth}, that a session created now is bound to: the configured
-	 * ones and, when bound, this application's own service check.
+	 * The health checks, besides {@code serfHealth}, that a session created now is bound
+	 * to: the configured ones and, when bound, this application's own service check.
 	 */
 	public List<String> sessionChecks() {
 		return this.sessions.checks();
 	}
 
 	/**
-	 * Checks that Consul answers, that the token may create sessions bound to the configured checks, and
-	 * that it may write under the key prefix; creates nothing that outlives the call.
+	 * Checks that Consul answers, that the token may create sessions bound to the
+	 * configured checks, and that it may write under the key prefix; creates nothing that
+	 * outlives the call.
 	 * @throws ConsulApiException when it may not, or Consul cannot be reached
 	 */
 	public void verifyAccess() {
@@ -172,7 +176,8 @@ public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
 					}
 				}
 				case LOCK_DELAY -> {
-					// Consul announces no end of a lock-delay: wait a bounded, growing pause, cut short when
+					// Consul announces no end of a lock-delay: wait a bounded, growing
+					// pause, cut short when
 					// the key changes (a blocking query used as the timer).
 					Duration remaining = remaining(deadline);
 					if (remaining.compareTo(MIN_BLOCKING_WAIT) < 0) {
@@ -219,7 +224,8 @@ public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
 	}
 
 	/**
-	 * Runs a request; an interrupt that ended it, or arrived during it, becomes an InterruptedException.
+	 * Runs a request; an interrupt that ended it, or arrived during it, becomes an
+	 * InterruptedException.
 	 */
 	private static <T> T interruptibly(Supplier<T> request) throws InterruptedException {
 		T result;
@@ -241,7 +247,8 @@ public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
 	}
 
 	/**
-	 * Destroys the sessions, which frees any lock still held at once (after Consul's lock-delay).
+	 * Destroys the sessions, which frees any lock still held at once (after Consul's
+	 * lock-delay).
 	 */
 	@Override
 	public void close() {

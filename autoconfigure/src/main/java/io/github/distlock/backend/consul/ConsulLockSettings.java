@@ -7,19 +7,23 @@ import java.util.Objects;
 /**
  * How the Consul backend creates its sessions and names its keys.
  *
- * @param keyPrefix the KV folder holding the lock keys, without leading or trailing {@code /}
+ * @param keyPrefix the KV folder holding the lock keys, without leading or trailing
+ * {@code /}
  * @param behavior what Consul does with a session's keys when the session is invalidated
- * @param lockDelay how long Consul refuses to lock a key after the session holding it was invalidated
- * (0s to 60s): the window in which the former holder learns of its loss before anyone else can lock
- * @param checks health check IDs on the local agent every session is bound to besides {@code serfHealth};
- * when one turns critical, Consul invalidates the session and its locks
+ * @param lockDelay how long Consul refuses to lock a key after the session holding it was
+ * invalidated (0s to 60s): the window in which the former holder learns of its loss
+ * before anyone else can lock
+ * @param checks health check IDs on the local agent every session is bound to besides
+ * {@code serfHealth}; when one turns critical, Consul invalidates the session and its
+ * locks
  * @param sessionName the name sessions carry, to tell them apart in Consul's UI
- * @param watchSessions whether a blocking query on each session reports its loss at once, rather than at
- * its next renewal
- * @param deleteOnRelease whether release deletes the key (only while our session holds it) instead of
- * unlocking it, so that keys locked once do not stay in the KV store
- * @param sessionIdleTimeout how long a session may hold no lock (and serve no acquisition) before it is
- * destroyed, so that a ttl used once does not keep a session renewed and watched forever
+ * @param watchSessions whether a blocking query on each session reports its loss at once,
+ * rather than at its next renewal
+ * @param deleteOnRelease whether release deletes the key (only while our session holds
+ * it) instead of unlocking it, so that keys locked once do not stay in the KV store
+ * @param sessionIdleTimeout how long a session may hold no lock (and serve no
+ * acquisition) before it is destroyed, so that a ttl used once does not keep a session
+ * renewed and watched forever
  */
 public record ConsulLockSettings(String keyPrefix, SessionBehavior behavior, Duration lockDelay, List<String> checks,
 		String sessionName, boolean watchSessions, boolean deleteOnRelease, Duration sessionIdleTimeout) {
@@ -64,9 +68,9 @@ public record ConsulLockSettings(String keyPrefix, SessionBehavior behavior, Dur
 	}
 
 	/**
-	 * Keys under {@code distlock/}, sessions that release their keys, Consul's default 15s lock-delay,
-	 * no health checks besides {@code serfHealth}, sessions watched, keys unlocked (not deleted) on release,
-	 * sessions destroyed after a minute without use.
+	 * Keys under {@code distlock/}, sessions that release their keys, Consul's default
+	 * 15s lock-delay, no health checks besides {@code serfHealth}, sessions watched, keys
+	 * unlocked (not deleted) on release, sessions destroyed after a minute without use.
 	 */
 	public static ConsulLockSettings defaults() {
 		return new ConsulLockSettings("distlock", SessionBehavior.RELEASE, DEFAULT_LOCK_DELAY, List.of(), "distlock",
@@ -75,50 +79,50 @@ public record ConsulLockSettings(String keyPrefix, SessionBehavior behavior, Dur
 
 	/** These settings with another key prefix. */
 	public ConsulLockSettings withKeyPrefix(String keyPrefix) {
-		return new ConsulLockSettings(keyPrefix, this.behavior, this.lockDelay, this.checks,
-				this.sessionName, this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
+		return new ConsulLockSettings(keyPrefix, this.behavior, this.lockDelay, this.checks, this.sessionName,
+				this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
 	}
 
 	/** These settings with another session behavior. */
 	public ConsulLockSettings withBehavior(SessionBehavior behavior) {
-		return new ConsulLockSettings(this.keyPrefix, behavior, this.lockDelay, this.checks,
-				this.sessionName, this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
+		return new ConsulLockSettings(this.keyPrefix, behavior, this.lockDelay, this.checks, this.sessionName,
+				this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
 	}
 
 	/** These settings with another lock-delay. */
 	public ConsulLockSettings withLockDelay(Duration lockDelay) {
-		return new ConsulLockSettings(this.keyPrefix, this.behavior, lockDelay, this.checks,
-				this.sessionName, this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
+		return new ConsulLockSettings(this.keyPrefix, this.behavior, lockDelay, this.checks, this.sessionName,
+				this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
 	}
 
 	/** These settings with other health checks. */
 	public ConsulLockSettings withChecks(List<String> checks) {
-		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, checks,
-				this.sessionName, this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
+		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, checks, this.sessionName,
+				this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
 	}
 
 	/** These settings with another session name. */
 	public ConsulLockSettings withSessionName(String sessionName) {
-		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks,
-				sessionName, this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
+		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks, sessionName,
+				this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
 	}
 
 	/** These settings with sessions watched or not. */
 	public ConsulLockSettings withWatchSessions(boolean watchSessions) {
-		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks,
-				this.sessionName, watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
+		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks, this.sessionName,
+				watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
 	}
 
 	/** These settings with keys deleted or unlocked on release. */
 	public ConsulLockSettings withDeleteOnRelease(boolean deleteOnRelease) {
-		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks,
-				this.sessionName, this.watchSessions, deleteOnRelease, this.sessionIdleTimeout);
+		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks, this.sessionName,
+				this.watchSessions, deleteOnRelease, this.sessionIdleTimeout);
 	}
 
 	/** These settings with another idle timeout for sessions. */
 	public ConsulLockSettings withSessionIdleTimeout(Duration sessionIdleTimeout) {
-		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks,
-				this.sessionName, this.watchSessions, this.deleteOnRelease, sessionIdleTimeout);
+		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks, this.sessionName,
+				this.watchSessions, this.deleteOnRelease, sessionIdleTimeout);
 	}
 
 	/**
@@ -140,7 +144,8 @@ public record ConsulLockSettings(String keyPrefix, SessionBehavior behavior, Dur
 	}
 
 	/**
-	 * A duration the way Consul and application.yml write it: {@code 15s}, {@code 1500ms}.
+	 * A duration the way Consul and application.yml write it: {@code 15s},
+	 * {@code 1500ms}.
 	 */
 	public static String describe(Duration duration) {
 		long millis = duration.toMillis();
@@ -151,8 +156,8 @@ public record ConsulLockSettings(String keyPrefix, SessionBehavior behavior, Dur
 		Objects.requireNonNull(keyPrefix, "keyPrefix");
 		String trimmed = keyPrefix.strip().replaceAll("^/+|/+$", "");
 		if (trimmed.isEmpty()) {
-			throw new IllegalArgumentException("The key prefix must name a KV folder such as 'distlock', but was '"
-					+ keyPrefix + "'");
+			throw new IllegalArgumentException(
+					"The key prefix must name a KV folder such as 'distlock', but was '" + keyPrefix + "'");
 		}
 		for (String segment : trimmed.split("/", -1)) {
 			if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {

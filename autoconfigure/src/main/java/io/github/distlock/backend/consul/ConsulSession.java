@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One Consul session of this backend and the leases it holds; all locks with the same ttl share it.
+ * One Consul session of this backend and the leases it holds; all locks with the same ttl
+ * share it.
  */
 final class ConsulSession {
 
@@ -85,8 +86,9 @@ final class ConsulSession {
 	}
 
 	/**
-	 * Invalidates the session if nothing has used it for {@code idleNanos}; a concurrent {@link #use()}
-	 * either comes first and keeps it, or finds it invalid and asks for a new one.
+	 * Invalidates the session if nothing has used it for {@code idleNanos}; a concurrent
+	 * {@link #use()} either comes first and keeps it, or finds it invalid and asks for a
+	 * new one.
 	 * @return whether the session was retired
 	 */
 	synchronized boolean retireIfIdle(long idleNanos) {
@@ -111,7 +113,8 @@ final class ConsulSession {
 	}
 
 	/**
-	 * Consul confirmed the session alive by a request sent at {@code sentAtNanos}, so every lock it holds.
+	 * Consul confirmed the session alive by a request sent at {@code sentAtNanos}, so
+	 * every lock it holds.
 	 */
 	void confirmed(long sentAtNanos) {
 		this.leases.forEach((lease) -> lease.sessionConfirmed(sentAtNanos));

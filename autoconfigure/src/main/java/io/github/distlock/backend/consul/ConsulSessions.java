@@ -25,9 +25,10 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The backend's sessions, one per ttl: created on first use, renewed at half their ttl on one shared
- * scheduler thread, optionally watched with a blocking query, destroyed when left idle and on close. When
- * Consul says a session is gone, every lease it held is reported lost.
+ * The backend's sessions, one per ttl: created on first use, renewed at half their ttl on
+ * one shared scheduler thread, optionally watched with a blocking query, destroyed when
+ * left idle and on close. When Consul says a session is gone, every lease it held is
+ * reported lost.
  */
 final class ConsulSessions implements AutoCloseable {
 
@@ -78,8 +79,8 @@ final class ConsulSessions implements AutoCloseable {
 			if (this.closed) {
 				throw new LockBackendException("The Consul lock backend is closed");
 			}
-			session = new ConsulSession(
-					this.api.createSession(definition(ttl, checks(), this.settings.sessionName())), ttl);
+			session = new ConsulSession(this.api.createSession(definition(ttl, checks(), this.settings.sessionName())),
+					ttl);
 			session.use();
 			this.byTtl.put(ttl, session);
 			scheduleRenewal(session, halfOf(ttl));
@@ -91,7 +92,8 @@ final class ConsulSessions implements AutoCloseable {
 	}
 
 	/**
-	 * The health checks, besides {@code serfHealth}, that a session created now is bound to.
+	 * The health checks, besides {@code serfHealth}, that a session created now is bound
+	 * to.
 	 */
 	List<String> checks() {
 		List<String> checks = new ArrayList<>(this.settings.checks());
@@ -137,7 +139,8 @@ final class ConsulSessions implements AutoCloseable {
 		definition.put("LockDelay", ConsulLockSettings.describe(this.settings.lockDelay()));
 		definition.put("Behavior", this.settings.behavior().apiValue());
 		if (!checks.isEmpty()) {
-			// A list of checks replaces Consul's default one; keep the node's serf health in it.
+			// A list of checks replaces Consul's default one; keep the node's serf health
+			// in it.
 			Set<String> all = new LinkedHashSet<>();
 			all.add("serfHealth");
 			all.addAll(checks);
@@ -180,10 +183,11 @@ final class ConsulSessions implements AutoCloseable {
 			session.confirmed(sentAt);
 		}
 		catch (RuntimeException ex) {
-			// Retry soon: the leases' local validity runs out a ttl after the last confirmation.
+			// Retry soon: the leases' local validity runs out a ttl after the last
+			// confirmation.
 			next = min(MAX_RENEWAL_RETRY, session.ttl().dividedBy(10));
-			logger.warn("Renewing Consul session " + session.id() + " failed; retrying in " + next.toMillis()
-					+ "ms: " + ex.getMessage());
+			logger.warn("Renewing Consul session " + session.id() + " failed; retrying in " + next.toMillis() + "ms: "
+					+ ex.getMessage());
 		}
 		scheduleRenewal(session, next);
 	}
@@ -224,8 +228,8 @@ final class ConsulSessions implements AutoCloseable {
 	}
 
 	/**
-	 * Consul hides sessions from a token without session read permission, so an empty answer is checked
-	 * with a renewal before the leases are declared lost.
+	 * Consul hides sessions from a token without session read permission, so an empty
+	 * answer is checked with a renewal before the leases are declared lost.
 	 */
 	private void confirmGone(ConsulSession session) {
 		long sentAt = System.nanoTime();

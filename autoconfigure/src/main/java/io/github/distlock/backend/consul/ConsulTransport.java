@@ -23,18 +23,22 @@ import org.springframework.http.client.ClientHttpRequestFactory;
 import org.springframework.http.client.ClientHttpResponse;
 
 /**
- * The RestClient's transport: one blocking {@link HttpClient#send} per request with the body as a byte
- * array. Spring's JDK request factory streams every body through a thread of its own and asks for gzip;
- * Consul's bodies are a few hundred bytes, so this one starts no thread and asks for no compression. A
- * blocking query occupies only the thread that waits for its answer, which waits anyway.
+ * The RestClient's transport: one blocking {@link HttpClient#send} per request with the
+ * body as a byte array. Spring's JDK request factory streams every body through a thread
+ * of its own and asks for gzip; Consul's bodies are a few hundred bytes, so this one
+ * starts no thread and asks for no compression. A blocking query occupies only the thread
+ * that waits for its answer, which waits anyway.
  *
- * <p>A request that dies on a connection the agent had closed (it closes idle keep-alive connections, and
- * a pooled one can be picked just then) is sent once more on a new connection. That is safe for every
- * call {@link ConsulApi} makes: reads, renewals and destroys are idempotent; a lock transaction repeated
- * by the same session locks the key for it again (Consul re-grants a key to the session holding it), so
- * the answer to the retry is the outcome; {@code ?release=} and the check-session transactions are
- * conditional on our session and leave the key unlocked either way; and a session created twice leaves one
- * that holds nothing and expires with its ttl. Refused connections and timeouts are not retried.
+ * <p>
+ * A request that dies on a connection the agent had closed (it closes idle keep-alive
+ * connections, and a pooled one can be picked just then) is sent once more on a new
+ * connection. That is safe for every call {@link ConsulApi} makes: reads, renewals and
+ * destroys are idempotent; a lock transaction repeated by the same session locks the key
+ * for it again (Consul re-grants a key to the session holding it), so the answer to the
+ * retry is the outcome; {@code ?release=} and the check-session transactions are
+ * conditional on our session and leave the key unlocked either way; and a session created
+ * twice leaves one that holds nothing and expires with its ttl. Refused connections and
+ * timeouts are not retried.
  */
 final class ConsulTransport implements ClientHttpRequestFactory {
 
@@ -68,7 +72,8 @@ final class ConsulTransport implements ClientHttpRequestFactory {
 			}
 		}
 		catch (InterruptedException ex) {
-			// java.net.http cancels the exchange; the caller turns the kept flag into InterruptedException.
+			// java.net.http cancels the exchange; the caller turns the kept flag into
+			// InterruptedException.
 			Thread.currentThread().interrupt();
 			InterruptedIOException interrupted = new InterruptedIOException("Interrupted while waiting for Consul");
 			interrupted.initCause(ex);
@@ -77,8 +82,9 @@ final class ConsulTransport implements ClientHttpRequestFactory {
 	}
 
 	/**
-	 * Whether the request failed after a connection was there: the peer closed or reset it. A refused
-	 * connection means the agent is down, and a timeout may mean the request is still being served.
+	 * Whether the request failed after a connection was there: the peer closed or reset
+	 * it. A refused connection means the agent is down, and a timeout may mean the
+	 * request is still being served.
 	 */
 	static boolean diedOnOpenConnection(IOException ex) {
 		return !(ex instanceof ConnectException || ex instanceof HttpTimeoutException

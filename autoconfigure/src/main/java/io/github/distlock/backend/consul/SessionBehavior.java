@@ -1,8 +1,8 @@
 package io.github.distlock.backend.consul;
 
 /**
- * What Consul does with the lock keys of a session that is invalidated (destroyed, expired, or failed by
- * one of its health checks).
+ * What Consul does with the lock keys of a session that is invalidated (destroyed,
+ * expired, or failed by one of its health checks).
  */
 public enum SessionBehavior {
 

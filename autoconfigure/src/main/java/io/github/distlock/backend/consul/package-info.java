@@ -1,8 +1,8 @@
 /**
- * The Consul backend: one session per ttl (renewed at half its ttl on a shared scheduler, optionally
- * bound to health checks, with a lock-delay), locks taken with a {@code lock} transaction on a KV key,
- * waiting with blocking queries on that key, and loss noticed through a blocking query on each session
- * and through renewals answered 404.
+ * The Consul backend: one session per ttl (renewed at half its ttl on a shared scheduler,
+ * optionally bound to health checks, with a lock-delay), locks taken with a {@code lock}
+ * transaction on a KV key, waiting with blocking queries on that key, and loss noticed
+ * through a blocking query on each session and through renewals answered 404.
  */
 @NullMarked
 package io.github.distlock.backend.consul;

@@ -14,8 +14,9 @@ import io.github.distlock.LockBackendException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Blocking waits on jetcd calls, each bounded by the request timeout: jetcd waits for a ready channel
- * by default, so an unbounded wait would hang a lock thread for as long as etcd is down or frozen.
+ * Blocking waits on jetcd calls, each bounded by the request timeout: jetcd waits for a
+ * ready channel by default, so an unbounded wait would hang a lock thread for as long as
+ * etcd is down or frozen.
  */
 final class EtcdCalls {
 
@@ -31,7 +32,8 @@ final class EtcdCalls {
 
 	/**
 	 * The call's result.
-	 * @throws LockBackendException when etcd answered with an error or not within the timeout
+	 * @throws LockBackendException when etcd answered with an error or not within the
+	 * timeout
 	 */
 	<T> T await(CompletableFuture<T> call, String what) throws InterruptedException {
 		return await(call, what, this.timeout);
@@ -56,7 +58,8 @@ final class EtcdCalls {
 	}
 
 	/**
-	 * Whether etcd said the lease does not exist (expired or revoked), anywhere in the cause chain.
+	 * Whether etcd said the lease does not exist (expired or revoked), anywhere in the
+	 * cause chain.
 	 */
 	static boolean isLeaseNotFound(@Nullable Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {

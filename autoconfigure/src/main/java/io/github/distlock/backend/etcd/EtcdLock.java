@@ -14,9 +14,10 @@ import io.github.distlock.LockBackendException;
 import io.github.distlock.spi.SessionLock;
 
 /**
- * A held etcd lock: our key {@code <namespace>/<lock>/<lease id>}, which has the lowest create
- * revision under its lock prefix. That revision is the fencing token. The key lives as long as the
- * shared lease, whose keepalives (sent by the generic session layer) confirm this lock.
+ * A held etcd lock: our key {@code <namespace>/<lock>/<lease id>}, which has the lowest
+ * create revision under its lock prefix. That revision is the fencing token. The key
+ * lives as long as the shared lease, whose keepalives (sent by the generic session layer)
+ * confirm this lock.
  */
 final class EtcdLock implements SessionLock {
 
@@ -47,9 +48,9 @@ final class EtcdLock implements SessionLock {
 	}
 
 	/**
-	 * Whether our key is still there: a keepalive cannot see the key deleted by an operator. Bounded by a
-	 * third of the ttl, so that a frozen server does not hold up the generic layer's shared renewal
-	 * threads.
+	 * Whether our key is still there: a keepalive cannot see the key deleted by an
+	 * operator. Bounded by a third of the ttl, so that a frozen server does not hold up
+	 * the generic layer's shared renewal threads.
 	 */
 	@Override
 	public boolean stillHeld() throws InterruptedException {
@@ -57,30 +58,33 @@ final class EtcdLock implements SessionLock {
 		if (timeout.compareTo(this.calls.timeout()) > 0) {
 			timeout = this.calls.timeout();
 		}
-		List<KeyValue> current = this.calls.await(this.kv.get(this.key), "read lock key " + this.key, timeout)
-			.getKvs();
+		List<KeyValue> current = this.calls.await(this.kv.get(this.key), "read lock key " + this.key, timeout).getKvs();
 		return current.size() == 1 && current.get(0).getCreateRevision() == this.createRevision;
 	}
 
 	/**
-	 * Deletes our key if it is still the one we created (same create revision); one round trip.
+	 * Deletes our key if it is still the one we created (same create revision); one round
+	 * trip.
 	 */
 	@Override
 	public boolean release() {
 		try {
-			return this.calls.await(this.kv.txn()
-				.If(new Cmp(this.key, Cmp.Op.EQUAL, CmpTarget.createRevision(this.createRevision)))
-				.Then(Op.delete(this.key, DeleteOption.DEFAULT))
-				.commit(), "delete lock key " + this.key).isSucceeded();
+			return this.calls
+				.await(this.kv.txn()
+					.If(new Cmp(this.key, Cmp.Op.EQUAL, CmpTarget.createRevision(this.createRevision)))
+					.Then(Op.delete(this.key, DeleteOption.DEFAULT))
+					.commit(), "delete lock key " + this.key)
+				.isSucceeded();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			this.leftovers.add(this.key);
-			throw new LockBackendException("Interrupted while releasing lock key " + this.key
-					+ "; it is deleted in the background", ex);
+			throw new LockBackendException(
+					"Interrupted while releasing lock key " + this.key + "; it is deleted in the background", ex);
 		}
 		catch (LockBackendException ex) {
-			// The shared lease outlives this lock, so the server would not free the key by itself.
+			// The shared lease outlives this lock, so the server would not free the key
+			// by itself.
 			this.leftovers.add(this.key);
 			throw ex;
 		}

@@ -30,20 +30,24 @@ import org.apache.commons.logging.LogFactory;
  * Locks in etcd v3 through jetcd, with the revision-ordered queue of etcd's own mutex.
  *
  * <ul>
- * <li>Keys: {@code <namespace>/<encoded lock key>/<lease id in hex>}; the lock prefix ends with
- * {@code /}, so locks whose names are prefixes of each other never meet.</li>
- * <li>Leases: the sessions of {@link SessionLockBackend}, one per ttl, shared by all locks and waiters
- * with that ttl and kept alive by the generic session layer with {@code keepAliveOnce}; a lease's ttl is
- * the requested ttl rounded up to whole seconds, at least 2s. When it expires or its keepalives fail for
- * a whole ttl, every lock on it is reported lost. A lease unused for {@link #DEFAULT_LEASE_IDLE_TIME} is
- * revoked, and so is every lease on {@link #close()}.</li>
- * <li>Acquire: one transaction puts our key and reads the holder; a waiter then watches only the key
- * just ahead of it. Release: one compare-and-delete on our key's create revision, the fencing token.</li>
+ * <li>Keys: {@code <namespace>/<encoded lock key>/<lease id in hex>}; the lock prefix
+ * ends with {@code /}, so locks whose names are prefixes of each other never meet.</li>
+ * <li>Leases: the sessions of {@link SessionLockBackend}, one per ttl, shared by all
+ * locks and waiters with that ttl and kept alive by the generic session layer with
+ * {@code keepAliveOnce}; a lease's ttl is the requested ttl rounded up to whole seconds,
+ * at least 2s. When it expires or its keepalives fail for a whole ttl, every lock on it
+ * is reported lost. A lease unused for {@link #DEFAULT_LEASE_IDLE_TIME} is revoked, and
+ * so is every lease on {@link #close()}.</li>
+ * <li>Acquire: one transaction puts our key and reads the holder; a waiter then watches
+ * only the key just ahead of it. Release: one compare-and-delete on our key's create
+ * revision, the fencing token.</li>
  * </ul>
  *
- * <p>Why {@code keepAliveOnce} rather than jetcd's {@code keepAlive} observer: its stream re-sends a
- * request every 500 ms until an answer arrives, and answers carry no request identity, so an answer
- * cannot be matched with the instant its request left, from which a lock's validity is measured.
+ * <p>
+ * Why {@code keepAliveOnce} rather than jetcd's {@code keepAlive} observer: its stream
+ * re-sends a request every 500 ms until an answer arrives, and answers carry no request
+ * identity, so an answer cannot be matched with the instant its request left, from which
+ * a lock's validity is measured.
  */
 public final class EtcdLockBackend implements SessionLockBackend, ConnectionCheck {
 
@@ -51,12 +55,15 @@ public final class EtcdLockBackend implements SessionLockBackend, ConnectionChec
 	public static final Duration DEFAULT_LEASE_IDLE_TIME = Duration.ofSeconds(10);
 
 	/**
-	 * The smallest lease granted: etcd's own floor is 1.5 election timeouts (1.5s with default
-	 * settings), and it would raise a 1s lease to that silently.
+	 * The smallest lease granted: etcd's own floor is 1.5 election timeouts (1.5s with
+	 * default settings), and it would raise a 1s lease to that silently.
 	 */
 	static final long MIN_LEASE_SECONDS = 2;
 
-	/** Queuing again after our key vanished on a live lease is tried this many times in all. */
+	/**
+	 * Queuing again after our key vanished on a live lease is tried this many times in
+	 * all.
+	 */
 	private static final int ATTEMPTS = 3;
 
 	private static final Log logger = LogFactory.getLog(EtcdLockBackend.class);
@@ -75,16 +82,23 @@ public final class EtcdLockBackend implements SessionLockBackend, ConnectionChec
 
 	private final LockQueue queue;
 
-	/** Leases granted and not yet revoked or found gone, revoked on close whoever shares them. */
+	/**
+	 * Leases granted and not yet revoked or found gone, revoked on close whoever shares
+	 * them.
+	 */
 	private final Set<Long> granted = ConcurrentHashMap.newKeySet();
 
-	/** The sessions of raw {@link #tryAcquire(LockRequest)} calls; a lock manager brings its own. */
+	/**
+	 * The sessions of raw {@link #tryAcquire(LockRequest)} calls; a lock manager brings
+	 * its own.
+	 */
 	private final SharedSessions standalone = SharedSessions.standalone(this);
 
 	/**
 	 * Creates the backend.
 	 * @param client the etcd client
-	 * @param closeClient whether {@link #close()} closes the client (when the backend created it)
+	 * @param closeClient whether {@link #close()} closes the client (when the backend
+	 * created it)
 	 * @param namespace the key prefix for locks, without a trailing {@code /}
 	 * @param requestTimeout how long one request to etcd may take before it fails
 	 */
@@ -112,16 +126,18 @@ public final class EtcdLockBackend implements SessionLockBackend, ConnectionChec
 	}
 
 	/**
-	 * The key prefix under which {@code encodedKey}'s contenders put their keys, ending with {@code /}.
+	 * The key prefix under which {@code encodedKey}'s contenders put their keys, ending
+	 * with {@code /}.
 	 */
 	String lockPrefix(String encodedKey) {
 		return this.namespace + "/" + encodedKey + "/";
 	}
 
 	/**
-	 * The lease's ttl in whole seconds, as etcd counts: the requested ttl rounded up, at least
-	 * {@value #MIN_LEASE_SECONDS}. Never shorter than asked, so a lock's local validity (measured with
-	 * the requested ttl) always ends before the server can expire its key.
+	 * The lease's ttl in whole seconds, as etcd counts: the requested ttl rounded up, at
+	 * least {@value #MIN_LEASE_SECONDS}. Never shorter than asked, so a lock's local
+	 * validity (measured with the requested ttl) always ends before the server can expire
+	 * its key.
 	 */
 	static long leaseSeconds(Duration ttl) {
 		long seconds = ttl.getSeconds() + ((ttl.getNano() > 0) ? 1 : 0);
@@ -148,8 +164,8 @@ public final class EtcdLockBackend implements SessionLockBackend, ConnectionChec
 				return Optional.empty();
 			}
 			if (revision != LockQueue.GONE) {
-				return Optional.of(
-						new EtcdLock(own, revision, session.ttl(), this.client.getKVClient(), this.calls, this.leftovers));
+				return Optional.of(new EtcdLock(own, revision, session.ttl(), this.client.getKVClient(), this.calls,
+						this.leftovers));
 			}
 			if (session.isEnded()) {
 				// The lease is gone: the session layer queues again on a new one.
@@ -174,7 +190,8 @@ public final class EtcdLockBackend implements SessionLockBackend, ConnectionChec
 	@Override
 	public CompletionStage<Boolean> keepAliveOnce(String sessionId) {
 		long id = Long.parseUnsignedLong(sessionId, 16);
-		// Bounded here too, so that jetcd's own future never stays pending while etcd is unreachable.
+		// Bounded here too, so that jetcd's own future never stays pending while etcd is
+		// unreachable.
 		return this.client.getLeaseClient()
 			.keepAliveOnce(id)
 			.orTimeout(this.calls.timeout().toNanos(), TimeUnit.NANOSECONDS)
@@ -186,7 +203,8 @@ public final class EtcdLockBackend implements SessionLockBackend, ConnectionChec
 					this.granted.remove(id);
 					return false;
 				}
-				throw (failure instanceof CompletionException completion) ? completion : new CompletionException(failure);
+				throw (failure instanceof CompletionException completion) ? completion
+						: new CompletionException(failure);
 			});
 	}
 
@@ -220,8 +238,8 @@ public final class EtcdLockBackend implements SessionLockBackend, ConnectionChec
 	}
 
 	/**
-	 * Starts deleting keys a failed release or an interrupted waiter left behind, now that their lease
-	 * lives on; never waits for etcd on the scheduler.
+	 * Starts deleting keys a failed release or an interrupted waiter left behind, now
+	 * that their lease lives on; never waits for etcd on the scheduler.
 	 */
 	@Override
 	public void keptAlive(ServerSession session) {
@@ -229,8 +247,9 @@ public final class EtcdLockBackend implements SessionLockBackend, ConnectionChec
 	}
 
 	/**
-	 * Makes one linearizable read under the namespace: used at startup, so that unreachable endpoints
-	 * or rejected credentials show then rather than at the first lock, and by the health indicator.
+	 * Makes one linearizable read under the namespace: used at startup, so that
+	 * unreachable endpoints or rejected credentials show then rather than at the first
+	 * lock, and by the health indicator.
 	 * @throws LockBackendException when etcd failed to answer
 	 */
 	@Override
@@ -246,9 +265,10 @@ public final class EtcdLockBackend implements SessionLockBackend, ConnectionChec
 	}
 
 	/**
-	 * Revokes this backend's leases (locks still held through raw {@link #tryAcquire(LockRequest)} calls
-	 * are reported lost; every lock key is freed on the server at once), and closes the client if the
-	 * backend created it. A lock manager over this backend closes its own sessions first.
+	 * Revokes this backend's leases (locks still held through raw
+	 * {@link #tryAcquire(LockRequest)} calls are reported lost; every lock key is freed
+	 * on the server at once), and closes the client if the backend created it. A lock
+	 * manager over this backend closes its own sessions first.
 	 */
 	@Override
 	public void close() {

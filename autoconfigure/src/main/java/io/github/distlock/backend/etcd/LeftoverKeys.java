@@ -10,14 +10,16 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Keys of ours whose delete may not have happened (timeouts, failed releases, interrupted waiters).
- * While their lease lives such a key would block its lock for everyone, since a shared lease outlives
- * each lock on it, so it is deleted after the next successful keepalive, or before this JVM next queues
- * for the same lock.
+ * Keys of ours whose delete may not have happened (timeouts, failed releases, interrupted
+ * waiters). While their lease lives such a key would block its lock for everyone, since a
+ * shared lease outlives each lock on it, so it is deleted after the next successful
+ * keepalive, or before this JVM next queues for the same lock.
  *
- * <p>Each key maps to {@link #PENDING} or to its delete in flight. Both cleanups run inside the map's
- * per-key compute, and the one before queuing waits for a delete in flight, so a delete never overlaps
- * this JVM's next put of the same key (the generic layer queues one thread per lock).
+ * <p>
+ * Each key maps to {@link #PENDING} or to its delete in flight. Both cleanups run inside
+ * the map's per-key compute, and the one before queuing waits for a delete in flight, so
+ * a delete never overlaps this JVM's next put of the same key (the generic layer queues
+ * one thread per lock).
  */
 final class LeftoverKeys {
 
@@ -42,8 +44,8 @@ final class LeftoverKeys {
 	}
 
 	/**
-	 * Deletes {@code key} if it was left behind, waiting for a delete in flight; for the thread about to
-	 * queue with that key.
+	 * Deletes {@code key} if it was left behind, waiting for a delete in flight; for the
+	 * thread about to queue with that key.
 	 * @return whether no leftover of that name remains
 	 */
 	boolean clean(ByteSequence key) {
@@ -52,8 +54,9 @@ final class LeftoverKeys {
 	}
 
 	/**
-	 * Starts deleting every leftover key without waiting for etcd, for the session layer's scheduler
-	 * after a keepalive; a delete that finished is forgotten here, one that failed is sent again.
+	 * Starts deleting every leftover key without waiting for etcd, for the session
+	 * layer's scheduler after a keepalive; a delete that finished is forgotten here, one
+	 * that failed is sent again.
 	 */
 	void cleanAll() {
 		for (ByteSequence key : this.keys.keySet()) {

@@ -23,17 +23,20 @@ import io.github.distlock.LockBackendException;
 import io.github.distlock.spi.ServerSession;
 
 /**
- * The revision-ordered queue of etcd's own mutex ({@code clientv3/concurrency}): each contender puts
- * {@code <prefix><lease id>} attached to its lease, the key with the lowest create revision under the
- * prefix holds the lock, and each waiter watches only the key just ahead of it for deletion, so the
- * queue is FIFO and a release wakes exactly one waiter.
+ * The revision-ordered queue of etcd's own mutex ({@code clientv3/concurrency}): each
+ * contender puts {@code <prefix><lease id>} attached to its lease, the key with the
+ * lowest create revision under the prefix holds the lock, and each waiter watches only
+ * the key just ahead of it for deletion, so the queue is FIFO and a release wakes exactly
+ * one waiter.
  */
 final class LockQueue {
 
 	/** Returned when the wait time ran out; our key has been removed. */
 	static final long BUSY = -1;
 
-	/** Returned when our key or lease vanished while queued; the caller may queue again. */
+	/**
+	 * Returned when our key or lease vanished while queued; the caller may queue again.
+	 */
 	static final long GONE = 0;
 
 	private static final GetOption FIRST_CREATED = GetOption.builder()
@@ -59,10 +62,12 @@ final class LockQueue {
 	}
 
 	/**
-	 * Queues for the lock under {@code prefix} with key {@code own} on lease {@code leaseId} of
-	 * {@code session} and waits for our turn until {@code deadlineNanos}. Uncontended, this is one
-	 * transaction. When etcd says the lease is gone, the session is reported ended.
-	 * @return our key's create revision once it is the lowest, {@link #BUSY} or {@link #GONE}
+	 * Queues for the lock under {@code prefix} with key {@code own} on lease
+	 * {@code leaseId} of {@code session} and waits for our turn until
+	 * {@code deadlineNanos}. Uncontended, this is one transaction. When etcd says the
+	 * lease is gone, the session is reported ended.
+	 * @return our key's create revision once it is the lowest, {@link #BUSY} or
+	 * {@link #GONE}
 	 */
 	long acquire(ByteSequence prefix, ByteSequence own, long leaseId, ServerSession session, long deadlineNanos)
 			throws InterruptedException {
@@ -70,7 +75,8 @@ final class LockQueue {
 			throw new LockBackendException("etcd could not delete our leftover key " + own + " before queuing again");
 		}
 		try {
-			// Put our key unless a call that failed on our side left it there, and read the holder, atomically.
+			// Put our key unless a call that failed on our side left it there, and read
+			// the holder, atomically.
 			TxnResponse entered = this.calls.await(this.kv.txn()
 				.If(new Cmp(own, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
 				.Then(Op.put(own, ByteSequence.EMPTY, PutOption.builder().withLeaseId(leaseId).build()),
@@ -107,8 +113,9 @@ final class LockQueue {
 	}
 
 	/**
-	 * Waits until no key created before ours is left, re-checking after every wake-up that our own key
-	 * still exists: a grant to a key whose lease has expired (etcd #11456) is never taken as ours.
+	 * Waits until no key created before ours is left, re-checking after every wake-up
+	 * that our own key still exists: a grant to a key whose lease has expired (etcd
+	 * #11456) is never taken as ours.
 	 */
 	private long awaitTurn(ByteSequence prefix, ByteSequence own, long mine, long deadlineNanos)
 			throws InterruptedException {
@@ -141,8 +148,9 @@ final class LockQueue {
 	}
 
 	/**
-	 * Returns when {@code key} is deleted at or after {@code fromRevision} (so a deletion between our
-	 * read and the watch's start is not missed), when the watch fails, or after {@code timeoutNanos}.
+	 * Returns when {@code key} is deleted at or after {@code fromRevision} (so a deletion
+	 * between our read and the watch's start is not missed), when the watch fails, or
+	 * after {@code timeoutNanos}.
 	 */
 	private void awaitDeletion(ByteSequence key, long fromRevision, long timeoutNanos) throws InterruptedException {
 		CompletableFuture<Void> wake = new CompletableFuture<>();
@@ -152,10 +160,13 @@ final class LockQueue {
 			.withRequireLeader(true)
 			.build();
 		Watch.Listener listener = Watch.listener((response) -> {
-			if (response.getEvents().stream().anyMatch((event) -> event.getEventType() == WatchEvent.EventType.DELETE)) {
+			if (response.getEvents()
+				.stream()
+				.anyMatch((event) -> event.getEventType() == WatchEvent.EventType.DELETE)) {
 				wake.complete(null);
 			}
-			// A failed or ended watch (compaction, leader loss) wakes us too: the caller reads the queue again.
+			// A failed or ended watch (compaction, leader loss) wakes us too: the caller
+			// reads the queue again.
 		}, (error) -> wake.complete(null), () -> wake.complete(null));
 		try (Watch.Watcher watcher = this.watch.watch(key, option, listener)) {
 			wake.get(timeoutNanos, TimeUnit.NANOSECONDS);

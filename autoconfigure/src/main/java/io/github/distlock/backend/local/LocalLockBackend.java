@@ -11,8 +11,9 @@ import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
 
 /**
- * Locks held in this JVM's memory, with the same semantics as a real server: a ttl that expires unless
- * renewed, fencing tokens, waiting without polling, release by a non-holder refused.
+ * Locks held in this JVM's memory, with the same semantics as a real server: a ttl that
+ * expires unless renewed, fencing tokens, waiting without polling, release by a
+ * non-holder refused.
  */
 public final class LocalLockBackend implements LockBackend, ConnectionCheck {
 
@@ -28,7 +29,8 @@ public final class LocalLockBackend implements LockBackend, ConnectionCheck {
 	}
 
 	/**
-	 * Creates a backend on a store that other backends may share, as clients share a server.
+	 * Creates a backend on a store that other backends may share, as clients share a
+	 * server.
 	 */
 	public LocalLockBackend(LocalLockStore store) {
 		this.store = store;
@@ -59,7 +61,8 @@ public final class LocalLockBackend implements LockBackend, ConnectionCheck {
 	}
 
 	/**
-	 * Frees {@code encodedKey} whoever holds it; a holder on this backend is told its lock is lost.
+	 * Frees {@code encodedKey} whoever holds it; a holder on this backend is told its
+	 * lock is lost.
 	 * @return whether the key was held
 	 */
 	public boolean forceRelease(String encodedKey) {

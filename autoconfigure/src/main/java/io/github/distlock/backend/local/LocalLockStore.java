@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The "server" of the local backend: a table of held keys with expiry, shared by every
- * {@link LocalLockBackend} built on it, so several backends in one JVM behave like several clients of
- * one server. Waiters sleep on a per-key condition and are woken by a release or by the holder's expiry.
+ * {@link LocalLockBackend} built on it, so several backends in one JVM behave like
+ * several clients of one server. Waiters sleep on a per-key condition and are woken by a
+ * release or by the holder's expiry.
  */
 public final class LocalLockStore {
 
@@ -24,8 +25,8 @@ public final class LocalLockStore {
 	private final AtomicLong fencingCounter = new AtomicLong();
 
 	/**
-	 * Takes {@code key} for {@code owner} if it is free (or its holder expired), waiting up to
-	 * {@code waitNanos}.
+	 * Takes {@code key} for {@code owner} if it is free (or its holder expired), waiting
+	 * up to {@code waitNanos}.
 	 * @return the fencing token, or {@code -1} when the key stayed busy
 	 */
 	long acquire(String key, Object owner, long ttlNanos, long waitNanos) throws InterruptedException {
@@ -101,7 +102,8 @@ public final class LocalLockStore {
 	}
 
 	/**
-	 * Frees {@code key} whoever holds it, the way an operator deletes a lock on a real server.
+	 * Frees {@code key} whoever holds it, the way an operator deletes a lock on a real
+	 * server.
 	 * @return the owner that held it, or {@code null}
 	 */
 	@Nullable Object forceRelease(String key) {

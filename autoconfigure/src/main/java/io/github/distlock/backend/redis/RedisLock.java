@@ -5,12 +5,15 @@ import java.time.Duration;
 import io.github.distlock.spi.AbstractBackendLock;
 
 /**
- * A lock entry in Redis whose value is this lease's holder id; renewal and release compare that value
- * first, so a lease never extends or deletes another holder's lock.
+ * A lock entry in Redis whose value is this lease's holder id; renewal and release
+ * compare that value first, so a lease never extends or deletes another holder's lock.
  */
 final class RedisLock extends AbstractBackendLock {
 
-	/** Renewal runs on the generic layer's shared scheduler, so even a generous call is kept short. */
+	/**
+	 * Renewal runs on the generic layer's shared scheduler, so even a generous call is
+	 * kept short.
+	 */
 	private static final Duration MIN_RENEW_TIMEOUT = Duration.ofMillis(50);
 
 	private final RedisLockCommands commands;
@@ -30,7 +33,8 @@ final class RedisLock extends AbstractBackendLock {
 		this.encodedKey = encodedKey;
 		this.holder = holder;
 		this.ttlMillis = ttlMillis;
-		// A renewal answered after a third of the ttl is no use: the next one is due by then.
+		// A renewal answered after a third of the ttl is no use: the next one is due by
+		// then.
 		Duration third = Duration.ofMillis(Math.max(1, ttlMillis / 3));
 		Duration bounded = (third.compareTo(MIN_RENEW_TIMEOUT) < 0) ? MIN_RENEW_TIMEOUT : third;
 		this.renewTimeout = (bounded.compareTo(commands.timeout()) < 0) ? bounded : commands.timeout();

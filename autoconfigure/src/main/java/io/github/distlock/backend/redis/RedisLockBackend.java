@@ -32,20 +32,24 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Locks in Redis (standalone, Sentinel or Cluster), over two connections of its own opened from a
- * Lettuce client: one for the lock scripts, one subscribed to the release channel.
+ * Locks in Redis (standalone, Sentinel or Cluster), over two connections of its own
+ * opened from a Lettuce client: one for the lock scripts, one subscribed to the release
+ * channel.
  *
- * <p>A lock is a key set with {@code NX PX ttl} whose value names the holder (this backend's random
- * instance id and a lease number); the same script increments the key's fencing counter. A waiter
- * sleeps until a release notification for its key, the expiry of the holder's entry (the failed
- * attempt returns its remaining ttl) or the notification timeout, whichever comes first, and then tries
- * again: no fixed-interval polling.
+ * <p>
+ * A lock is a key set with {@code NX PX ttl} whose value names the holder (this backend's
+ * random instance id and a lease number); the same script increments the key's fencing
+ * counter. A waiter sleeps until a release notification for its key, the expiry of the
+ * holder's entry (the failed attempt returns its remaining ttl) or the notification
+ * timeout, whichever comes first, and then tries again: no fixed-interval polling.
  */
 public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 
 	private static final Log logger = LogFactory.getLog(RedisLockBackend.class);
 
-	/** How long the startup check waits for its own release notification before warning. */
+	/**
+	 * How long the startup check waits for its own release notification before warning.
+	 */
 	private static final Duration NOTIFICATION_CHECK_WAIT = Duration.ofSeconds(2);
 
 	private static final long AWAITED_MARGIN_MILLIS = 1000;
@@ -77,16 +81,17 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 	}
 
 	/**
-	 * Opens the backend's connections through {@code client}, which keeps belonging to the caller
-	 * (closing the backend closes only its own connections), subscribes to the release channel, and
-	 * checks with one acquire and release of a key of its own that the Redis user may do everything
-	 * the backend needs.
-	 * @param client a {@link RedisClient} (standalone or Sentinel) or a {@link RedisClusterClient}, with
-	 * its default URI (credentials, TLS, timeout) set
+	 * Opens the backend's connections through {@code client}, which keeps belonging to
+	 * the caller (closing the backend closes only its own connections), subscribes to the
+	 * release channel, and checks with one acquire and release of a key of its own that
+	 * the Redis user may do everything the backend needs.
+	 * @param client a {@link RedisClient} (standalone or Sentinel) or a
+	 * {@link RedisClusterClient}, with its default URI (credentials, TLS, timeout) set
 	 * @param keyspace where locks are kept
-	 * @param notificationTimeout how long a waiter relies on the release notification before checking
-	 * the lock again anyway
-	 * @throws LockBackendException when Redis cannot be reached, refuses the credentials or a command
+	 * @param notificationTimeout how long a waiter relies on the release notification
+	 * before checking the lock again anyway
+	 * @throws LockBackendException when Redis cannot be reached, refuses the credentials
+	 * or a command
 	 */
 	public static RedisLockBackend connect(AbstractRedisClient client, RedisKeyspace keyspace,
 			Duration notificationTimeout) {
@@ -95,9 +100,9 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 	}
 
 	/**
-	 * Like {@link #connect(AbstractRedisClient, RedisKeyspace, Duration)}, and runs {@code afterClose}
-	 * once the backend's connections are closed (for example to shut down a client made for the
-	 * backend alone). Not run when connecting fails.
+	 * Like {@link #connect(AbstractRedisClient, RedisKeyspace, Duration)}, and runs
+	 * {@code afterClose} once the backend's connections are closed (for example to shut
+	 * down a client made for the backend alone). Not run when connecting fails.
 	 */
 	public static RedisLockBackend connect(AbstractRedisClient client, RedisKeyspace keyspace,
 			Duration notificationTimeout, Runnable afterClose) {
@@ -127,8 +132,10 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 		this.subscription.addListener(this.notifications);
 		String channel = this.commands.keyspace().releaseChannel();
 		await(this.subscription.async().subscribe(channel), "subscribe to " + channel);
-		// A real acquire, a failed attempt that waits, and a release: proves that the user may run the
-		// scripts on our keys and publish, and that notifications reach us (a proxy without pub/sub
+		// A real acquire, a failed attempt that waits, and a release: proves that the
+		// user may run the
+		// scripts on our keys and publish, and that notifications reach us (a proxy
+		// without pub/sub
 		// would leave waiters to their re-checks).
 		String key = "startup-check:" + this.instanceId;
 		Waiter waiter = this.notifications.register(key);
@@ -163,7 +170,8 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 	@Override
 	public Optional<BackendLock> tryAcquire(LockRequest request) throws InterruptedException {
 		String key = request.key();
-		// Whole milliseconds, rounded up: Redis must never expire the entry before the local deadline.
+		// Whole milliseconds, rounded up: Redis must never expire the entry before the
+		// local deadline.
 		long ttlMillis = Math.max(1, (request.ttl().toNanos() + 999_999) / 1_000_000);
 		long waitNanos = request.waitTime().toNanos();
 		long deadline = System.nanoTime() + waitNanos;
@@ -184,7 +192,8 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 					return Optional.empty();
 				}
 				long recheck = recheckNanos(attempt.value());
-				// Woken by a release: try again even at the deadline, the release came within the wait time.
+				// Woken by a release: try again even at the deadline, the release came
+				// within the wait time.
 				if (!waiter.await(Math.min(remaining, recheck)) && recheck >= remaining) {
 					return Optional.empty();
 				}
@@ -198,9 +207,9 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 	}
 
 	/**
-	 * How long a failed attempt marks the key as awaited: as long as this waiter may sleep before its
-	 * next attempt, plus a margin for client-side delays (a mark that ran out only delays the waiter
-	 * until its own re-check).
+	 * How long a failed attempt marks the key as awaited: as long as this waiter may
+	 * sleep before its next attempt, plus a margin for client-side delays (a mark that
+	 * ran out only delays the waiter until its own re-check).
 	 */
 	private long awaitedMillis(@Nullable Waiter waiter, long deadline) {
 		if (waiter == null) {
@@ -211,8 +220,9 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 	}
 
 	/**
-	 * When to try again without a notification: just after the holder's entry expires (a crashed holder
-	 * publishes nothing), but no later than the notification timeout (a lost message).
+	 * When to try again without a notification: just after the holder's entry expires (a
+	 * crashed holder publishes nothing), but no later than the notification timeout (a
+	 * lost message).
 	 */
 	private long recheckNanos(long holderTtlMillis) {
 		if (holderTtlMillis < 0) {
@@ -222,8 +232,8 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 	}
 
 	/**
-	 * Pings Redis on the lock connection, and requires the release subscription to be up (while it is
-	 * down, for example reconnecting, waiters fall back to their re-checks).
+	 * Pings Redis on the lock connection, and requires the release subscription to be up
+	 * (while it is down, for example reconnecting, waiters fall back to their re-checks).
 	 */
 	@Override
 	public void checkConnection() {
@@ -235,8 +245,8 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 			throw new LockBackendException("Interrupted while pinging Redis", ex);
 		}
 		if (!this.subscription.isOpen()) {
-			throw new LockBackendException("The subscription to Redis channel '"
-					+ this.commands.keyspace().releaseChannel() + "' is down");
+			throw new LockBackendException(
+					"The subscription to Redis channel '" + this.commands.keyspace().releaseChannel() + "' is down");
 		}
 	}
 
@@ -245,8 +255,8 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 	}
 
 	/**
-	 * Closes the backend's connections; locks still held expire after their ttl. Waiters are woken and
-	 * fail.
+	 * Closes the backend's connections; locks still held expire after their ttl. Waiters
+	 * are woken and fail.
 	 */
 	@Override
 	public void close() {
@@ -256,7 +266,8 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 		try {
 			this.subscription.close();
 			this.connection.close();
-			// Their next attempt fails at once on the closed connection instead of taking a lock now.
+			// Their next attempt fails at once on the closed connection instead of taking
+			// a lock now.
 			this.notifications.wakeAll();
 		}
 		finally {
@@ -278,7 +289,8 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 
 	private static String describe(Throwable failure) {
 		StringBuilder text = new StringBuilder(String.valueOf(failure.getMessage()));
-		for (Throwable cause = failure.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+		for (Throwable cause = failure.getCause(); cause != null
+				&& cause != cause.getCause(); cause = cause.getCause()) {
 			if (cause.getMessage() != null && !text.toString().contains(cause.getMessage())) {
 				text.append(": ").append(cause.getMessage());
 			}
@@ -287,10 +299,12 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 	}
 
 	/**
-	 * The backend's two connections, opened from a standalone/Sentinel or a Cluster client.
+	 * The backend's two connections, opened from a standalone/Sentinel or a Cluster
+	 * client.
 	 */
 	private record Connections(StatefulConnection<String, String> commands,
-			RedisClusterAsyncCommands<String, String> async, StatefulRedisPubSubConnection<String, String> subscription) {
+			RedisClusterAsyncCommands<String, String> async,
+			StatefulRedisPubSubConnection<String, String> subscription) {
 
 		static Connections open(AbstractRedisClient client) {
 			StatefulConnection<String, String> commands = null;

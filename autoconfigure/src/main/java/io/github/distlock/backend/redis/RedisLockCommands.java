@@ -17,25 +17,28 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
- * The three lock operations, each one Lua script and so one atomic round trip. Scripts are sent by
- * digest ({@code EVALSHA}); when the server has lost its script cache (restart, failover,
- * {@code SCRIPT FLUSH}) the text is sent once with {@code EVAL}, which caches it again.
+ * The three lock operations, each one Lua script and so one atomic round trip. Scripts
+ * are sent by digest ({@code EVALSHA}); when the server has lost its script cache
+ * (restart, failover, {@code SCRIPT FLUSH}) the text is sent once with {@code EVAL},
+ * which caches it again.
  */
 final class RedisLockCommands {
 
 	/**
-	 * KEYS: lock, fencing counter, waiters mark. ARGV: holder, ttl ms, counter retention ms, how long
-	 * this caller will wait for a notification in ms (0: it will not). Returns {1, token} or {0, the
-	 * holder's remaining ttl in ms}.
+	 * KEYS: lock, fencing counter, waiters mark. ARGV: holder, ttl ms, counter retention
+	 * ms, how long this caller will wait for a notification in ms (0: it will not).
+	 * Returns {1, token} or {0, the holder's remaining ttl in ms}.
 	 *
-	 * <p>A missing counter is seeded from the server clock in microseconds, so tokens keep increasing
-	 * after the counter was lost to a restart without persistence, to eviction or to its retention
-	 * running out (overtaking the clock would take one acquisition per microsecond per key). A failed
-	 * attempt that will wait marks the key as awaited for at least that long, in the same atomic step, so
-	 * a release after it is sure to publish; a key nobody waits for is released without publishing. The
-	 * mark is only ever extended, and its remaining time read in whole seconds ({@code TTL}: the caller
-	 * adds a second of margin), which leaves {@code PTTL} to failed attempts alone in
-	 * {@code INFO commandstats}.
+	 * <p>
+	 * A missing counter is seeded from the server clock in microseconds, so tokens keep
+	 * increasing after the counter was lost to a restart without persistence, to eviction
+	 * or to its retention running out (overtaking the clock would take one acquisition
+	 * per microsecond per key). A failed attempt that will wait marks the key as awaited
+	 * for at least that long, in the same atomic step, so a release after it is sure to
+	 * publish; a key nobody waits for is released without publishing. The mark is only
+	 * ever extended, and its remaining time read in whole seconds ({@code TTL}: the
+	 * caller adds a second of margin), which leaves {@code PTTL} to failed attempts alone
+	 * in {@code INFO commandstats}.
 	 */
 	private static final Script ACQUIRE = new Script("""
 			if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
@@ -54,7 +57,9 @@ final class RedisLockCommands {
 			return {0, redis.call('PTTL', KEYS[1])}
 			""");
 
-	/** KEYS: lock. ARGV: holder, ttl ms. Returns 1 when the lock was ours and is extended. */
+	/**
+	 * KEYS: lock. ARGV: holder, ttl ms. Returns 1 when the lock was ours and is extended.
+	 */
 	private static final Script RENEW = new Script("""
 			if redis.call('GET', KEYS[1]) == ARGV[1] then
 			  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
@@ -63,9 +68,10 @@ final class RedisLockCommands {
 			""");
 
 	/**
-	 * KEYS: lock, waiters mark. ARGV: holder, channel, message. Returns 1 when the lock was ours and is
-	 * deleted; then publishes if the key is marked as awaited, consuming the mark: every waiter the
-	 * message wakes tries again, and marks the key anew if it fails.
+	 * KEYS: lock, waiters mark. ARGV: holder, channel, message. Returns 1 when the lock
+	 * was ours and is deleted; then publishes if the key is marked as awaited, consuming
+	 * the mark: every waiter the message wakes tries again, and marks the key anew if it
+	 * fails.
 	 */
 	private static final Script RELEASE = new Script("""
 			if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -78,7 +84,10 @@ final class RedisLockCommands {
 			return 0
 			""");
 
-	/** Fencing counters outlive their locks by this much; the clock seed covers any that expire. */
+	/**
+	 * Fencing counters outlive their locks by this much; the clock seed covers any that
+	 * expire.
+	 */
 	private static final long COUNTER_RETENTION_MILLIS = Duration.ofDays(1).toMillis();
 
 	private final RedisClusterAsyncCommands<String, String> commands;
@@ -112,8 +121,9 @@ final class RedisLockCommands {
 	}
 
 	/**
-	 * Takes the lock for {@code holder} if it is free; if not, and {@code waitingMillis} is positive,
-	 * makes sure that its release during the next {@code waitingMillis} is published.
+	 * Takes the lock for {@code holder} if it is free; if not, and {@code waitingMillis}
+	 * is positive, makes sure that its release during the next {@code waitingMillis} is
+	 * published.
 	 */
 	Attempt acquire(String encodedKey, String holder, long ttlMillis, long waitingMillis) throws InterruptedException {
 		return acquire(encodedKey, holder, ttlMillis, waitingMillis, ttlMillis + COUNTER_RETENTION_MILLIS);
@@ -129,8 +139,10 @@ final class RedisLockCommands {
 			return new Attempt(reply.get(0) == 1, reply.get(1));
 		}
 		catch (RuntimeException ex) {
-			// The script may still run after a timeout or a lost reply; queued behind it on the same
-			// connection, this frees what it may have taken instead of leaving it to the ttl.
+			// The script may still run after a timeout or a lost reply; queued behind it
+			// on the same
+			// connection, this frees what it may have taken instead of leaving it to the
+			// ttl.
 			releaseInBackground(encodedKey, holder);
 			throw failure("acquire", encodedKey, ex);
 		}
@@ -155,9 +167,9 @@ final class RedisLockCommands {
 	}
 
 	/**
-	 * Deletes the lock if {@code holder} holds it, and then notifies waiters. Waits for the answer
-	 * even when interrupted (the interrupt is kept): the script is sent at once, and whether the lock was
-	 * ours is what the caller needs.
+	 * Deletes the lock if {@code holder} holds it, and then notifies waiters. Waits for
+	 * the answer even when interrupted (the interrupt is kept): the script is sent at
+	 * once, and whether the lock was ours is what the caller needs.
 	 */
 	boolean release(String encodedKey, String holder) {
 		try {
@@ -236,15 +248,16 @@ final class RedisLockCommands {
 	}
 
 	private static LockBackendException failure(String operation, String encodedKey, RuntimeException ex) {
-		return new LockBackendException("Redis failed to " + operation + " lock '" + encodedKey + "': " + ex.getMessage(),
-				ex);
+		return new LockBackendException(
+				"Redis failed to " + operation + " lock '" + encodedKey + "': " + ex.getMessage(), ex);
 	}
 
 	/**
 	 * The outcome of one acquire script.
+	 *
 	 * @param acquired whether the lock was taken
-	 * @param value the fencing token when acquired, else the holder's remaining ttl in milliseconds
-	 * (negative when Redis reports none)
+	 * @param value the fencing token when acquired, else the holder's remaining ttl in
+	 * milliseconds (negative when Redis reports none)
 	 */
 	record Attempt(boolean acquired, long value) {
 	}

@@ -9,20 +9,23 @@ import java.util.concurrent.TimeUnit;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 
 /**
- * Wakes this backend's waiters when a lock they wait for is released. One subscription to the release
- * channel serves every waiter of the backend; each message names the encoded key that was freed.
+ * Wakes this backend's waiters when a lock they wait for is released. One subscription to
+ * the release channel serves every waiter of the backend; each message names the encoded
+ * key that was freed.
  *
- * <p>Pub/sub delivers at most once, so a waiter never relies on a message alone: it also re-checks when
- * the holder's entry expires and after a bounded time. When the subscription is re-established after a
- * reconnect, messages may have been missed meanwhile, so every waiter is woken to re-check.
+ * <p>
+ * Pub/sub delivers at most once, so a waiter never relies on a message alone: it also
+ * re-checks when the holder's entry expires and after a bounded time. When the
+ * subscription is re-established after a reconnect, messages may have been missed
+ * meanwhile, so every waiter is woken to re-check.
  */
 final class ReleaseNotifications extends RedisPubSubAdapter<String, String> {
 
 	private final Map<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
 
 	/**
-	 * Registers interest in {@code encodedKey}. Register before the attempt that may fail, so that a
-	 * release right after it is not missed.
+	 * Registers interest in {@code encodedKey}. Register before the attempt that may
+	 * fail, so that a release right after it is not missed.
 	 */
 	Waiter register(String encodedKey) {
 		Waiter waiter = new Waiter();
@@ -69,14 +72,16 @@ final class ReleaseNotifications extends RedisPubSubAdapter<String, String> {
 		private final Semaphore signal = new Semaphore(0);
 
 		void wake() {
-			// One pending wake-up is enough; the check-then-release race only adds a spurious one.
+			// One pending wake-up is enough; the check-then-release race only adds a
+			// spurious one.
 			if (this.signal.availablePermits() == 0) {
 				this.signal.release();
 			}
 		}
 
 		/**
-		 * Forgets wake-ups received so far: the attempt about to be made sees their effect.
+		 * Forgets wake-ups received so far: the attempt about to be made sees their
+		 * effect.
 		 */
 		void clear() {
 			this.signal.drainPermits();

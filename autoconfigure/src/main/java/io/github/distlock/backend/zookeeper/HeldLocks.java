@@ -10,8 +10,9 @@ import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 
 /**
- * The leases of one backend that are not released yet, and the Curator connection listener that
- * reports them lost when the {@link LossOn} policy says the connection state loses them.
+ * The leases of one backend that are not released yet, and the Curator connection
+ * listener that reports them lost when the {@link LossOn} policy says the connection
+ * state loses them.
  */
 final class HeldLocks implements ConnectionStateListener {
 
@@ -27,19 +28,22 @@ final class HeldLocks implements ConnectionStateListener {
 	}
 
 	/**
-	 * The number of loss events so far; read before the request that confirms a new lease.
+	 * The number of loss events so far; read before the request that confirms a new
+	 * lease.
 	 */
 	long lossCount() {
 		return this.losses.get();
 	}
 
 	/**
-	 * Registers a new lease unless a loss event happened since {@code lossCountBefore} was read: such an
-	 * event may not have seen the lease, and the caller must confirm the lock again.
+	 * Registers a new lease unless a loss event happened since {@code lossCountBefore}
+	 * was read: such an event may not have seen the lease, and the caller must confirm
+	 * the lock again.
 	 */
 	boolean register(ZooKeeperLock lease, long lossCountBefore) {
 		this.leases.add(lease);
-		// The listener counts before it reads the set, and we add before we read the count, so either
+		// The listener counts before it reads the set, and we add before we read the
+		// count, so either
 		// it sees the lease or we see its count.
 		if (this.losses.get() == lossCountBefore) {
 			return true;

@@ -3,8 +3,8 @@ package io.github.distlock.backend.zookeeper;
 import io.github.distlock.spi.AbstractBackendLock;
 
 /**
- * A lock held as one ephemeral sequential node; the node's path is unique forever (it carries a random
- * protection id), so deleting that path is a compare-and-delete.
+ * A lock held as one ephemeral sequential node; the node's path is unique forever (it
+ * carries a random protection id), so deleting that path is a compare-and-delete.
  */
 final class ZooKeeperLock extends AbstractBackendLock {
 

@@ -24,22 +24,25 @@ import org.apache.zookeeper.common.PathUtils;
 import org.apache.zookeeper.data.Stat;
 
 /**
- * Locks in ZooKeeper through Apache Curator: the queue algorithm of Curator's lock recipes, without
- * their thread binding.
+ * Locks in ZooKeeper through Apache Curator: the queue algorithm of Curator's lock
+ * recipes, without their thread binding.
  *
- * <p>Each key is a container node {@code <basePath>/<key>}. To acquire, the backend creates an
- * ephemeral sequential node under it (in Curator's protected mode, so a create whose answer was lost is
- * found again), lists the key's children, and holds the lock when its node is the lowest; otherwise it
- * watches the node just ahead of it and looks again when that changes. That is create, getChildren and,
- * to release, delete: the three round trips of {@code InterProcessMutex}. Unlike
- * {@code InterProcessMutex}, whose release must run on the acquiring thread, any thread may release
- * (async callers release on other threads); unlike {@code InterProcessSemaphoreMutex}, which takes an
- * inner mutex and a lease node, it costs no extra round trips and knows the node it created, whose
+ * <p>
+ * Each key is a container node {@code <basePath>/<key>}. To acquire, the backend creates
+ * an ephemeral sequential node under it (in Curator's protected mode, so a create whose
+ * answer was lost is found again), lists the key's children, and holds the lock when its
+ * node is the lowest; otherwise it watches the node just ahead of it and looks again when
+ * that changes. That is create, getChildren and, to release, delete: the three round
+ * trips of {@code InterProcessMutex}. Unlike {@code InterProcessMutex}, whose release
+ * must run on the acquiring thread, any thread may release (async callers release on
+ * other threads); unlike {@code InterProcessSemaphoreMutex}, which takes an inner mutex
+ * and a lease node, it costs no extra round trips and knows the node it created, whose
  * creation zxid is the fencing token.
  *
- * <p>The session holds the lock, not a ttl: {@link BackendLock#renew()} only confirms, with one
- * asynchronous {@code exists}, that the node is still there, and connection states are mapped to lost
- * leases by the {@link LossOn} policy.
+ * <p>
+ * The session holds the lock, not a ttl: {@link BackendLock#renew()} only confirms, with
+ * one asynchronous {@code exists}, that the node is still there, and connection states
+ * are mapped to lost leases by the {@link LossOn} policy.
  */
 public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck {
 
@@ -59,10 +62,12 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 
 	/**
 	 * Creates the backend over a started client.
-	 * @param client the Curator client; its ACL provider decides the ACLs of the lock nodes
+	 * @param client the Curator client; its ACL provider decides the ACLs of the lock
+	 * nodes
 	 * @param basePath the parent path of all lock nodes, not the root
 	 * @param lossOn which connection state loses the held locks
-	 * @param closeClient whether {@link #close()} closes the client (only when the backend built it)
+	 * @param closeClient whether {@link #close()} closes the client (only when the
+	 * backend built it)
 	 */
 	public ZooKeeperLockBackend(CuratorFramework client, String basePath, LossOn lossOn, boolean closeClient) {
 		this.client = Objects.requireNonNull(client, "client");
@@ -74,8 +79,9 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 	}
 
 	/**
-	 * Checks that {@code basePath} can be the parent of lock nodes: a valid ZooKeeper path other than
-	 * the root (whose {@code /zookeeper} child is reserved and could be a key).
+	 * Checks that {@code basePath} can be the parent of lock nodes: a valid ZooKeeper
+	 * path other than the root (whose {@code /zookeeper} child is reserved and could be a
+	 * key).
 	 * @return the path
 	 * @throws IllegalArgumentException naming the problem
 	 */
@@ -101,15 +107,18 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 	}
 
 	/**
-	 * Waits for the connection and proves that this client may create and delete nodes under the base
-	 * path, so that a wrong address or wrong credentials fail at startup rather than at the first lock.
-	 * @throws LockBackendException when not connected within {@code timeout}, or when the server refuses
-	 * (the cause is then ZooKeeper's {@link KeeperException}, e.g. {@code NoAuth})
+	 * Waits for the connection and proves that this client may create and delete nodes
+	 * under the base path, so that a wrong address or wrong credentials fail at startup
+	 * rather than at the first lock.
+	 * @throws LockBackendException when not connected within {@code timeout}, or when the
+	 * server refuses (the cause is then ZooKeeper's {@link KeeperException}, e.g.
+	 * {@code NoAuth})
 	 */
 	public void verifyAccess(Duration timeout) throws InterruptedException {
 		int millis = (int) Math.max(1, Math.min(timeout.toMillis(), Integer.MAX_VALUE));
 		if (!this.client.blockUntilConnected(millis, TimeUnit.MILLISECONDS)) {
-			throw new LockBackendException("Could not connect to ZooKeeper at " + connectString() + " within " + timeout);
+			throw new LockBackendException(
+					"Could not connect to ZooKeeper at " + connectString() + " within " + timeout);
 		}
 		try {
 			// '_' never occurs in an encoded key, so the probe cannot meet a lock node.
@@ -123,8 +132,8 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 			throw ex;
 		}
 		catch (Exception ex) {
-			throw new LockBackendException("ZooKeeper at " + connectString() + " refused to create and delete a node under "
-					+ this.basePath + ": " + ex.getMessage(), ex);
+			throw new LockBackendException("ZooKeeper at " + connectString()
+					+ " refused to create and delete a node under " + this.basePath + ": " + ex.getMessage(), ex);
 		}
 		logger.info("distlock uses ZooKeeper at " + connectString() + " under " + this.basePath + "; session timeout "
 				+ this.client.getZookeeperClient().getLastNegotiatedSessionTimeoutMs()
@@ -133,8 +142,8 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 	}
 
 	/**
-	 * One {@code exists} round trip on the base path, and none while disconnected: a health check must
-	 * not wait out Curator's retries.
+	 * One {@code exists} round trip on the base path, and none while disconnected: a
+	 * health check must not wait out Curator's retries.
 	 */
 	@Override
 	public void checkConnection() {
@@ -177,7 +186,8 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 				long sentAt = System.nanoTime();
 				QueuePosition position = position(keyPath, ownPath);
 				if (!position.present()) {
-					// Our session expired while we queued, and the node went with it: queue again.
+					// Our session expired while we queued, and the node went with it:
+					// queue again.
 					ownPath = null;
 					if (System.nanoTime() - deadline >= 0) {
 						throw new LockBackendException("The ZooKeeper session expired while waiting for " + keyPath);
@@ -190,11 +200,12 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 						acquired = true;
 						return Optional.of(lease);
 					}
-					// A loss event raced with the check and may not have seen the lease: check again.
+					// A loss event raced with the check and may not have seen the lease:
+					// check again.
 					continue;
 				}
-				if (deadline - System.nanoTime() <= 0 || !awaitChange(ZKPaths.makePath(keyPath, position.predecessor()),
-						deadline)) {
+				if (deadline - System.nanoTime() <= 0
+						|| !awaitChange(ZKPaths.makePath(keyPath, position.predecessor()), deadline)) {
 					timedOut = true;
 					return Optional.empty();
 				}
@@ -223,13 +234,15 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 	}
 
 	/**
-	 * Watches {@code predecessor} and waits until it changes (normally: is deleted) or the deadline.
+	 * Watches {@code predecessor} and waits until it changes (normally: is deleted) or
+	 * the deadline.
 	 * @return {@code false} when the deadline passed first
 	 */
 	private boolean awaitChange(String predecessor, long deadline) throws Exception {
 		CountDownLatch changed = new CountDownLatch(1);
 		try {
-			// getData rather than exists: exists would leave a watch behind on a node that is already gone.
+			// getData rather than exists: exists would leave a watch behind on a node
+			// that is already gone.
 			// Connection events also reach the watcher, so a disconnection wakes us too.
 			this.client.getData().usingWatcher((Watcher) (event) -> changed.countDown()).forPath(predecessor);
 		}
@@ -240,9 +253,9 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 	}
 
 	/**
-	 * Waits, like every Curator operation, up to the client's connection timeout for a connection that is
-	 * down (a reconnect after a server restart or session expiry takes a moment), then fails: an outage
-	 * is an error, never "busy".
+	 * Waits, like every Curator operation, up to the client's connection timeout for a
+	 * connection that is down (a reconnect after a server restart or session expiry takes
+	 * a moment), then fails: an outage is an error, never "busy".
 	 */
 	private void awaitConnected() throws InterruptedException {
 		if (this.client.getZookeeperClient().isConnected()) {
@@ -256,14 +269,16 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 	}
 
 	private long czxidOf(String path) throws Exception {
-		// Only after Curator found our protected node again following a lost answer: it then fills no stat.
+		// Only after Curator found our protected node again following a lost answer: it
+		// then fills no stat.
 		Stat stat = this.client.checkExists().forPath(path);
 		return (stat != null) ? stat.getCzxid() : 0;
 	}
 
 	/**
-	 * Deletes a node that will not become a lease: in the caller's thread after a timeout, so the key is
-	 * clean when tryAcquire returns; in the background after an error or interrupt.
+	 * Deletes a node that will not become a lease: in the caller's thread after a
+	 * timeout, so the key is clean when tryAcquire returns; in the background after an
+	 * error or interrupt.
 	 */
 	private void abandon(String path, boolean synchronously) {
 		if (!synchronously || Thread.currentThread().isInterrupted()) {
@@ -280,7 +295,8 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 			if (ex instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
-			logger.warn("Could not delete the abandoned lock node " + path + "; Curator retries in the background: " + ex);
+			logger.warn(
+					"Could not delete the abandoned lock node " + path + "; Curator retries in the background: " + ex);
 		}
 	}
 
@@ -303,7 +319,8 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 		}
 		long sentAt = System.nanoTime();
 		try {
-			// Asynchronous: a renewal must not hold a shared scheduler thread through a slow round trip.
+			// Asynchronous: a renewal must not hold a shared scheduler thread through a
+			// slow round trip.
 			this.client.checkExists()
 				.inBackground((client, event) -> confirmed(lease, sentAt, event))
 				.forPath(lease.path());
@@ -327,7 +344,8 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 	boolean release(ZooKeeperLock lease) {
 		this.held.remove(lease);
 		if (lease.isLost() && !this.client.getZookeeperClient().isConnected()) {
-			// Its holder was told already; finishing its code must not wait for the connection.
+			// Its holder was told already; finishing its code must not wait for the
+			// connection.
 			deleteInBackground(lease.path());
 			return false;
 		}
@@ -342,8 +360,8 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			deleteInBackground(lease.path());
-			throw new LockBackendException("Interrupted while deleting lock node " + lease.path()
-					+ "; it is deleted in the background", ex);
+			throw new LockBackendException(
+					"Interrupted while deleting lock node " + lease.path() + "; it is deleted in the background", ex);
 		}
 		catch (LockBackendException ex) {
 			deleteInBackground(lease.path());
@@ -351,7 +369,8 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 					+ "connection is back, or by the server when the session ends", ex);
 		}
 		catch (Exception ex) {
-			// guaranteed(): Curator keeps retrying the delete in the background after a connection failure.
+			// guaranteed(): Curator keeps retrying the delete in the background after a
+			// connection failure.
 			throw new LockBackendException("ZooKeeper failed to delete lock node " + lease.path() + ": " + ex, ex);
 		}
 	}
@@ -361,8 +380,9 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 	}
 
 	/**
-	 * Gives up the leases still held (they are reported lost) and closes the client if this backend
-	 * built it, which ends the session so that the server deletes its nodes at once.
+	 * Gives up the leases still held (they are reported lost) and closes the client if
+	 * this backend built it, which ends the session so that the server deletes its nodes
+	 * at once.
 	 */
 	@Override
 	public void close() {

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * etcd counts lease ttls in whole seconds: a lock's ttl is rounded up, never down, so the server never
- * expires a key before the holder's local validity ends.
+ * etcd counts lease ttls in whole seconds: a lock's ttl is rounded up, never down, so the
+ * server never expires a key before the holder's local validity ends.
  */
 class EtcdLeaseTtlTests {
 

@@ -25,9 +25,9 @@ import org.springframework.cloud.consul.ConsulAutoConfiguration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A Consul agent with ACLs enabled and a default policy of deny: distlock works with a token allowed to
- * write its key prefix and create sessions, and an application with a missing, unknown or too weak token
- * fails at startup saying what policy the token needs.
+ * A Consul agent with ACLs enabled and a default policy of deny: distlock works with a
+ * token allowed to write its key prefix and create sessions, and an application with a
+ * missing, unknown or too weak token fails at startup saying what policy the token needs.
  */
 @ExtendWith(RealServersExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -67,7 +67,8 @@ class ConsulAclIT {
 			String key = "order:" + UUID.randomUUID();
 			try (Lease lease = locks.acquire(key, LockOptions.ttl(Duration.ofSeconds(10)))) {
 				assertThat(lease.isHeld()).isTrue();
-				assertThat(locks.tryAcquire(key, LockOptions.defaults())).as("reentrant for this thread").isPresent()
+				assertThat(locks.tryAcquire(key, LockOptions.defaults())).as("reentrant for this thread")
+					.isPresent()
 					.get()
 					.satisfies(Lease::release);
 			}

@@ -24,8 +24,9 @@ import org.springframework.web.util.UriUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the Consul tests do to the agent behind the backend's back, in plain JDK HTTP so that it shares
- * no code with the backend: find a key's session, destroy sessions, register and fail checks, manage ACLs.
+ * What the Consul tests do to the agent behind the backend's back, in plain JDK HTTP so
+ * that it shares no code with the backend: find a key's session, destroy sessions,
+ * register and fail checks, manage ACLs.
  */
 final class ConsulAgent {
 
@@ -35,8 +36,8 @@ final class ConsulAgent {
 		.build();
 
 	/**
-	 * Boot's own parser, not the classpath's Jackson, so that the tests see the same value types (numbers
-	 * as Long) whatever JSON library the backend uses.
+	 * Boot's own parser, not the classpath's Jackson, so that the tests see the same
+	 * value types (numbers as Long) whatever JSON library the backend uses.
 	 */
 	private static final JsonParser JSON = new BasicJsonParser();
 
@@ -70,7 +71,10 @@ final class ConsulAgent {
 		return new ConsulLockBackend(api(log.client(), this.token), settings);
 	}
 
-	/** A backend client of this agent whose sessions are also bound to {@code serviceCheck}. */
+	/**
+	 * A backend client of this agent whose sessions are also bound to
+	 * {@code serviceCheck}.
+	 */
 	ConsulLockBackend backendBoundTo(ConsulLockSettings settings, String serviceCheck) {
 		return new ConsulLockBackend(api(ConsulApi.restClientBuilder(null).build(), this.token), settings,
 				() -> serviceCheck);
@@ -82,8 +86,7 @@ final class ConsulAgent {
 
 	/** The session holding {@code key}, or {@code null}. */
 	String holderSession(String key) {
-		HttpResponse<String> response = send("GET", "/v1/kv/" + UriUtils.encodePath(key, StandardCharsets.UTF_8),
-				null);
+		HttpResponse<String> response = send("GET", "/v1/kv/" + UriUtils.encodePath(key, StandardCharsets.UTF_8), null);
 		if (response.statusCode() == 404) {
 			return null;
 		}
@@ -98,7 +101,9 @@ final class ConsulAgent {
 		return send("GET", "/v1/kv/" + UriUtils.encodePath(key, StandardCharsets.UTF_8), null).statusCode() == 200;
 	}
 
-	/** Destroys the session holding {@code key}, as an operator would, and returns its ID. */
+	/**
+	 * Destroys the session holding {@code key}, as an operator would, and returns its ID.
+	 */
 	String destroyHolderSession(String key) {
 		String session = holderSession(key);
 		assertThat(session).as("a session holds " + key).isNotNull();
@@ -125,8 +130,8 @@ final class ConsulAgent {
 	}
 
 	/**
-	 * Registers a service instance with one passing TTL check, as Spring Cloud Consul's heartbeat does;
-	 * Consul names that check {@code service:<id>}.
+	 * Registers a service instance with one passing TTL check, as Spring Cloud Consul's
+	 * heartbeat does; Consul names that check {@code service:<id>}.
 	 */
 	void registerService(String id) {
 		expectOk(send("PUT", "/v1/agent/service/register", "{\"ID\":\"" + id + "\",\"Name\":\"distlock-it\","
@@ -137,7 +142,10 @@ final class ConsulAgent {
 		expectOk(send("PUT", "/v1/agent/service/deregister/" + id, ""));
 	}
 
-	/** Creates an ACL policy with the given rules and a token for it; returns the token's secret. */
+	/**
+	 * Creates an ACL policy with the given rules and a token for it; returns the token's
+	 * secret.
+	 */
 	String createToken(String policyName, String rules) {
 		String policy = "{\"Name\":\"" + policyName + "\",\"Rules\":" + quote(rules) + "}";
 		expectOk(send("PUT", "/v1/acl/policy", policy));
@@ -152,8 +160,7 @@ final class ConsulAgent {
 	List<Map<String, Object>> sessions(String name) {
 		HttpResponse<String> response = send("GET", "/v1/session/list", null);
 		expectOk(response);
-		return JSON
-			.parseList(response.body())
+		return JSON.parseList(response.body())
 			.stream()
 			.map((session) -> (Map<String, Object>) session)
 			.filter((session) -> name.equals(session.get("Name")))
@@ -171,8 +178,8 @@ final class ConsulAgent {
 	private HttpResponse<String> send(String method, String path, String body) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.server.httpUrl() + path))
 			.timeout(Duration.ofSeconds(10))
-			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
-					: HttpRequest.BodyPublishers.noBody());
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
 		if (this.token != null) {
 			request.header("X-Consul-Token", this.token);
 		}

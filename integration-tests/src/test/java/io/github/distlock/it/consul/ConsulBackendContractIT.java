@@ -11,9 +11,10 @@ import io.github.distlock.spi.LockBackend;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The Consul backend passes the contract against a real Consul 1.8 agent. Consul's shortest session
- * ttl is 10s, and a holder that stops renewing keeps its lock until Consul reaps the session (up to twice
- * the ttl) plus the lock-delay; the clients use a 1s lock-delay to keep the suite short.
+ * The Consul backend passes the contract against a real Consul 1.8 agent. Consul's
+ * shortest session ttl is 10s, and a holder that stops renewing keeps its lock until
+ * Consul reaps the session (up to twice the ttl) plus the lock-delay; the clients use a
+ * 1s lock-delay to keep the suite short.
  */
 @ExtendWith(RealServersExtension.class)
 class ConsulBackendContractIT extends LockBackendContractTests {
@@ -36,8 +37,8 @@ class ConsulBackendContractIT extends LockBackendContractTests {
 	}
 
 	/**
-	 * Destroys the holder's session from outside, as an operator (or a failed health check) would: Consul
-	 * releases its keys and applies the lock-delay.
+	 * Destroys the holder's session from outside, as an operator (or a failed health
+	 * check) would: Consul releases its keys and applies the lock-delay.
 	 */
 	@Override
 	protected void forceLoss(LockBackend holder, String encodedKey) {

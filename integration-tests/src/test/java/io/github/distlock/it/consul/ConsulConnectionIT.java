@@ -28,8 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The backend's connections to a real Consul agent: a kept-alive connection that the agent closed, between
- * two requests or under one that it had not answered, costs a retry, never a failed acquisition or release.
+ * The backend's connections to a real Consul agent: a kept-alive connection that the
+ * agent closed, between two requests or under one that it had not answered, costs a
+ * retry, never a failed acquisition or release.
  */
 @ExtendWith(RealServersExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -58,7 +59,8 @@ class ConsulConnectionIT {
 			for (int i = 0; i < 20; i++) {
 				BackendLock lease = backend.tryAcquire(request).orElse(null);
 				assertThat(lease).as("acquisition %d after the pooled connection was closed", i).isNotNull();
-				// What the agent does to an idle kept-alive connection, here between two requests of one lock.
+				// What the agent does to an idle kept-alive connection, here between two
+				// requests of one lock.
 				assertThat(proxy.sever()).isPositive();
 				assertThat(lease.release()).as("release %d after the pooled connection was closed", i).isTrue();
 				assertThat(proxy.sever()).isPositive();
@@ -74,7 +76,8 @@ class ConsulConnectionIT {
 		try (TcpProxy proxy = TcpProxy.start(this.consul.httpPort());
 				ConsulLockBackend backend = new ConsulLockBackend(new ConsulApi("http://127.0.0.1:" + proxy.port(),
 						ConsulApi.restClientBuilder(null).build(), null), this.settings)) {
-			// Creates the session and leaves a kept-alive connection in the client's pool.
+			// Creates the session and leaves a kept-alive connection in the client's
+			// pool.
 			assertThat(backend.tryAcquire(request).orElseThrow().release()).isTrue();
 			Optional<BackendLock> lease = unanswered(proxy, caller, () -> backend.tryAcquire(request));
 			assertThat(lease).as("the lock request retried on a new connection").isPresent();
@@ -86,8 +89,9 @@ class ConsulConnectionIT {
 	}
 
 	/**
-	 * Runs {@code request} on {@code caller} while the proxy holds its bytes back from the agent, closes the
-	 * connection once the request is sent and awaits its answer, then lets later connections through.
+	 * Runs {@code request} on {@code caller} while the proxy holds its bytes back from
+	 * the agent, closes the connection once the request is sent and awaits its answer,
+	 * then lets later connections through.
 	 */
 	private static <T> T unanswered(TcpProxy proxy, ExecutorService caller, Callable<T> request) throws Exception {
 		AtomicReference<Thread> thread = new AtomicReference<>();
@@ -102,12 +106,13 @@ class ConsulConnectionIT {
 		return result.get(30, TimeUnit.SECONDS);
 	}
 
-	/** Whether {@code thread} is parked in java.net.http's send, waiting for an answer. */
+	/**
+	 * Whether {@code thread} is parked in java.net.http's send, waiting for an answer.
+	 */
 	private static boolean awaitsAnswer(Thread thread) {
-		return thread != null && thread.getState() == Thread.State.WAITING
-				&& Arrays.stream(thread.getStackTrace())
-					.anyMatch((frame) -> frame.getClassName().endsWith("HttpClientImpl")
-							&& frame.getMethodName().equals("send"));
+		return thread != null && thread.getState() == Thread.State.WAITING && Arrays.stream(thread.getStackTrace())
+			.anyMatch(
+					(frame) -> frame.getClassName().endsWith("HttpClientImpl") && frame.getMethodName().equals("send"));
 	}
 
 }

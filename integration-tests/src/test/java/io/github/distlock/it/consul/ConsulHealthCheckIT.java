@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Sessions bound to health checks: when a check turns critical, Consul invalidates the session and its
- * holder is told it lost its lock.
+ * Sessions bound to health checks: when a check turns critical, Consul invalidates the
+ * session and its holder is told it lost its lock.
  */
 @ExtendWith(RealServersExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -65,7 +65,8 @@ class ConsulHealthCheckIT {
 	void lockOfASessionBoundToTheInstancesServiceCheckIsLostWhenTheInstanceTurnsUnhealthy() throws Exception {
 		String service = "distlock-it-" + this.id;
 		this.agent.registerService(service);
-		// What bind-to-service-check supplies for Spring Cloud Consul's registration of this instance.
+		// What bind-to-service-check supplies for Spring Cloud Consul's registration of
+		// this instance.
 		String serviceCheck = "service:" + service;
 		try (ConsulLockBackend backend = this.agent.backendBoundTo(this.settings, serviceCheck)) {
 			assertThat(backend.sessionChecks()).containsExactly(serviceCheck);

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Consul's lock-delay: after a session holding a key is invalidated, nobody can lock the key until the
- * delay has passed, and a waiter gets it after that without polling Consul in a tight loop.
+ * Consul's lock-delay: after a session holding a key is invalidated, nobody can lock the
+ * key until the delay has passed, and a waiter gets it after that without polling Consul
+ * in a tight loop.
  */
 @ExtendWith(RealServersExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -28,7 +29,10 @@ class ConsulLockDelayIT {
 
 	private static final Duration LOCK_DELAY = Duration.ofSeconds(4);
 
-	/** Consul measures the delay on its own clock; the test reads ours a little after the destroy returns. */
+	/**
+	 * Consul measures the delay on its own clock; the test reads ours a little after the
+	 * destroy returns.
+	 */
 	private static final Duration CLOCK_SLACK = Duration.ofMillis(300);
 
 	private final ConsulAgent agent;
@@ -64,7 +68,8 @@ class ConsulLockDelayIT {
 			assertThat(next).as("acquired once the lock-delay passed").isPresent();
 			assertThat(waited).isGreaterThanOrEqualTo(LOCK_DELAY.minus(CLOCK_SLACK));
 			assertThat(next.get().fencingToken()).isGreaterThan(held.fencingToken());
-			// Bounded, growing pauses (100ms doubling to 1s): a handful of requests, not a busy loop.
+			// Bounded, growing pauses (100ms doubling to 1s): a handful of requests, not
+			// a busy loop.
 			assertThat(waiterLog.since(requestsBefore)).hasSizeLessThan(30);
 			assertThat(next.get().release()).isTrue();
 		}

@@ -41,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Sessions on a real Consul agent: shared per ttl, renewed, destroyed from outside, destroyed on close.
+ * Sessions on a real Consul agent: shared per ttl, renewed, destroyed from outside,
+ * destroyed on close.
  */
 @ExtendWith(RealServersExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -75,7 +76,8 @@ class ConsulSessionIT {
 
 	@Test
 	void destroyedSessionIsReportedLostByTheWatchForEveryLockItHeld() throws Exception {
-		// A 60s ttl renews at 30s: only the session watch can report the loss within the bound below.
+		// A 60s ttl renews at 30s: only the session watch can report the loss within the
+		// bound below.
 		LockOptions ttl = LockOptions.ttl(Duration.ofSeconds(60));
 		DefaultLockTemplate manager = manager(backend(this.settings));
 		Lease first = manager.acquire(key("first"), ttl);
@@ -118,14 +120,16 @@ class ConsulSessionIT {
 	void sessionRenewalsConfirmTheLeaseWhileItsRenewAsksNothingOfConsul() throws Exception {
 		RequestLog log = new RequestLog();
 		ConsulLockBackend backend = backend(this.settings, log);
-		BackendLock lease = backend.tryAcquire(new LockRequest(LockKeys.encode(key("confirm")), TEN_SECONDS,
-				Duration.ZERO)).orElseThrow();
+		BackendLock lease = backend
+			.tryAcquire(new LockRequest(LockKeys.encode(key("confirm")), TEN_SECONDS, Duration.ZERO))
+			.orElseThrow();
 		long acquiredConfirmation = lease.confirmedAtNanos();
 		int requests = log.size();
 		for (int i = 0; i < 1000; i++) {
 			assertThat(lease.renew()).isTrue();
 		}
-		// The session watch runs on its own and re-polls whenever any session on the agent changes; only it may
+		// The session watch runs on its own and re-polls whenever any session on the
+		// agent changes; only it may
 		// have spoken to Consul meanwhile.
 		assertThat(log.since(requests)).as("renew() is a local check")
 			.allMatch((request) -> request.startsWith("GET /v1/session/info/") && request.contains("index="));
@@ -204,8 +208,9 @@ class ConsulSessionIT {
 		ConsulLockBackend deleting = backend(this.settings.withDeleteOnRelease(true));
 		BackendLock stale = acquire(deleting, deleted);
 		this.agent.destroyHolderSession(path(deleted));
-		BackendLock current = deleting.tryAcquire(new LockRequest(LockKeys.encode(deleted), TEN_SECONDS,
-				Duration.ofSeconds(15))).orElseThrow();
+		BackendLock current = deleting
+			.tryAcquire(new LockRequest(LockKeys.encode(deleted), TEN_SECONDS, Duration.ofSeconds(15)))
+			.orElseThrow();
 		assertThat(stale.release()).as("a stale release is refused").isFalse();
 		assertThat(this.agent.holderSession(path(deleted))).as("the new holder keeps the key").isNotNull();
 		assertThat(current.release()).isTrue();

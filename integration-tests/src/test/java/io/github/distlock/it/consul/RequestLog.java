@@ -35,7 +35,8 @@ final class RequestLog {
 
 	/** How many requests from the {@code from}th on were blocking reads of a key. */
 	long blockingReadsSince(int from) {
-		return since(from).stream().filter((request) -> request.startsWith("GET /v1/kv/") && request.contains("index="))
+		return since(from).stream()
+			.filter((request) -> request.startsWith("GET /v1/kv/") && request.contains("index="))
 			.count();
 	}
 

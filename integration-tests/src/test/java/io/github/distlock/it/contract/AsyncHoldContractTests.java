@@ -32,10 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Locks held across a {@code CompletionStage}, on a real backend, through the aspect and through
- * {@link LockTemplate}: two asynchronous holds started by one thread never overlap, and a hold ends
- * when its work completes, fails or is cancelled, leaving nothing held in the JVM or on the server.
- * Subclasses start the application on their server and count the lock entries the server keeps.
+ * Locks held across a {@code CompletionStage}, on a real backend, through the aspect and
+ * through {@link LockTemplate}: two asynchronous holds started by one thread never
+ * overlap, and a hold ends when its work completes, fails or is cancelled, leaving
+ * nothing held in the JVM or on the server. Subclasses start the application on their
+ * server and count the lock entries the server keeps.
  */
 @Timeout(120)
 public abstract class AsyncHoldContractTests {
@@ -67,8 +68,8 @@ public abstract class AsyncHoldContractTests {
 	protected abstract Class<?> backendAutoConfiguration();
 
 	/**
-	 * How many lock entries (not counters or other bookkeeping) the server holds under this test's
-	 * keys, which all start with {@code prefix}.
+	 * How many lock entries (not counters or other bookkeeping) the server holds under
+	 * this test's keys, which all start with {@code prefix}.
 	 */
 	protected abstract int lockEntriesOnServer(String prefix) throws Exception;
 
@@ -126,7 +127,8 @@ public abstract class AsyncHoldContractTests {
 			for (int i = 0; i < CANCELLED_CALLS; i++) {
 				CompletableFuture<String> call = this.jobs.pending(prefix + (i % KEYS));
 				if (i % 2 == 1) {
-					// Cancelled shortly after the call, while the work may already be under way.
+					// Cancelled shortly after the call, while the work may already be
+					// under way.
 					spin(Duration.ofNanos((i % 15) * 100_000L));
 				}
 				call.cancel(true);
@@ -143,9 +145,8 @@ public abstract class AsyncHoldContractTests {
 		this.caller.submit(() -> {
 			for (int i = 0; i < CANCELLED_CALLS; i++) {
 				String key = prefix + (i % KEYS);
-				CompletableFuture<String> call = (i % 2 == 0)
-						? this.locks.executeAsync(key, LockOptions.defaults().withWaitTime(Duration.ofSeconds(5)),
-								CompletableFuture::new)
+				CompletableFuture<String> call = (i % 2 == 0) ? this.locks.executeAsync(key,
+						LockOptions.defaults().withWaitTime(Duration.ofSeconds(5)), CompletableFuture::new)
 						: handedOver(key);
 				call.cancel(true);
 			}
@@ -177,7 +178,10 @@ public abstract class AsyncHoldContractTests {
 		assertThat(maxOverlap.get()).isEqualTo(1);
 	}
 
-	/** The hand-off pattern without executeAsync: the future's own completion releases the lease. */
+	/**
+	 * The hand-off pattern without executeAsync: the future's own completion releases the
+	 * lease.
+	 */
 	private CompletableFuture<String> handedOver(String key) {
 		Lease lease = this.locks.acquire(key, LockOptions.defaults().withWaitTime(Duration.ofSeconds(5)));
 		CompletableFuture<String> work = new CompletableFuture<>();
@@ -209,7 +213,8 @@ public abstract class AsyncHoldContractTests {
 	}
 
 	/**
-	 * Locked methods returning futures: the work runs on {@link #work}, never on the calling thread.
+	 * Locked methods returning futures: the work runs on {@link #work}, never on the
+	 * calling thread.
 	 */
 	public static class AsyncJobs {
 
@@ -219,7 +224,10 @@ public abstract class AsyncHoldContractTests {
 
 		private final AtomicInteger maxOverlap = new AtomicInteger();
 
-		/** The most bodies of {@link #timed} that ran at once; a method, since the bean is a class proxy. */
+		/**
+		 * The most bodies of {@link #timed} that ran at once; a method, since the bean is
+		 * a class proxy.
+		 */
 		public int maxOverlap() {
 			return this.maxOverlap.get();
 		}
@@ -240,7 +248,10 @@ public abstract class AsyncHoldContractTests {
 			return done;
 		}
 
-		/** Waits for an answer that only comes if nobody gave up on it: it never completes by itself. */
+		/**
+		 * Waits for an answer that only comes if nobody gave up on it: it never completes
+		 * by itself.
+		 */
 		@DistributedLock(key = "#key", waitTime = "5s")
 		public CompletableFuture<String> pending(String key) {
 			return new CompletableFuture<>();

@@ -35,13 +35,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The contract every backend passes unchanged. A subclass only says how to make an independent client
- * of its real server ({@link #newClient()}) and how to make that server drop a held lock
- * ({@link #forceLoss}); timing hooks let backends with coarse ttls (etcd's whole seconds, Consul's 10s
- * minimum) stretch the timing cases instead of skipping them.
+ * The contract every backend passes unchanged. A subclass only says how to make an
+ * independent client of its real server ({@link #newClient()}) and how to make that
+ * server drop a held lock ({@link #forceLoss}); timing hooks let backends with coarse
+ * ttls (etcd's whole seconds, Consul's 10s minimum) stretch the timing cases instead of
+ * skipping them.
  *
- * <p>Each "client" is a separate backend instance with its own connection, wrapped in its own
- * {@link DefaultLockTemplate}, as two application instances would be.
+ * <p>
+ * Each "client" is a separate backend instance with its own connection, wrapped in its
+ * own {@link DefaultLockTemplate}, as two application instances would be.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 public abstract class LockBackendContractTests {
@@ -56,14 +58,15 @@ public abstract class LockBackendContractTests {
 	private String prefix;
 
 	/**
-	 * A new client of the backend's server, independent of every other one (own connection, session or
-	 * lease). The suite closes it after the test.
+	 * A new client of the backend's server, independent of every other one (own
+	 * connection, session or lease). The suite closes it after the test.
 	 */
 	protected abstract LockBackend newClient() throws Exception;
 
 	/**
-	 * Makes the server drop the lock on {@code encodedKey} held through {@code holder}, the way an
-	 * expired session, a deleted key or an operator would, without telling the holder directly.
+	 * Makes the server drop the lock on {@code encodedKey} held through {@code holder},
+	 * the way an expired session, a deleted key or an operator would, without telling the
+	 * holder directly.
 	 */
 	protected abstract void forceLoss(LockBackend holder, String encodedKey) throws Exception;
 
@@ -82,7 +85,8 @@ public abstract class LockBackendContractTests {
 	}
 
 	/**
-	 * How soon a waiting client must acquire after the holder releases: prompt, well below the wait time.
+	 * How soon a waiting client must acquire after the holder releases: prompt, well
+	 * below the wait time.
 	 */
 	protected Duration handoffBound() {
 		return Duration.ofSeconds(2);
@@ -229,8 +233,7 @@ public abstract class LockBackendContractTests {
 		String key = key("stale");
 		String encoded = LockKeys.encode(key);
 		LockBackend staleClient = client();
-		BackendLock stale = staleClient
-			.tryAcquire(new LockRequest(encoded, Duration.ofSeconds(30), Duration.ZERO))
+		BackendLock stale = staleClient.tryAcquire(new LockRequest(encoded, Duration.ofSeconds(30), Duration.ZERO))
 			.orElseThrow();
 		forceLoss(staleClient, encoded);
 		DefaultLockTemplate newOwner = instance();
@@ -367,7 +370,9 @@ public abstract class LockBackendContractTests {
 			assertThat(other.tryAcquire(key("ab"), wait(Duration.ZERO))).isPresent().get().satisfies(Lease::release);
 			assertThat(other.tryAcquire(key("a/b"), wait(Duration.ZERO))).isPresent().get().satisfies(Lease::release);
 			assertThat(other.tryAcquire(key("a:b,c"), wait(Duration.ZERO))).isPresent().get().satisfies(Lease::release);
-			assertThat(other.tryAcquire(List.of(key("a"), "b:c"), wait(Duration.ZERO))).isPresent().get().satisfies(Lease::release);
+			assertThat(other.tryAcquire(List.of(key("a"), "b:c"), wait(Duration.ZERO))).isPresent()
+				.get()
+				.satisfies(Lease::release);
 			assertThat(other.tryAcquire(key("a"), wait(Duration.ZERO))).isEmpty();
 			assertThat(other.tryAcquire(List.of(key("a:b"), "c"), wait(Duration.ZERO))).isEmpty();
 		}

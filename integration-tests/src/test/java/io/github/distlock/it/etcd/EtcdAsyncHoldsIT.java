@@ -15,8 +15,8 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Asynchronous holds on a real etcd 3.5, whose locks share one lease per ttl: lock entries are the
- * queue keys {@code <namespace>/<key>/<lease>}.
+ * Asynchronous holds on a real etcd 3.5, whose locks share one lease per ttl: lock
+ * entries are the queue keys {@code <namespace>/<key>/<lease>}.
  */
 @ExtendWith(RealServersExtension.class)
 class EtcdAsyncHoldsIT extends AsyncHoldContractTests {

@@ -34,8 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * The etcd auto-configuration against real servers: endpoints alone are enough, the application's
- * own client is used and left open, and credentials are checked at startup.
+ * The etcd auto-configuration against real servers: endpoints alone are enough, the
+ * application's own client is used and left open, and credentials are checked at startup.
  */
 @ExtendWith({ RealServersExtension.class, OutputCaptureExtension.class })
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -55,7 +55,8 @@ class EtcdAutoConfigurationIT {
 	@Test
 	void theApplicationsOwnClientIsUsedAndLeftOpen(EtcdServer etcd) throws Exception {
 		try (Client own = EtcdTestSupport.client(etcd)) {
-			// The endpoints property points nowhere: only the application's client can make this work.
+			// The endpoints property points nowhere: only the application's client can
+			// make this work.
 			this.runner.withBean(Client.class, () -> own)
 				.withPropertyValues("distlock.backend=etcd", "distlock.etcd.endpoints=http://127.0.0.1:9",
 						"distlock.etcd.request-timeout=2s")
@@ -103,7 +104,10 @@ class EtcdAutoConfigurationIT {
 		}
 	}
 
-	/** A root user (required by etcd) and an application user that may use only the lock namespace. */
+	/**
+	 * A root user (required by etcd) and an application user that may use only the lock
+	 * namespace.
+	 */
 	private static void enableAuthentication(EtcdServer etcd) throws Exception {
 		try (Client root = EtcdTestSupport.client(etcd)) {
 			Auth auth = root.getAuthClient();
@@ -113,7 +117,8 @@ class EtcdAutoConfigurationIT {
 			auth.userAdd(bytes("app"), bytes("secret")).get(10, TimeUnit.SECONDS);
 			auth.roleAdd(bytes("distlock")).get(10, TimeUnit.SECONDS);
 			auth.roleGrantPermission(bytes("distlock"), bytes("distlock/"), bytes("distlock0"),
-					Permission.Type.READWRITE).get(10, TimeUnit.SECONDS);
+					Permission.Type.READWRITE)
+				.get(10, TimeUnit.SECONDS);
 			auth.userGrantRole(bytes("app"), bytes("distlock")).get(10, TimeUnit.SECONDS);
 			auth.authEnable().get(10, TimeUnit.SECONDS);
 		}

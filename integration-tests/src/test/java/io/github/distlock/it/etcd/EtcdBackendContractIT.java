@@ -17,9 +17,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The backend contract against a real etcd server, once per etcd version (the subclasses choose it
- * with {@link io.github.distlock.it.servers.EtcdVersion}). A loss is forced the way etcd loses locks:
- * the holder's lease is revoked on the server.
+ * The backend contract against a real etcd server, once per etcd version (the subclasses
+ * choose it with {@link io.github.distlock.it.servers.EtcdVersion}). A loss is forced the
+ * way etcd loses locks: the holder's lease is revoked on the server.
  */
 @ExtendWith(RealServersExtension.class)
 abstract class EtcdBackendContractIT extends LockBackendContractTests {
@@ -51,7 +51,10 @@ abstract class EtcdBackendContractIT extends LockBackendContractTests {
 		this.admin.getLeaseClient().revoke(queue.get(0).getLease()).get(10, TimeUnit.SECONDS);
 	}
 
-	/** etcd leases count whole seconds, and etcd grants at least 2 of them with default settings. */
+	/**
+	 * etcd leases count whole seconds, and etcd grants at least 2 of them with default
+	 * settings.
+	 */
 	@Override
 	protected Duration shortTtl() {
 		return Duration.ofSeconds(2);

@@ -50,12 +50,13 @@ class EtcdFaultsIT {
 	private DefaultLockTemplate instance(EtcdServer etcd) {
 		EtcdLockBackend backend = EtcdTestSupport.backend(etcd);
 		this.closeables.add(backend);
-		DefaultLockTemplate manager = new DefaultLockTemplate(backend, LockSettings.defaults(), List.of(new LockListener() {
-			@Override
-			public void lost(LockInfo lock, long fencingToken, String reason) {
-				EtcdFaultsIT.this.lostReports.add(lock.key() + ": " + reason);
-			}
-		}));
+		DefaultLockTemplate manager = new DefaultLockTemplate(backend, LockSettings.defaults(),
+				List.of(new LockListener() {
+					@Override
+					public void lost(LockInfo lock, long fencingToken, String reason) {
+						EtcdFaultsIT.this.lostReports.add(lock.key() + ": " + reason);
+					}
+				}));
 		this.closeables.add(manager);
 		return manager;
 	}
@@ -70,7 +71,8 @@ class EtcdFaultsIT {
 		held.onLost(lost::countDown);
 		ExecutorService pool = Executors.newSingleThreadExecutor();
 		try {
-			// Queued on the server behind the holder before the freeze; its own lease has a longer ttl.
+			// Queued on the server behind the holder before the freeze; its own lease has
+			// a longer ttl.
 			Future<Long> next = pool.submit(() -> {
 				try (Lease lease = waiter.acquire("frozen",
 						LockOptions.ttl(Duration.ofSeconds(30)).withWaitTime(Duration.ofSeconds(60)))) {
@@ -78,8 +80,7 @@ class EtcdFaultsIT {
 				}
 			});
 			try (Client admin = EtcdTestSupport.client(etcd)) {
-				await().atMost(Duration.ofSeconds(20))
-					.until(() -> EtcdTestSupport.queue(admin, "frozen").size() == 2);
+				await().atMost(Duration.ofSeconds(20)).until(() -> EtcdTestSupport.queue(admin, "frozen").size() == 2);
 			}
 			etcd.pause();
 			try {
@@ -103,7 +104,8 @@ class EtcdFaultsIT {
 
 	@Test
 	void aLockSurvivesAServerRestartWithinTheTtl(@Dedicated EtcdServer etcd) throws Exception {
-		// Long enough for a slow restart plus gRPC's reconnect backoff (1s, 2.6s, 5.2s, ...).
+		// Long enough for a slow restart plus gRPC's reconnect backoff (1s, 2.6s, 5.2s,
+		// ...).
 		Duration ttl = Duration.ofSeconds(15);
 		DefaultLockTemplate holder = instance(etcd);
 		DefaultLockTemplate other = instance(etcd);
@@ -111,8 +113,11 @@ class EtcdFaultsIT {
 			long restartedAt = System.nanoTime();
 			etcd.restart();
 			assertThat(Duration.ofNanos(System.nanoTime() - restartedAt)).as("restart time").isLessThan(ttl);
-			// Held for longer than a ttl after the restart: keepalives reached the restarted server.
-			await().during(ttl.plusSeconds(2)).atMost(ttl.plusSeconds(20)).pollInterval(Duration.ofMillis(500))
+			// Held for longer than a ttl after the restart: keepalives reached the
+			// restarted server.
+			await().during(ttl.plusSeconds(2))
+				.atMost(ttl.plusSeconds(20))
+				.pollInterval(Duration.ofMillis(500))
 				.until(held::isHeld);
 			assertThat(other.tryAcquire("restart", LockOptions.defaults())).isEmpty();
 			try (Client admin = EtcdTestSupport.client(etcd)) {

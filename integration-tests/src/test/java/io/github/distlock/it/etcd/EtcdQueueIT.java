@@ -35,8 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The etcd queue as seen on the server: FIFO order, no keys left by waiters that give up, one lease
- * per ttl shared by all locks, and every lock on a lease told when the lease ends.
+ * The etcd queue as seen on the server: FIFO order, no keys left by waiters that give up,
+ * one lease per ttl shared by all locks, and every lock on a lease told when the lease
+ * ends.
  */
 @ExtendWith(RealServersExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -120,7 +121,8 @@ class EtcdQueueIT {
 		EtcdLockBackend holderBackend = backend();
 		try (Lease held = instance(holderBackend).acquire(this.key, LockOptions.defaults())) {
 			DefaultLockTemplate other = instance(backend());
-			assertThat(other.tryAcquire(this.key, LockOptions.defaults().withWaitTime(Duration.ofMillis(700)))).isEmpty();
+			assertThat(other.tryAcquire(this.key, LockOptions.defaults().withWaitTime(Duration.ofMillis(700))))
+				.isEmpty();
 			assertThat(other.tryAcquire(this.key, LockOptions.defaults())).isEmpty();
 			assertThat(queue()).singleElement()
 				.satisfies((kv) -> assertThat(kv.getCreateRevision()).isEqualTo(held.fencingToken()));
@@ -136,7 +138,8 @@ class EtcdQueueIT {
 			CountDownLatch interrupted = new CountDownLatch(1);
 			Thread waiter = new Thread(() -> {
 				try {
-					other.tryAcquire(this.key, LockOptions.ttl(Duration.ofSeconds(3)).withWaitTime(Duration.ofSeconds(60)));
+					other.tryAcquire(this.key,
+							LockOptions.ttl(Duration.ofSeconds(3)).withWaitTime(Duration.ofSeconds(60)));
 				}
 				catch (RuntimeException ex) {
 					interrupted.countDown();
@@ -146,7 +149,8 @@ class EtcdQueueIT {
 			await().atMost(Duration.ofSeconds(20)).until(() -> queue().size() == 2);
 			waiter.interrupt();
 			assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
-			// Deleted after the waiter's lease's next keepalive, a third of the ttl later.
+			// Deleted after the waiter's lease's next keepalive, a third of the ttl
+			// later.
 			await().atMost(Duration.ofSeconds(10)).until(() -> queue().size() == 1);
 			assertThat(held.isHeld()).isTrue();
 		}
@@ -166,7 +170,9 @@ class EtcdQueueIT {
 		long lease = leaseOf(this.key + "1");
 		assertThat(leaseOf(this.key + "2")).isEqualTo(lease);
 		assertThat(leaseOf(this.key + "3")).isNotEqualTo(lease);
-		assertThat(this.admin.getLeaseClient().timeToLive(lease, LeaseOption.DEFAULT).get(10, TimeUnit.SECONDS)
+		assertThat(this.admin.getLeaseClient()
+			.timeToLive(lease, LeaseOption.DEFAULT)
+			.get(10, TimeUnit.SECONDS)
 			.getGrantedTTL()).isEqualTo(5);
 		assertThat(first.release()).isTrue();
 		assertThat(second.release()).isTrue();
@@ -218,7 +224,10 @@ class EtcdQueueIT {
 	}
 
 	private boolean leaseExists(long lease) throws Exception {
-		return this.admin.getLeaseClient().timeToLive(lease, LeaseOption.DEFAULT).get(10, TimeUnit.SECONDS).getTTL() > 0;
+		return this.admin.getLeaseClient()
+			.timeToLive(lease, LeaseOption.DEFAULT)
+			.get(10, TimeUnit.SECONDS)
+			.getTTL() > 0;
 	}
 
 }

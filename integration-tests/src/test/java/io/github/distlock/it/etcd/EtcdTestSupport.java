@@ -13,7 +13,8 @@ import io.github.distlock.backend.etcd.EtcdLockBackend;
 import io.github.distlock.it.servers.EtcdServer;
 
 /**
- * What the etcd tests share: how a test makes a backend, and raw reads of the lock keys on the server.
+ * What the etcd tests share: how a test makes a backend, and raw reads of the lock keys
+ * on the server.
  */
 final class EtcdTestSupport {
 
@@ -33,7 +34,10 @@ final class EtcdTestSupport {
 		return Client.builder().endpoints(etcd.endpoint()).build();
 	}
 
-	/** The keys queued under a lock ({@code <namespace>/<encoded key>/<lease>}), oldest first. */
+	/**
+	 * The keys queued under a lock ({@code <namespace>/<encoded key>/<lease>}), oldest
+	 * first.
+	 */
 	static List<KeyValue> queue(Client client, String encodedKey) throws Exception {
 		GetOption byCreation = GetOption.builder()
 			.isPrefix(true)

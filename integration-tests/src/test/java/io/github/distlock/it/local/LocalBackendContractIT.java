@@ -8,7 +8,8 @@ import io.github.distlock.spi.LockBackend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The local backend passes the contract: its clients share one in-JVM store, as clients share a server.
+ * The local backend passes the contract: its clients share one in-JVM store, as clients
+ * share a server.
  */
 class LocalBackendContractIT extends LockBackendContractTests {
 

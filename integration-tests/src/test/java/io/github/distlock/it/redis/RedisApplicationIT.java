@@ -29,11 +29,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * An application that already talks to Redis through {@code spring.data.redis.*} gets Redis locks with
- * {@code distlock.backend: redis} and nothing else: the backend uses the same connection settings,
- * ACL user and password included. Credentials or permissions Redis refuses stop the application at
- * startup, with a failure analysis naming what to fix. Locks still held when the application stops are
- * released, although Spring Data Redis shuts its own client down before.
+ * An application that already talks to Redis through {@code spring.data.redis.*} gets
+ * Redis locks with {@code distlock.backend: redis} and nothing else: the backend uses the
+ * same connection settings, ACL user and password included. Credentials or permissions
+ * Redis refuses stop the application at startup, with a failure analysis naming what to
+ * fix. Locks still held when the application stops are released, although Spring Data
+ * Redis shuts its own client down before.
  */
 @ExtendWith({ RealServersExtension.class, OutputCaptureExtension.class })
 class RedisApplicationIT {
@@ -53,14 +54,15 @@ class RedisApplicationIT {
 			try (Lease lease = locks.acquire("order:1", LockOptions.ttl(Duration.ofSeconds(10)));
 					Operator operator = Operator.connect(redis, "app", "s3cret")) {
 				assertThat(lease.fencingToken()).isPositive();
-				assertThat(operator.connection().sync().exists("orders-locks:{" + LockKeys.encode("order:1") + "}")).isEqualTo(1);
+				assertThat(operator.connection().sync().exists("orders-locks:{" + LockKeys.encode("order:1") + "}"))
+					.isEqualTo(1);
 			}
 		}
 	}
 
 	@Test
-	void wrongPasswordFailsStartupNamingTheProperties(@Dedicated(args = { APP_USER, "app", "on", ">s3cret", "~*",
-			"&*", "+@all", "--user", "default", "off" }) RedisServer redis, CapturedOutput output) {
+	void wrongPasswordFailsStartupNamingTheProperties(@Dedicated(args = { APP_USER, "app", "on", ">s3cret", "~*", "&*",
+			"+@all", "--user", "default", "off" }) RedisServer redis, CapturedOutput output) {
 		SpringApplicationBuilder application = application(redis, "spring.data.redis.username=app",
 				"spring.data.redis.password=wrong");
 		assertThatThrownBy(() -> application.run().close()).isNotNull();
@@ -70,20 +72,19 @@ class RedisApplicationIT {
 	}
 
 	@Test
-	void userWithoutAccessToTheReleaseChannelFailsStartupNamingThePermission(@Dedicated(args = { APP_USER, "app",
-			"on", ">s3cret", "~*", "resetchannels", "+@all", "--user", "default", "off" }) RedisServer redis,
+	void userWithoutAccessToTheReleaseChannelFailsStartupNamingThePermission(@Dedicated(args = { APP_USER, "app", "on",
+			">s3cret", "~*", "resetchannels", "+@all", "--user", "default", "off" }) RedisServer redis,
 			CapturedOutput output) {
 		assertThatThrownBy(() -> application(redis, APP_CREDENTIALS).run().close()).isNotNull();
-		assertThat(output).contains("APPLICATION FAILED TO START")
-			.contains("NOPERM")
-			.contains("&distlock:released");
+		assertThat(output).contains("APPLICATION FAILED TO START").contains("NOPERM").contains("&distlock:released");
 	}
 
 	@Test
 	void locksStillHeldWhenTheApplicationStopsAreReleased(RedisServer redis) {
 		String lockKey;
 		try (ConfigurableApplicationContext context = application(redis).run()) {
-			Lease lease = context.getBean(LockTemplate.class).acquire("order:2", LockOptions.ttl(Duration.ofMinutes(5)));
+			Lease lease = context.getBean(LockTemplate.class)
+				.acquire("order:2", LockOptions.ttl(Duration.ofMinutes(5)));
 			assertThat(lease.isHeld()).isTrue();
 			lockKey = "distlock:{" + LockKeys.encode("order:2") + "}";
 		}
@@ -104,8 +105,8 @@ class RedisApplicationIT {
 	/**
 	 * A plain Lettuce connection as {@code user}, to look at what distlock wrote.
 	 */
-	private record Operator(RedisClient client, StatefulRedisConnection<String, String> connection)
-			implements AutoCloseable {
+	private record Operator(RedisClient client,
+			StatefulRedisConnection<String, String> connection) implements AutoCloseable {
 
 		static Operator connect(RedisServer redis, String username, String password) {
 			RedisURI.Builder uri = RedisURI.builder().withHost(redis.host()).withPort(redis.port());
@@ -125,8 +126,8 @@ class RedisApplicationIT {
 	}
 
 	/**
-	 * The application: what it imports is what a Boot application with spring-boot-starter-data-redis
-	 * and distlock would auto-configure for locks.
+	 * The application: what it imports is what a Boot application with
+	 * spring-boot-starter-data-redis and distlock would auto-configure for locks.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ DataRedisAutoConfiguration.class, RedisLockAutoConfiguration.class,

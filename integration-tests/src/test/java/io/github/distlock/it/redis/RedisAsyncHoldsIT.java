@@ -16,7 +16,8 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Asynchronous holds on a real {@code redis-server}; lock entries are the {@code <prefix>:{key}} keys.
+ * Asynchronous holds on a real {@code redis-server}; lock entries are the
+ * {@code <prefix>:{key}} keys.
  */
 @ExtendWith(RealServersExtension.class)
 class RedisAsyncHoldsIT extends AsyncHoldContractTests {

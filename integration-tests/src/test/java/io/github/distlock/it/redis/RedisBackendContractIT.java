@@ -17,8 +17,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Redis backend passes the contract against a real {@code redis-server}. Every client is its own
- * backend with its own connections; the server drops a lock the way an operator would, with {@code DEL}.
+ * The Redis backend passes the contract against a real {@code redis-server}. Every client
+ * is its own backend with its own connections; the server drops a lock the way an
+ * operator would, with {@code DEL}.
  */
 @ExtendWith(RealServersExtension.class)
 class RedisBackendContractIT extends LockBackendContractTests {

@@ -30,9 +30,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A holder learns that Redis lost its lock: after a restart that loses the data, and after the server
- * froze for longer than the ttl (in which case the holder is told while the server is still frozen, so
- * before anyone else can take the lock).
+ * A holder learns that Redis lost its lock: after a restart that loses the data, and
+ * after the server froze for longer than the ttl (in which case the holder is told while
+ * the server is still frozen, so before anyone else can take the lock).
  */
 @ExtendWith(RealServersExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -71,9 +71,10 @@ class RedisLossDetectionIT {
 		assertThat(lease.isHeld()).isFalse();
 		assertThat(this.lostReports).singleElement().asString().startsWith("orders:restart: ");
 
-		// The restart also lost the fencing counter; the clock seed keeps the next token above the old one.
-		Optional<Lease> next = instance(redis).tryAcquire("orders:restart", LockOptions.defaults()
-			.withWaitTime(Duration.ofSeconds(10)));
+		// The restart also lost the fencing counter; the clock seed keeps the next token
+		// above the old one.
+		Optional<Lease> next = instance(redis).tryAcquire("orders:restart",
+				LockOptions.defaults().withWaitTime(Duration.ofSeconds(10)));
 		assertThat(next).isPresent();
 		assertThat(next.get().fencingToken()).isGreaterThan(lease.fencingToken());
 		next.get().release();
@@ -93,7 +94,8 @@ class RedisLossDetectionIT {
 			assertThat(lost.await(TTL.plusSeconds(5).toMillis(), TimeUnit.MILLISECONDS)).as("onLost fires").isTrue();
 			assertThat(lease.isHeld()).isFalse();
 			assertThat(redis.isPaused()).as("told before the server could hand the lock to anyone").isTrue();
-			// Stay frozen well past the ttl, so that Redis itself expires the entry when it resumes.
+			// Stay frozen well past the ttl, so that Redis itself expires the entry when
+			// it resumes.
 			Duration frozenFor = Duration.ofNanos(System.nanoTime() - pausedAt);
 			Duration rest = TTL.plusMillis(500).minus(frozenFor);
 			if (!rest.isNegative()) {
@@ -138,14 +140,16 @@ class RedisLossDetectionIT {
 			.withTimeout(Duration.ofSeconds(2))
 			.build());
 		this.clients.add(client);
-		RedisLockBackend backend = RedisLockBackend.connect(client, new RedisKeyspace("distlock"), Duration.ofSeconds(5));
+		RedisLockBackend backend = RedisLockBackend.connect(client, new RedisKeyspace("distlock"),
+				Duration.ofSeconds(5));
 		this.closeables.add(backend);
-		DefaultLockTemplate manager = new DefaultLockTemplate(backend, LockSettings.defaults(), List.of(new LockListener() {
-			@Override
-			public void lost(LockInfo lock, long fencingToken, String reason) {
-				RedisLossDetectionIT.this.lostReports.add(lock.key() + ": " + reason);
-			}
-		}));
+		DefaultLockTemplate manager = new DefaultLockTemplate(backend, LockSettings.defaults(),
+				List.of(new LockListener() {
+					@Override
+					public void lost(LockInfo lock, long fencingToken, String reason) {
+						RedisLossDetectionIT.this.lostReports.add(lock.key() + ": " + reason);
+					}
+				}));
 		this.closeables.add(manager);
 		return manager;
 	}

@@ -30,9 +30,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Waiting on Redis: woken by the release notification, not by polling; and when no notification comes
- * (a crashed holder, a message lost to a reconnect or to a plain {@code DEL}), by the holder's expiry,
- * a re-subscription, or at the latest the notification timeout.
+ * Waiting on Redis: woken by the release notification, not by polling; and when no
+ * notification comes (a crashed holder, a message lost to a reconnect or to a plain
+ * {@code DEL}), by the holder's expiry, a re-subscription, or at the latest the
+ * notification timeout.
  */
 @ExtendWith(RealServersExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -69,7 +70,8 @@ class RedisWaitingIT {
 			RedisCommandStats stats = RedisCommandStats.read(operator.sync());
 			assertThat(attempt).isEmpty();
 			assertThat(held.isHeld()).isTrue();
-			// A poller would have tried again and again during the 3s; the waiter slept on its notification.
+			// A poller would have tried again and again during the 3s; the waiter slept
+			// on its notification.
 			assertThat(stats.failedAttempts()).as(stats.summary()).isEqualTo(1);
 		}
 	}
@@ -123,7 +125,8 @@ class RedisWaitingIT {
 		holder.acquire("stock:42", LockOptions.ttl(Duration.ofSeconds(60)));
 		Future<Long> waited = this.pool.submit(() -> {
 			long start = System.nanoTime();
-			try (Lease lease = waiter.acquire("stock:42", LockOptions.defaults().withWaitTime(Duration.ofSeconds(50)))) {
+			try (Lease lease = waiter.acquire("stock:42",
+					LockOptions.defaults().withWaitTime(Duration.ofSeconds(50)))) {
 				return System.nanoTime() - start;
 			}
 		});
@@ -140,12 +143,14 @@ class RedisWaitingIT {
 		holder.acquire("stock:43", LockOptions.ttl(Duration.ofSeconds(60)));
 		Future<Long> waited = this.pool.submit(() -> {
 			long start = System.nanoTime();
-			try (Lease lease = waiter.acquire("stock:43", LockOptions.defaults().withWaitTime(Duration.ofSeconds(55)))) {
+			try (Lease lease = waiter.acquire("stock:43",
+					LockOptions.defaults().withWaitTime(Duration.ofSeconds(55)))) {
 				return System.nanoTime() - start;
 			}
 		});
 		awaitFailedAttempt(operator);
-		// A release while the subscription is down is never delivered; the re-subscription stands in for it.
+		// A release while the subscription is down is never delivered; the
+		// re-subscription stands in for it.
 		operator.sync().del(KEYSPACE.lockKey(LockKeys.encode("stock:43")));
 		operator.sync().clientKill(io.lettuce.core.KillArgs.Builder.typePubsub());
 		assertThat(Duration.ofNanos(waited.get(60, TimeUnit.SECONDS))).isLessThan(Duration.ofSeconds(20));
@@ -165,7 +170,8 @@ class RedisWaitingIT {
 	}
 
 	private DefaultLockTemplate instance(RedisServer redis, Duration notificationTimeout) {
-		DefaultLockTemplate manager = new DefaultLockTemplate(backend(redis, notificationTimeout), LockSettings.defaults(), List.of());
+		DefaultLockTemplate manager = new DefaultLockTemplate(backend(redis, notificationTimeout),
+				LockSettings.defaults(), List.of());
 		this.closeables.add(manager);
 		return manager;
 	}

@@ -7,12 +7,14 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Asks {@link RealServersExtension} for a server of the parameter's own, instead of the one shared by
- * the JVM run. Needed for fault controls and for non-default start-up options.
+ * Asks {@link RealServersExtension} for a server of the parameter's own, instead of the
+ * one shared by the JVM run. Needed for fault controls and for non-default start-up
+ * options.
  *
- * <p>The server lives as long as the scope of the parameter: a test method parameter's server is
- * closed after that test (also when it fails); a {@code @BeforeAll} or constructor parameter's
- * server after the test class.
+ * <p>
+ * The server lives as long as the scope of the parameter: a test method parameter's
+ * server is closed after that test (also when it fails); a {@code @BeforeAll} or
+ * constructor parameter's server after the test class.
  *
  * <pre>
  * &#64;Test
@@ -31,17 +33,18 @@ import java.lang.annotation.Target;
 @Target(ElementType.PARAMETER)
 public @interface Dedicated {
 
-    /**
-     * Extra command-line arguments, one {@code argv} entry each; see {@link ServerOptions#withArgs(String...)}.
-     *
-     * @return the arguments
-     */
-    String[] args() default {};
+	/**
+	 * Extra command-line arguments, one {@code argv} entry each; see
+	 * {@link ServerOptions#withArgs(String...)}.
+	 * @return the arguments
+	 */
+	String[] args() default {};
 
-    /**
-     * Extra configuration file content (Consul only); see {@link ServerOptions#withConfig(String)}.
-     *
-     * @return HCL or JSON, empty for none
-     */
-    String config() default "";
+	/**
+	 * Extra configuration file content (Consul only); see
+	 * {@link ServerOptions#withConfig(String)}.
+	 * @return HCL or JSON, empty for none
+	 */
+	String config() default "";
+
 }

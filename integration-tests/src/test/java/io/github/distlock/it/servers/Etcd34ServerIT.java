@@ -4,8 +4,9 @@ package io.github.distlock.it.servers;
 @EtcdVersion("3.4")
 class Etcd34ServerIT extends AbstractEtcdServerIT {
 
-    @Override
-    String expectedVersion() {
-        return "3.4.";
-    }
+	@Override
+	String expectedVersion() {
+		return "3.4.";
+	}
+
 }

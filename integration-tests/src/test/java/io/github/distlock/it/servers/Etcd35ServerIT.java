@@ -4,8 +4,9 @@ package io.github.distlock.it.servers;
 @EtcdVersion("3.5")
 class Etcd35ServerIT extends AbstractEtcdServerIT {
 
-    @Override
-    String expectedVersion() {
-        return "3.5.";
-    }
+	@Override
+	String expectedVersion() {
+		return "3.5.";
+	}
+
 }

@@ -8,9 +8,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Chooses the etcd version of the {@link EtcdServer} parameters that {@link RealServersExtension}
- * resolves in the annotated test class (and its subclasses); without it they get etcd 3.5.
- * Combines with {@link Dedicated}.
+ * Chooses the etcd version of the {@link EtcdServer} parameters that
+ * {@link RealServersExtension} resolves in the annotated test class (and its subclasses);
+ * without it they get etcd 3.5. Combines with {@link Dedicated}.
  *
  * <pre>
  * &#64;EtcdVersion("3.4")
@@ -23,10 +23,10 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 public @interface EtcdVersion {
 
-    /**
-     * The major.minor version.
-     *
-     * @return {@code "3.5"} or {@code "3.4"}
-     */
-    String value();
+	/**
+	 * The major.minor version.
+	 * @return {@code "3.5"} or {@code "3.4"}
+	 */
+	String value();
+
 }

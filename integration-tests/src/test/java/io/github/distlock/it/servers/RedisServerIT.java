@@ -17,122 +17,127 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Proves that {@link RealServersExtension} gives tests a real, controllable Redis server. */
+/**
+ * Proves that {@link RealServersExtension} gives tests a real, controllable Redis server.
+ */
 @ExtendWith(RealServersExtension.class)
 class RedisServerIT {
 
-    private static final Duration SHORT = Duration.ofMillis(300);
-    private static final Duration PATIENT = Duration.ofSeconds(5);
+	private static final Duration SHORT = Duration.ofMillis(300);
 
-    private static volatile RedisServer dedicatedOfAFinishedTest;
+	private static final Duration PATIENT = Duration.ofSeconds(5);
 
-    @AfterAll
-    static void dedicatedServersEndWithTheirTest() {
-        assertThat(dedicatedOfAFinishedTest).isNotNull();
-        assertThat(dedicatedOfAFinishedTest.isRunning()).isFalse();
-    }
+	private static volatile RedisServer dedicatedOfAFinishedTest;
 
-    @Test
-    void sharedServerAnswersAndIsTheSameForEveryParameter(RedisServer redis, RedisServer again) throws IOException {
-        assertThat(redis).isSameAs(again);
-        assertThat(redis.host()).isEqualTo("127.0.0.1");
-        try (RespConnection connection = new RespConnection(redis.port(), PATIENT)) {
-            assertThat(connection.call("PING")).isEqualTo("+PONG");
-            assertThat(connection.call("CONFIG", "GET", "bind")).isEqualTo("[bind, 127.0.0.1]");
-        }
-        assertThat(redis.logFile()).exists().hasFileName("redis-" + redis.port() + ".log");
-    }
+	@AfterAll
+	static void dedicatedServersEndWithTheirTest() {
+		assertThat(dedicatedOfAFinishedTest).isNotNull();
+		assertThat(dedicatedOfAFinishedTest.isRunning()).isFalse();
+	}
 
-    @Test
-    void sharedServerRefusesFaultControlsAndClose(RedisServer redis) throws IOException {
-        assertThatThrownBy(redis::pause).isInstanceOf(IllegalStateException.class).hasMessageContaining("@Dedicated");
-        assertThatThrownBy(redis::kill).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(redis::restart).isInstanceOf(IllegalStateException.class);
-        redis.close();
-        assertThat(redis.isRunning()).isTrue();
-        try (RespConnection connection = new RespConnection(redis.port(), PATIENT)) {
-            assertThat(connection.call("PING")).isEqualTo("+PONG");
-        }
-    }
+	@Test
+	void sharedServerAnswersAndIsTheSameForEveryParameter(RedisServer redis, RedisServer again) throws IOException {
+		assertThat(redis).isSameAs(again);
+		assertThat(redis.host()).isEqualTo("127.0.0.1");
+		try (RespConnection connection = new RespConnection(redis.port(), PATIENT)) {
+			assertThat(connection.call("PING")).isEqualTo("+PONG");
+			assertThat(connection.call("CONFIG", "GET", "bind")).isEqualTo("[bind, 127.0.0.1]");
+		}
+		assertThat(redis.logFile()).exists().hasFileName("redis-" + redis.port() + ".log");
+	}
 
-    @Test
-    void pauseResumeKillAndRestart(@Dedicated RedisServer redis) throws IOException {
-        dedicatedOfAFinishedTest = redis;
-        int port = redis.port();
-        try (RespConnection connection = new RespConnection(port, PATIENT)) {
-            assertThat(connection.call("SET", "k", "v")).isEqualTo("+OK");
+	@Test
+	void sharedServerRefusesFaultControlsAndClose(RedisServer redis) throws IOException {
+		assertThatThrownBy(redis::pause).isInstanceOf(IllegalStateException.class).hasMessageContaining("@Dedicated");
+		assertThatThrownBy(redis::kill).isInstanceOf(IllegalStateException.class);
+		assertThatThrownBy(redis::restart).isInstanceOf(IllegalStateException.class);
+		redis.close();
+		assertThat(redis.isRunning()).isTrue();
+		try (RespConnection connection = new RespConnection(redis.port(), PATIENT)) {
+			assertThat(connection.call("PING")).isEqualTo("+PONG");
+		}
+	}
 
-            redis.pause();
-            assertThat(redis.isPaused()).isTrue();
-            connection.readTimeout(SHORT);
-            assertThatThrownBy(() -> connection.call("PING")).isInstanceOf(SocketTimeoutException.class);
+	@Test
+	void pauseResumeKillAndRestart(@Dedicated RedisServer redis) throws IOException {
+		dedicatedOfAFinishedTest = redis;
+		int port = redis.port();
+		try (RespConnection connection = new RespConnection(port, PATIENT)) {
+			assertThat(connection.call("SET", "k", "v")).isEqualTo("+OK");
 
-            redis.resume();
-            connection.readTimeout(PATIENT);
-            // The PING sent while paused is answered once the process runs again.
-            assertThat(connection.reply()).isEqualTo("+PONG");
-            assertThat(connection.call("GET", "k")).isEqualTo("v");
-        }
+			redis.pause();
+			assertThat(redis.isPaused()).isTrue();
+			connection.readTimeout(SHORT);
+			assertThatThrownBy(() -> connection.call("PING")).isInstanceOf(SocketTimeoutException.class);
 
-        redis.restart();
-        assertThat(redis.port()).isEqualTo(port);
-        try (RespConnection connection = new RespConnection(port, PATIENT)) {
-            // --save "": a restart loses the data, as documented.
-            assertThat(connection.call("GET", "k")).isEqualTo("$-1");
-        }
+			redis.resume();
+			connection.readTimeout(PATIENT);
+			// The PING sent while paused is answered once the process runs again.
+			assertThat(connection.reply()).isEqualTo("+PONG");
+			assertThat(connection.call("GET", "k")).isEqualTo("v");
+		}
 
-        redis.kill();
-        assertThat(redis.isRunning()).isFalse();
-        assertThatThrownBy(() -> new RespConnection(port, SHORT)).hasCauseInstanceOf(ConnectException.class);
+		redis.restart();
+		assertThat(redis.port()).isEqualTo(port);
+		try (RespConnection connection = new RespConnection(port, PATIENT)) {
+			// --save "": a restart loses the data, as documented.
+			assertThat(connection.call("GET", "k")).isEqualTo("$-1");
+		}
 
-        redis.restart();
-        try (RespConnection connection = new RespConnection(port, PATIENT)) {
-            assertThat(connection.call("PING")).isEqualTo("+PONG");
-        }
-    }
+		redis.kill();
+		assertThat(redis.isRunning()).isFalse();
+		assertThatThrownBy(() -> new RespConnection(port, SHORT)).hasCauseInstanceOf(ConnectException.class);
 
-    @Test
-    void lettuceTimesOutOnAPausedServerAndRecovers(@Dedicated RedisServer redis) {
-        RedisClient client = RedisClient.create(RedisURI.builder()
-                .withHost(redis.host()).withPort(redis.port()).withTimeout(PATIENT).build());
-        try (StatefulRedisConnection<String, String> connection = client.connect()) {
-            String key = "it:" + UUID.randomUUID();
-            connection.sync().set(key, "v");
+		redis.restart();
+		try (RespConnection connection = new RespConnection(port, PATIENT)) {
+			assertThat(connection.call("PING")).isEqualTo("+PONG");
+		}
+	}
 
-            redis.pause();
-            connection.setTimeout(SHORT);
-            assertThatThrownBy(() -> connection.sync().get(key)).isInstanceOf(RedisCommandTimeoutException.class);
+	@Test
+	void lettuceTimesOutOnAPausedServerAndRecovers(@Dedicated RedisServer redis) {
+		RedisClient client = RedisClient
+			.create(RedisURI.builder().withHost(redis.host()).withPort(redis.port()).withTimeout(PATIENT).build());
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			String key = "it:" + UUID.randomUUID();
+			connection.sync().set(key, "v");
 
-            redis.resume();
-            connection.setTimeout(PATIENT);
-            assertThat(connection.sync().get(key)).isEqualTo("v");
-        } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
-    }
+			redis.pause();
+			connection.setTimeout(SHORT);
+			assertThatThrownBy(() -> connection.sync().get(key)).isInstanceOf(RedisCommandTimeoutException.class);
 
-    @Test
-    void extraArgsConfigureAclUsers(
-            @Dedicated(args = {"--user", "app", "on", ">s3cret", "~*", "+@all", "--user", "default", "off"})
-            RedisServer redis) throws IOException {
-        try (RespConnection connection = new RespConnection(redis.port(), PATIENT)) {
-            assertThat(connection.call("PING")).startsWith("-NOAUTH");
-            assertThat(connection.call("AUTH", "app", "wrong")).startsWith("-WRONGPASS");
-            assertThat(connection.call("AUTH", "app", "s3cret")).isEqualTo("+OK");
-            assertThat(connection.call("PING")).isEqualTo("+PONG");
-        }
-    }
+			redis.resume();
+			connection.setTimeout(PATIENT);
+			assertThat(connection.sync().get(key)).isEqualTo("v");
+		}
+		finally {
+			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+		}
+	}
 
-    @Test
-    void programmaticServerIsOwnedByTheCaller() throws IOException {
-        RedisServer redis;
-        try (RedisServer started = Servers.redis()) {
-            redis = started;
-            assertThat(started.uri()).isEqualTo("redis://127.0.0.1:" + started.port());
-            try (RespConnection connection = new RespConnection(started.port(), PATIENT)) {
-                assertThat(connection.call("PING")).isEqualTo("+PONG");
-            }
-        }
-        assertThat(redis.isRunning()).isFalse();
-    }
+	@Test
+	void extraArgsConfigureAclUsers(@Dedicated(
+			args = { "--user", "app", "on", ">s3cret", "~*", "+@all", "--user", "default", "off" }) RedisServer redis)
+			throws IOException {
+		try (RespConnection connection = new RespConnection(redis.port(), PATIENT)) {
+			assertThat(connection.call("PING")).startsWith("-NOAUTH");
+			assertThat(connection.call("AUTH", "app", "wrong")).startsWith("-WRONGPASS");
+			assertThat(connection.call("AUTH", "app", "s3cret")).isEqualTo("+OK");
+			assertThat(connection.call("PING")).isEqualTo("+PONG");
+		}
+	}
+
+	@Test
+	void programmaticServerIsOwnedByTheCaller() throws IOException {
+		RedisServer redis;
+		try (RedisServer started = Servers.redis()) {
+			redis = started;
+			assertThat(started.uri()).isEqualTo("redis://127.0.0.1:" + started.port());
+			try (RespConnection connection = new RespConnection(started.port(), PATIENT)) {
+				assertThat(connection.call("PING")).isEqualTo("+PONG");
+			}
+		}
+		assertThat(redis.isRunning()).isFalse();
+	}
+
 }

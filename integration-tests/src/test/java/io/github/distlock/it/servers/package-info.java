@@ -1,23 +1,28 @@
 /**
- * Real Redis, etcd (3.5 and 3.4), Consul and ZooKeeper servers for the integration tests, with
- * fault injection.
+ * Real Redis, etcd (3.5 and 3.4), Consul and ZooKeeper servers for the integration tests,
+ * with fault injection.
  *
- * <p>Entry points:
+ * <p>
+ * Entry points:
  * <ul>
- *   <li>{@link io.github.distlock.it.servers.RealServersExtension}: parameters of type
- *       {@link io.github.distlock.it.servers.RedisServer}, {@link io.github.distlock.it.servers.EtcdServer},
- *       {@link io.github.distlock.it.servers.ConsulServer}, {@link io.github.distlock.it.servers.ZooKeeperServer};
- *       shared per JVM run, or {@link io.github.distlock.it.servers.Dedicated}; etcd version by
- *       {@link io.github.distlock.it.servers.EtcdVersion}.</li>
- *   <li>{@link io.github.distlock.it.servers.Servers}: programmatic, caller-owned servers.</li>
- *   <li>{@link io.github.distlock.it.servers.RealServer}: {@code pause()} (SIGSTOP), {@code resume()}
- *       (SIGCONT), {@code kill()} (SIGKILL), {@code restart()} (same port, data kept where the
- *       server has durable data).</li>
- *   <li>{@link io.github.distlock.it.servers.TcpProxy}: stall or sever the connections of the
- *       clients that go through it.</li>
+ * <li>{@link io.github.distlock.it.servers.RealServersExtension}: parameters of type
+ * {@link io.github.distlock.it.servers.RedisServer},
+ * {@link io.github.distlock.it.servers.EtcdServer},
+ * {@link io.github.distlock.it.servers.ConsulServer},
+ * {@link io.github.distlock.it.servers.ZooKeeperServer}; shared per JVM run, or
+ * {@link io.github.distlock.it.servers.Dedicated}; etcd version by
+ * {@link io.github.distlock.it.servers.EtcdVersion}.</li>
+ * <li>{@link io.github.distlock.it.servers.Servers}: programmatic, caller-owned
+ * servers.</li>
+ * <li>{@link io.github.distlock.it.servers.RealServer}: {@code pause()} (SIGSTOP),
+ * {@code resume()} (SIGCONT), {@code kill()} (SIGKILL), {@code restart()} (same port,
+ * data kept where the server has durable data).</li>
+ * <li>{@link io.github.distlock.it.servers.TcpProxy}: stall or sever the connections of
+ * the clients that go through it.</li>
  * </ul>
  *
- * <p>The binaries come from {@code integration-tests/servers/install.sh}; ZooKeeper runs in-process.
- * Logs and data: {@code integration-tests/target/servers/}.
+ * <p>
+ * The binaries come from {@code integration-tests/servers/install.sh}; ZooKeeper runs
+ * in-process. Logs and data: {@code integration-tests/target/servers/}.
  */
 package io.github.distlock.it.servers;

@@ -32,8 +32,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A locked, transactional read-modify-write on a real embedded database (H2): the lock is released only
- * after the transaction has committed, so concurrent callers never read a stale balance.
+ * A locked, transactional read-modify-write on a real embedded database (H2): the lock is
+ * released only after the transaction has committed, so concurrent callers never read a
+ * stale balance.
  */
 @Timeout(120)
 class LockAroundTransactionIT {
@@ -67,8 +68,10 @@ class LockAroundTransactionIT {
 
 	@Test
 	void aLockInsideTheTransactionIsReleasedBeforeTheCommit() {
-		// The control experiment: ordered the wrong way round, the release precedes the commit, which is
-		// what lets a waiting caller read the balance before the holder's update is visible.
+		// The control experiment: ordered the wrong way round, the release precedes the
+		// commit, which is
+		// what lets a waiting caller read the balance before the holder's update is
+		// visible.
 		this.runner.withPropertyValues("distlock.aspect-order=20")
 			.withUserConfiguration(EarlyTransactions.class)
 			.run((context) -> {
@@ -153,7 +156,8 @@ class LockAroundTransactionIT {
 					Accounts.this.timeline.events.add("committed");
 				}
 			});
-			// Deliberately a read-modify-write: without the lock around the transaction, deposits get lost.
+			// Deliberately a read-modify-write: without the lock around the transaction,
+			// deposits get lost.
 			Integer balance = this.jdbc.queryForObject("select balance from account where id = ?", Integer.class, id);
 			Thread.yield();
 			this.jdbc.update("update account set balance = ? where id = ?", balance + amount, id);

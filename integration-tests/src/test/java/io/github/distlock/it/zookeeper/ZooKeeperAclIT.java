@@ -32,9 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * With {@code distlock.zookeeper.auth.*} set, lock nodes and their parents carry a creator-only digest
- * ACL: a client without the credentials can neither delete another's lock node nor take part, and
- * wrong credentials fail at startup.
+ * With {@code distlock.zookeeper.auth.*} set, lock nodes and their parents carry a
+ * creator-only digest ACL: a client without the credentials can neither delete another's
+ * lock node nor take part, and wrong credentials fail at startup.
  */
 @ExtendWith(RealServersExtension.class)
 @Timeout(value = 2, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -77,8 +77,10 @@ class ZooKeeperAclIT {
 				assertThat(children).hasSize(1);
 				String node = keyPath + "/" + children.get(0);
 
-				assertThatThrownBy(() -> stranger.delete().forPath(node)).isInstanceOf(KeeperException.NoAuthException.class);
-				assertThatThrownBy(() -> impostor.delete().forPath(node)).isInstanceOf(KeeperException.NoAuthException.class);
+				assertThatThrownBy(() -> stranger.delete().forPath(node))
+					.isInstanceOf(KeeperException.NoAuthException.class);
+				assertThatThrownBy(() -> impostor.delete().forPath(node))
+					.isInstanceOf(KeeperException.NoAuthException.class);
 				assertThatThrownBy(() -> stranger.getChildren().forPath(keyPath))
 					.isInstanceOf(KeeperException.NoAuthException.class);
 				assertThat(owner.checkExists().forPath(node)).as("the lock node survived").isNotNull();
@@ -118,11 +120,13 @@ class ZooKeeperAclIT {
 	@Test
 	void wrongCredentialsFailAtStartupSayingWhatToSet() {
 		application("app", "s3cret").run((owner) -> {
-			// Held while the second application starts, so the base path cannot be reaped meanwhile.
+			// Held while the second application starts, so the base path cannot be reaped
+			// meanwhile.
 			try (Lease lease = owner.getBean(DefaultLockTemplate.class).acquire("held", LockOptions.defaults())) {
 				application("app", "wrong").run((context) -> {
 					assertThat(context).hasFailed();
-					assertThat(context.getStartupFailure()).rootCause().isInstanceOf(KeeperException.NoAuthException.class);
+					assertThat(context.getStartupFailure()).rootCause()
+						.isInstanceOf(KeeperException.NoAuthException.class);
 					BackendSelectionException failure = findSelectionFailure(context.getStartupFailure());
 					assertThat(failure.getMessage()).contains("refused").contains(this.basePath);
 					assertThat(failure.getAction()).contains("auth:").contains("username:").contains("password:");
@@ -146,7 +150,8 @@ class ZooKeeperAclIT {
 		application("app", "s3cret").run((context) -> {
 			try (ZooKeeperLockBackend stranger = new ZooKeeperLockBackend(rawClient(null), this.basePath,
 					LossOn.SUSPENDED, true);
-					DefaultLockTemplate strangerLocks = new DefaultLockTemplate(stranger, LockSettings.defaults(), List.of());
+					DefaultLockTemplate strangerLocks = new DefaultLockTemplate(stranger, LockSettings.defaults(),
+							List.of());
 					Lease held = context.getBean(DefaultLockTemplate.class).acquire("other", LockOptions.defaults())) {
 				assertThatThrownBy(() -> strangerLocks.tryAcquire("fresh-key", LockOptions.defaults()))
 					.isInstanceOf(LockBackendException.class);

@@ -23,9 +23,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The auto-configuration against a real server: distlock's own client is built from the properties,
- * started and closed with the application; the application's client is used and left alone; an
- * unreachable server fails the startup with an action.
+ * The auto-configuration against a real server: distlock's own client is built from the
+ * properties, started and closed with the application; the application's client is used
+ * and left alone; an unreachable server fails the startup with an action.
  */
 @ExtendWith(RealServersExtension.class)
 class ZooKeeperAutoConfigurationIT {
@@ -48,8 +48,10 @@ class ZooKeeperAutoConfigurationIT {
 				assertThat(built[0].getZookeeperClient().getCurrentConnectionString())
 					.isEqualTo(this.server.connectString());
 				assertThat(built[0].getZookeeperClient().getLastNegotiatedSessionTimeoutMs()).isEqualTo(8000);
-				assertThat(backend).hasToString("ZooKeeperLockBackend[" + ZooKeeperTestClients.BASE_PATH + ", loss-on LOST]");
-				try (Lease lease = context.getBean(DefaultLockTemplate.class).acquire("own-client", LockOptions.defaults())) {
+				assertThat(backend)
+					.hasToString("ZooKeeperLockBackend[" + ZooKeeperTestClients.BASE_PATH + ", loss-on LOST]");
+				try (Lease lease = context.getBean(DefaultLockTemplate.class)
+					.acquire("own-client", LockOptions.defaults())) {
 					assertThat(lease.isHeld()).isTrue();
 				}
 			});
@@ -60,13 +62,15 @@ class ZooKeeperAutoConfigurationIT {
 	void usesTheApplicationsClientAndLeavesItOpen() throws Exception {
 		try (CuratorFramework client = ZooKeeperTestClients.client(this.server, Duration.ofSeconds(10))) {
 			new ApplicationContextRunner()
-				.withConfiguration(AutoConfigurations.of(ZooKeeperLockAutoConfiguration.class,
-						DistlockAutoConfiguration.class))
-				// No inferred close(): the context must not close the client either, so that only distlock could.
+				.withConfiguration(
+						AutoConfigurations.of(ZooKeeperLockAutoConfiguration.class, DistlockAutoConfiguration.class))
+				// No inferred close(): the context must not close the client either, so
+				// that only distlock could.
 				.withBean(CuratorFramework.class, () -> client, (definition) -> definition.setDestroyMethodName(""))
 				.run((context) -> {
 					assertThat(((ZooKeeperLockBackend) context.getBean(LockBackend.class)).client()).isSameAs(client);
-					try (Lease lease = context.getBean(DefaultLockTemplate.class).acquire("user-client", LockOptions.defaults())) {
+					try (Lease lease = context.getBean(DefaultLockTemplate.class)
+						.acquire("user-client", LockOptions.defaults())) {
 						assertThat(lease.isHeld()).isTrue();
 					}
 				});
@@ -82,8 +86,8 @@ class ZooKeeperAutoConfigurationIT {
 			closedPort = socket.getLocalPort();
 		}
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(ZooKeeperLockAutoConfiguration.class,
-					DistlockAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(ZooKeeperLockAutoConfiguration.class, DistlockAutoConfiguration.class))
 			.withPropertyValues("distlock.zookeeper.connect-string=127.0.0.1:" + closedPort,
 					"distlock.zookeeper.connection-timeout=1s")
 			.run((context) -> {

@@ -9,8 +9,8 @@ import io.github.distlock.spi.LockBackend;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The ZooKeeper backend passes the contract against a real (in-process) ZooKeeper server. A forced
- * loss is the holder's session expiring on the server.
+ * The ZooKeeper backend passes the contract against a real (in-process) ZooKeeper server.
+ * A forced loss is the holder's session expiring on the server.
  */
 @ExtendWith(RealServersExtension.class)
 class ZooKeeperBackendContractIT extends LockBackendContractTests {

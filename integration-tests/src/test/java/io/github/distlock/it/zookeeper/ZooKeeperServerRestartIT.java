@@ -34,7 +34,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What a held lock does when its ZooKeeper server restarts or stays down, under each
- * {@code distlock.zookeeper.loss-on} policy, and that an outage is an error rather than "busy".
+ * {@code distlock.zookeeper.loss-on} policy, and that an outage is an error rather than
+ * "busy".
  */
 @ExtendWith(RealServersExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -53,11 +54,12 @@ class ZooKeeperServerRestartIT {
 		}
 	}
 
-	private DefaultLockTemplate instance(ZooKeeperServer server, Duration sessionTimeout, LossOn lossOn) throws Exception {
+	private DefaultLockTemplate instance(ZooKeeperServer server, Duration sessionTimeout, LossOn lossOn)
+			throws Exception {
 		ZooKeeperLockBackend backend = ZooKeeperTestClients.backend(server, sessionTimeout, lossOn);
 		this.resources.add(backend);
-		DefaultLockTemplate manager = new DefaultLockTemplate(backend, new LockSettings(Duration.ofSeconds(30), Duration.ZERO,
-				LostLockPolicy.LOG, Duration.ofMillis(100), null, 2), List.of(new LockListener() {
+		DefaultLockTemplate manager = new DefaultLockTemplate(backend, new LockSettings(Duration.ofSeconds(30),
+				Duration.ZERO, LostLockPolicy.LOG, Duration.ofMillis(100), null, 2), List.of(new LockListener() {
 					@Override
 					public void lost(LockInfo lock, long fencingToken, String reason) {
 						ZooKeeperServerRestartIT.this.lostReports.add(reason);
@@ -85,7 +87,8 @@ class ZooKeeperServerRestartIT {
 		assertThat(lost.await(30, TimeUnit.SECONDS)).as("the suspension is reported as a loss").isTrue();
 		assertThat(lease.isHeld()).isFalse();
 		assertThat(this.lostReports).singleElement().asString().contains("suspended");
-		// The session outlived the restart, and so did the lock node: nobody else may enter while the
+		// The session outlived the restart, and so did the lock node: nobody else may
+		// enter while the
 		// code that was told of the loss is still winding down.
 		assertThat(other.tryAcquire(KEY, waitFor(Duration.ofMillis(500)))).isEmpty();
 		lease.release();
@@ -96,8 +99,7 @@ class ZooKeeperServerRestartIT {
 	}
 
 	@Test
-	void lostPolicyKeepsTheLockAcrossARestartShorterThanTheSession(@Dedicated ZooKeeperServer server)
-			throws Exception {
+	void lostPolicyKeepsTheLockAcrossARestartShorterThanTheSession(@Dedicated ZooKeeperServer server) throws Exception {
 		DefaultLockTemplate holder = instance(server, ZooKeeperTestClients.SESSION_TIMEOUT, LossOn.LOST);
 		DefaultLockTemplate other = instance(server, ZooKeeperTestClients.SESSION_TIMEOUT, LossOn.LOST);
 		Duration ttl = Duration.ofSeconds(5);
@@ -105,8 +107,11 @@ class ZooKeeperServerRestartIT {
 
 		server.restart();
 
-		// Held for longer than a ttl after the restart: renewals confirm the node on the new connection.
-		await().during(ttl.plusSeconds(2)).atMost(ttl.plusSeconds(30)).pollInterval(Duration.ofMillis(250))
+		// Held for longer than a ttl after the restart: renewals confirm the node on the
+		// new connection.
+		await().during(ttl.plusSeconds(2))
+			.atMost(ttl.plusSeconds(30))
+			.pollInterval(Duration.ofMillis(250))
 			.until(lease::isHeld);
 		assertThat(this.lostReports).isEmpty();
 		assertThat(other.tryAcquire(KEY, waitFor(Duration.ZERO))).isEmpty();
@@ -132,7 +137,8 @@ class ZooKeeperServerRestartIT {
 		assertThat(lost.await(60, TimeUnit.SECONDS)).as("Curator declares the session lost").isTrue();
 		assertThat(this.lostReports).singleElement().asString().contains("session was lost");
 		server.restart();
-		// The restarted server expires the old session one session timeout after it comes back.
+		// The restarted server expires the old session one session timeout after it comes
+		// back.
 		try (Lease next = other.acquire(KEY, waitFor(Duration.ofSeconds(30)))) {
 			assertThat(next.fencingToken()).isGreaterThan(lease.fencingToken());
 		}

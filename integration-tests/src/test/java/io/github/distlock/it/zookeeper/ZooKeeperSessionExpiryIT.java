@@ -40,10 +40,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A holder whose ZooKeeper session the server expires learns of it through every channel (onLost, the
- * lost metric, the LockLostEvent, the lost-lock policy) under both loss policies, and another client
- * takes over at once, because the server deleted the holder's ephemeral node. A lock node deleted by
- * an operator is noticed at the next renewal.
+ * A holder whose ZooKeeper session the server expires learns of it through every channel
+ * (onLost, the lost metric, the LockLostEvent, the lost-lock policy) under both loss
+ * policies, and another client takes over at once, because the server deleted the
+ * holder's ephemeral node. A lock node deleted by an operator is noticed at the next
+ * renewal.
  */
 @ExtendWith(RealServersExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -76,7 +77,8 @@ class ZooKeeperSessionExpiryIT {
 				String key = uniqueKey("expiry-" + lossOn);
 				try (ZooKeeperLockBackend otherBackend = ZooKeeperTestClients.backend(this.server,
 						ZooKeeperTestClients.SESSION_TIMEOUT, lossOn);
-						DefaultLockTemplate other = new DefaultLockTemplate(otherBackend, LockSettings.defaults(), List.of())) {
+						DefaultLockTemplate other = new DefaultLockTemplate(otherBackend, LockSettings.defaults(),
+								List.of())) {
 					Lease lease = locks.acquire(key, LockOptions.ttl(Duration.ofSeconds(30)));
 					CountDownLatch lost = new CountDownLatch(1);
 					lease.onLost(lost::countDown);
@@ -110,7 +112,8 @@ class ZooKeeperSessionExpiryIT {
 				this.server.expireSession(backend.client());
 				return new CountDownLatch(1).await(60, TimeUnit.SECONDS);
 			})).isInstanceOf(InterruptedException.class);
-			assertThat(Thread.currentThread().isInterrupted()).as("the interrupt does not leak past the lock").isFalse();
+			assertThat(Thread.currentThread().isInterrupted()).as("the interrupt does not leak past the lock")
+				.isFalse();
 		}
 	}
 
@@ -141,7 +144,8 @@ class ZooKeeperSessionExpiryIT {
 				.until(() -> waiterBackend.client().getChildren().forPath(keyPath).size() == 2);
 			assertThat(token).as("the waiter is queued behind the holder").isNotDone();
 			this.server.expireSession(holderBackend.client());
-			// The server deleted the node at once and the waiter's watch on it fired: the session timeout
+			// The server deleted the node at once and the waiter's watch on it fired: the
+			// session timeout
 			// (10s) plays no part.
 			assertThat(token.get(5, TimeUnit.SECONDS)).isGreaterThan(stale.fencingToken());
 			assertThat(told.await(30, TimeUnit.SECONDS)).as("the former holder is told").isTrue();
@@ -160,13 +164,15 @@ class ZooKeeperSessionExpiryIT {
 		List<String> reasons = new CopyOnWriteArrayList<>();
 		try (ZooKeeperLockBackend backend = ZooKeeperTestClients.backend(this.server,
 				ZooKeeperTestClients.SESSION_TIMEOUT, LossOn.SUSPENDED);
-				DefaultLockTemplate locks = new DefaultLockTemplate(backend, LockSettings.defaults(), List.of(new LockListener() {
-					@Override
-					public void lost(LockInfo lock, long fencingToken, String reason) {
-						reasons.add(reason);
-					}
-				}));
-				CuratorFramework operator = ZooKeeperTestClients.client(this.server, ZooKeeperTestClients.SESSION_TIMEOUT)) {
+				DefaultLockTemplate locks = new DefaultLockTemplate(backend, LockSettings.defaults(),
+						List.of(new LockListener() {
+							@Override
+							public void lost(LockInfo lock, long fencingToken, String reason) {
+								reasons.add(reason);
+							}
+						}));
+				CuratorFramework operator = ZooKeeperTestClients.client(this.server,
+						ZooKeeperTestClients.SESSION_TIMEOUT)) {
 			Lease lease = locks.acquire(key, LockOptions.ttl(Duration.ofSeconds(3)));
 			CountDownLatch lost = new CountDownLatch(1);
 			lease.onLost(lost::countDown);

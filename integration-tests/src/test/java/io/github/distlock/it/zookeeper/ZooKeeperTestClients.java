@@ -30,14 +30,15 @@ final class ZooKeeperTestClients {
 	}
 
 	/**
-	 * An application context with distlock's auto-configuration, choosing the ZooKeeper backend and
-	 * connecting it to {@code server}.
+	 * An application context with distlock's auto-configuration, choosing the ZooKeeper
+	 * backend and connecting it to {@code server}.
 	 */
 	static ApplicationContextRunner contextRunner(ZooKeeperServer server) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ZooKeeperLockAutoConfiguration.class,
 					DistlockMetricsAutoConfiguration.class, DistlockAutoConfiguration.class))
-			.withPropertyValues("distlock.backend=zookeeper", "distlock.zookeeper.connect-string=" + server.connectString(),
+			.withPropertyValues("distlock.backend=zookeeper",
+					"distlock.zookeeper.connect-string=" + server.connectString(),
 					"distlock.zookeeper.session-timeout=" + SESSION_TIMEOUT.toMillis() + "ms",
 					"distlock.zookeeper.connection-timeout=5s", "distlock.zookeeper.retry.base-sleep=100ms",
 					"distlock.zookeeper.base-path=" + BASE_PATH);

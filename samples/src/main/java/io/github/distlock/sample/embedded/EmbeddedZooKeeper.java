@@ -6,9 +6,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 
 /**
- * Starts an in-process ZooKeeper before the sample's beans are created, so the {@code zookeeper} profile
- * runs with nothing installed. Compiled and registered (in {@code src/zookeeper/resources}) only with the
- * {@code zookeeper} Maven profile, and active only with the {@code zookeeper} Spring profile; set
+ * Starts an in-process ZooKeeper before the sample's beans are created, so the
+ * {@code zookeeper} profile runs with nothing installed. Compiled and registered (in
+ * {@code src/zookeeper/resources}) only with the {@code zookeeper} Maven profile, and
+ * active only with the {@code zookeeper} Spring profile; set
  * {@code sample.zookeeper.embedded=false} to use a real ensemble.
  */
 public class EmbeddedZooKeeper implements ApplicationContextInitializer<ConfigurableApplicationContext> {
