@@ -10,13 +10,13 @@ import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 
 /**
- * The leases of one backend that are not released yet, and the Curator connection
- * listener that reports them lost when the {@link LossOn} policy says the connection
- * state loses them.
+ * The locks of one backend that are not released yet, and the Curator connection listener
+ * that reports them lost when the {@link LossOn} policy says the connection state loses
+ * them.
  */
 final class HeldLocks implements ConnectionStateListener {
 
-	private final Set<ZooKeeperLock> leases = ConcurrentHashMap.newKeySet();
+	private final Set<ZooKeeperLock> locks = ConcurrentHashMap.newKeySet();
 
 	/** Counts loss events, so an acquisition can tell whether one raced with it. */
 	private final AtomicLong losses = new AtomicLong();
@@ -28,41 +28,40 @@ final class HeldLocks implements ConnectionStateListener {
 	}
 
 	/**
-	 * The number of loss events so far; read before the request that confirms a new
-	 * lease.
+	 * The number of loss events so far; read before the request that confirms a new lock.
 	 */
 	long lossCount() {
 		return this.losses.get();
 	}
 
 	/**
-	 * Registers a new lease unless a loss event happened since {@code lossCountBefore}
-	 * was read: such an event may not have seen the lease, and the caller must confirm
-	 * the lock again.
+	 * Registers a new lock unless a loss event happened since {@code lossCountBefore} was
+	 * read: such an event may not have seen the lock, and the caller must confirm the
+	 * lock again.
 	 */
-	boolean register(ZooKeeperLock lease, long lossCountBefore) {
-		this.leases.add(lease);
+	boolean register(ZooKeeperLock lock, long lossCountBefore) {
+		this.locks.add(lock);
 		// The listener counts before it reads the set, and we add before we read the
 		// count, so either
-		// it sees the lease or we see its count.
+		// it sees the lock or we see its count.
 		if (this.losses.get() == lossCountBefore) {
 			return true;
 		}
-		this.leases.remove(lease);
+		this.locks.remove(lock);
 		return false;
 	}
 
-	boolean contains(ZooKeeperLock lease) {
-		return this.leases.contains(lease);
+	boolean contains(ZooKeeperLock lock) {
+		return this.locks.contains(lock);
 	}
 
-	void remove(ZooKeeperLock lease) {
-		this.leases.remove(lease);
+	void remove(ZooKeeperLock lock) {
+		this.locks.remove(lock);
 	}
 
 	List<ZooKeeperLock> removeAll() {
-		List<ZooKeeperLock> all = List.copyOf(this.leases);
-		this.leases.removeAll(all);
+		List<ZooKeeperLock> all = List.copyOf(this.locks);
+		this.locks.removeAll(all);
 		return all;
 	}
 
@@ -77,7 +76,7 @@ final class HeldLocks implements ConnectionStateListener {
 						+ "nodes are deleted by the server"
 				: "the connection to ZooKeeper was suspended and distlock.zookeeper.loss-on is 'suspended': the "
 						+ "session may expire and the lock pass to another client";
-		this.leases.forEach((lease) -> lease.lost(reason));
+		this.locks.forEach((lock) -> lock.lost(reason));
 	}
 
 }

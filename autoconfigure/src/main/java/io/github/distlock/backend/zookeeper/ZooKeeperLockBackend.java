@@ -42,7 +42,7 @@ import org.apache.zookeeper.data.Stat;
  * <p>
  * The session holds the lock, not a ttl: {@link BackendLock#renew()} only confirms, with
  * one asynchronous {@code exists}, that the node is still there, and connection states
- * are mapped to lost leases by the {@link LossOn} policy.
+ * are mapped to lost locks by the {@link LossOn} policy.
  */
 public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck {
 
@@ -195,12 +195,12 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 					continue;
 				}
 				if (position.isFirst()) {
-					ZooKeeperLock lease = new ZooKeeperLock(this, ownPath, czxid, sentAt);
-					if (this.held.register(lease, lossCount)) {
+					ZooKeeperLock lock = new ZooKeeperLock(this, ownPath, czxid, sentAt);
+					if (this.held.register(lock, lossCount)) {
 						acquired = true;
-						return Optional.of(lease);
+						return Optional.of(lock);
 					}
-					// A loss event raced with the check and may not have seen the lease:
+					// A loss event raced with the check and may not have seen the lock:
 					// check again.
 					continue;
 				}
@@ -276,9 +276,9 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 	}
 
 	/**
-	 * Deletes a node that will not become a lease: in the caller's thread after a
-	 * timeout, so the key is clean when tryAcquire returns; in the background after an
-	 * error or interrupt.
+	 * Deletes a node that will not become a lock: in the caller's thread after a timeout,
+	 * so the key is clean when tryAcquire returns; in the background after an error or
+	 * interrupt.
 	 */
 	private void abandon(String path, boolean synchronously) {
 		if (!synchronously || Thread.currentThread().isInterrupted()) {
@@ -309,49 +309,49 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 		}
 	}
 
-	boolean renew(ZooKeeperLock lease) {
-		if (lease.isLost() || !this.held.contains(lease)) {
+	boolean renew(ZooKeeperLock lock) {
+		if (lock.isLost() || !this.held.contains(lock)) {
 			return false;
 		}
 		if (!this.client.getZookeeperClient().isConnected()) {
 			throw new LockBackendException("Not connected to ZooKeeper at " + connectString() + "; lock node "
-					+ lease.path() + " is confirmed again once the connection is back");
+					+ lock.path() + " is confirmed again once the connection is back");
 		}
 		long sentAt = System.nanoTime();
 		try {
 			// Asynchronous: a renewal must not hold a shared scheduler thread through a
 			// slow round trip.
 			this.client.checkExists()
-				.inBackground((client, event) -> confirmed(lease, sentAt, event))
-				.forPath(lease.path());
+				.inBackground((client, event) -> confirmed(lock, sentAt, event))
+				.forPath(lock.path());
 		}
 		catch (Exception ex) {
-			throw new LockBackendException("Could not ask ZooKeeper about lock node " + lease.path() + ": " + ex, ex);
+			throw new LockBackendException("Could not ask ZooKeeper about lock node " + lock.path() + ": " + ex, ex);
 		}
 		return true;
 	}
 
-	private void confirmed(ZooKeeperLock lease, long sentAt, CuratorEvent event) {
+	private void confirmed(ZooKeeperLock lock, long sentAt, CuratorEvent event) {
 		if (event.getResultCode() == KeeperException.Code.OK.intValue() && event.getStat() != null) {
-			lease.confirm(sentAt);
+			lock.confirm(sentAt);
 		}
-		else if (event.getResultCode() == KeeperException.Code.NONODE.intValue() && this.held.contains(lease)) {
-			lease.lost("the lock node " + lease.path() + " no longer exists on the server (its session expired or "
+		else if (event.getResultCode() == KeeperException.Code.NONODE.intValue() && this.held.contains(lock)) {
+			lock.lost("the lock node " + lock.path() + " no longer exists on the server (its session expired or "
 					+ "it was deleted)");
 		}
 	}
 
-	boolean release(ZooKeeperLock lease) {
-		this.held.remove(lease);
-		if (lease.isLost() && !this.client.getZookeeperClient().isConnected()) {
+	boolean release(ZooKeeperLock lock) {
+		this.held.remove(lock);
+		if (lock.isLost() && !this.client.getZookeeperClient().isConnected()) {
 			// Its holder was told already; finishing its code must not wait for the
 			// connection.
-			deleteInBackground(lease.path());
+			deleteInBackground(lock.path());
 			return false;
 		}
 		try {
 			awaitConnected();
-			this.client.delete().guaranteed().forPath(lease.path());
+			this.client.delete().guaranteed().forPath(lock.path());
 			return true;
 		}
 		catch (KeeperException.NoNodeException ex) {
@@ -359,19 +359,19 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			deleteInBackground(lease.path());
+			deleteInBackground(lock.path());
 			throw new LockBackendException(
-					"Interrupted while deleting lock node " + lease.path() + "; it is deleted in the background", ex);
+					"Interrupted while deleting lock node " + lock.path() + "; it is deleted in the background", ex);
 		}
 		catch (LockBackendException ex) {
-			deleteInBackground(lease.path());
-			throw new LockBackendException(ex.getMessage() + ": lock node " + lease.path() + " is deleted once the "
+			deleteInBackground(lock.path());
+			throw new LockBackendException(ex.getMessage() + ": lock node " + lock.path() + " is deleted once the "
 					+ "connection is back, or by the server when the session ends", ex);
 		}
 		catch (Exception ex) {
 			// guaranteed(): Curator keeps retrying the delete in the background after a
 			// connection failure.
-			throw new LockBackendException("ZooKeeper failed to delete lock node " + lease.path() + ": " + ex, ex);
+			throw new LockBackendException("ZooKeeper failed to delete lock node " + lock.path() + ": " + ex, ex);
 		}
 	}
 
@@ -380,7 +380,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 	}
 
 	/**
-	 * Gives up the leases still held (they are reported lost) and closes the client if
+	 * Gives up the locks still held (they are reported lost) and closes the client if
 	 * this backend built it, which ends the session so that the server deletes its nodes
 	 * at once.
 	 */
@@ -388,12 +388,12 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 	public void close() {
 		this.client.getConnectionStateListenable().removeListener(this.held);
 		var remaining = this.held.removeAll();
-		remaining.forEach((lease) -> lease.lost("the ZooKeeper lock backend was closed"));
+		remaining.forEach((lock) -> lock.lost("the ZooKeeper lock backend was closed"));
 		if (this.closeClient) {
 			this.client.close();
 		}
 		else {
-			remaining.forEach((lease) -> deleteInBackground(lease.path()));
+			remaining.forEach((lock) -> deleteInBackground(lock.path()));
 		}
 	}
 
