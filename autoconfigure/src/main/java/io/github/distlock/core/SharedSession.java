@@ -213,7 +213,7 @@ final class SharedSession implements ServerSession {
 			}
 		}
 		else if (failure == null) {
-			end(describe() + " expired or was ended on the server", false);
+			end(this.backend.describeSessionGone(this.id), false);
 		}
 		else if (System.nanoTime() - this.confirmedAtNanos - this.ttl.toNanos() >= 0) {
 			// Past the ttl since the last renewal was sent: the locks are lost whatever

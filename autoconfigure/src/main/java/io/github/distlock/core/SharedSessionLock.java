@@ -39,13 +39,22 @@ final class SharedSessionLock extends AbstractBackendLock {
 		return this.lock.stillHeld();
 	}
 
+	/**
+	 * Releases the lock, then leaves the session: leaving first could retire an idle
+	 * session, and close it on the server, before the release request is sent (Consul
+	 * then frees the key itself and answers the release "not ours").
+	 */
 	@Override
 	public boolean release() {
-		if (this.left.compareAndSet(false, true)) {
-			this.session.detach(this);
-			this.sessions.leave(this.session);
+		try {
+			return this.lock.release();
 		}
-		return this.lock.release();
+		finally {
+			if (this.left.compareAndSet(false, true)) {
+				this.session.detach(this);
+				this.sessions.leave(this.session);
+			}
+		}
 	}
 
 	/** The id of the session this lock is on. */

@@ -97,6 +97,15 @@ public interface SessionLockBackend extends LockBackend {
 	}
 
 	/**
+	 * The loss reason when a keepalive is answered "gone", for a backend that knows what
+	 * such an answer means on its server (Consul: the session was destroyed, one of its
+	 * health checks failed, or it expired).
+	 */
+	default String describeSessionGone(String sessionId) {
+		return describeSession(sessionId) + " expired or was ended on the server";
+	}
+
+	/**
 	 * Called once when a session is opened, so that a backend whose server can notify may
 	 * watch it and report its end through {@link ServerSession#ended} before the next
 	 * keepalive would notice (Consul's blocking query on the session). The watch stops

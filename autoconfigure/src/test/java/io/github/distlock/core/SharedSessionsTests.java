@@ -157,6 +157,30 @@ class SharedSessionsTests {
 	}
 
 	@Test
+	void aKeepaliveAnsweredGoneIsReportedInTheBackendsOwnWords() throws Exception {
+		FakeSessionBackend worded = new FakeSessionBackend(IDLE) {
+			@Override
+			public String describeSessionGone(String sessionId) {
+				return "fake session " + sessionId + " no longer exists (its keepalive was answered 404)";
+			}
+		};
+		SharedSessions layer = new SharedSessions(worded, this.scheduler);
+		try {
+			SharedSessionLock lock = (SharedSessionLock) layer.tryAcquire(new LockRequest("a", TTL, Duration.ZERO))
+				.orElseThrow();
+			List<String> reasons = new CopyOnWriteArrayList<>();
+			lock.onLost(reasons::add);
+			worded.gone.add(lock.sessionId());
+			await().atMost(Duration.ofSeconds(5)).until(() -> reasons.size() == 1);
+			assertThat(reasons).containsExactly(
+					"fake session " + lock.sessionId() + " no longer exists (its keepalive was answered 404)");
+		}
+		finally {
+			layer.close();
+		}
+	}
+
+	@Test
 	void aWatchThatSuspectsTheEndIsConfirmedByAKeepaliveAtOnce() throws Exception {
 		Duration longTtl = Duration.ofMinutes(1);
 		SharedSessionLock lease = acquire("a", longTtl);

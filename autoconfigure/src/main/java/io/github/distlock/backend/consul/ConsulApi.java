@@ -1,26 +1,34 @@
 package io.github.distlock.backend.consul;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import io.github.distlock.backend.consul.ConsulJson.Entry;
+import io.github.distlock.backend.consul.ConsulJson.KvOperation;
+import io.github.distlock.backend.consul.ConsulJson.Operation;
+import io.github.distlock.backend.consul.ConsulJson.SessionId;
+import io.github.distlock.backend.consul.ConsulJson.Transaction;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.JdkHttpClientBuilder;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequest;
+import org.springframework.http.client.ClientHttpRequestInitializer;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestClient.RequestHeadersSpec.ConvertibleClientHttpResponse;
 import org.springframework.web.client.RestClientException;
 import org.springframework.web.util.UriUtils;
 
@@ -47,6 +55,9 @@ public final class ConsulApi {
 
 	private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
+	/** The bound of a renewal or destroy, sent without a thread waiting for it. */
+	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
 	/**
 	 * Jackson 3, then Jackson 2: the JSON libraries the RestClient's default converters
 	 * map records with.
@@ -60,12 +71,28 @@ public final class ConsulApi {
 
 	private final @Nullable String token;
 
+	private final ConsulTransport transport;
+
+	/**
+	 * The client's initializers but the transport; they prepare asynchronous requests
+	 * too.
+	 */
+	private final List<ClientHttpRequestInitializer> initializers = new ArrayList<>();
+
+	/**
+	 * The client's message converters, which map the answers of asynchronous requests
+	 * too.
+	 */
+	private final List<HttpMessageConverter<?>> converters = new ArrayList<>();
+
 	/**
 	 * Creates the API over a client made by {@link #restClientBuilder}.
 	 * @param baseUrl the agent's URL, such as {@code http://localhost:8500}, with Spring
 	 * Cloud Consul's {@code path} if any
 	 * @param token the ACL token, or {@code null} or blank for none
 	 * @throws IllegalStateException when no JSON library is on the classpath
+	 * @throws IllegalArgumentException when {@code rest} was not made by
+	 * {@link #restClientBuilder}
 	 */
 	public ConsulApi(String baseUrl, RestClient rest, @Nullable String token) {
 		if (!hasJsonLibrary(ConsulApi.class.getClassLoader())) {
@@ -74,6 +101,19 @@ public final class ConsulApi {
 		this.baseUrl = baseUrl.replaceAll("/+$", "");
 		this.rest = rest;
 		this.token = (token != null && !token.isBlank()) ? token.strip() : null;
+		ConsulTransport[] transport = new ConsulTransport[1];
+		rest.mutate().requestInitializers((all) -> all.forEach((initializer) -> {
+			if (initializer instanceof ConsulTransport found) {
+				transport[0] = found;
+			}
+			else {
+				this.initializers.add(initializer);
+			}
+		})).messageConverters(this.converters::addAll);
+		if (transport[0] == null) {
+			throw new IllegalArgumentException("The RestClient must come from ConsulApi.restClientBuilder");
+		}
+		this.transport = transport[0];
 	}
 
 	/**
@@ -114,7 +154,8 @@ public final class ConsulApi {
 		HttpClient client = new JdkHttpClientBuilder().withExecutor(Runnable::run)
 			.withCustomizer((builder) -> builder.version(HttpClient.Version.HTTP_1_1))
 			.build(base.withConnectTimeout((base.connectTimeout() != null) ? base.connectTimeout() : CONNECT_TIMEOUT));
-		return RestClient.builder().requestFactory(new ConsulTransport(client, READ_TIMEOUT));
+		ConsulTransport transport = new ConsulTransport(client, READ_TIMEOUT);
+		return RestClient.builder().requestFactory(transport).requestInitializer(transport);
 	}
 
 	/**
@@ -146,15 +187,17 @@ public final class ConsulApi {
 	}
 
 	/**
-	 * @return {@code false} when Consul answers 404: the session no longer exists
+	 * @return a stage completing with {@code false} when Consul answers 404: the session
+	 * is gone
 	 */
-	boolean renewSession(String id) {
-		return call(HttpMethod.PUT, "/v1/session/renew/" + id, null, "renew session " + id,
+	CompletableFuture<Boolean> renewSession(String id) {
+		return callAsync(HttpMethod.PUT, "/v1/session/renew/" + id, "renew session " + id, REQUEST_TIMEOUT,
 				(answer) -> answer.status != 404 && answer.ok());
 	}
 
-	void destroySession(String id) {
-		call(HttpMethod.PUT, "/v1/session/destroy/" + id, null, "destroy session " + id, Answer::ok);
+	CompletableFuture<Boolean> destroySession(String id) {
+		return callAsync(HttpMethod.PUT, "/v1/session/destroy/" + id, "destroy session " + id, REQUEST_TIMEOUT,
+				ConsulAnswer::ok);
 	}
 
 	/**
@@ -162,9 +205,9 @@ public final class ConsulApi {
 	 * {@code index} when {@code index} is positive. Consul hides sessions the token may
 	 * not read, so "absent" alone does not prove the session is gone.
 	 */
-	Indexed<Boolean> sessionVisible(String id, long index, Duration wait) {
-		return call(HttpMethod.GET, "/v1/session/info/" + id + blocking(index, wait), null, "read session " + id,
-				(answer) -> {
+	CompletableFuture<Indexed<Boolean>> sessionVisible(String id, long index, Duration wait) {
+		return callAsync(HttpMethod.GET, "/v1/session/info/" + id + blocking(index, wait), "read session " + id,
+				READ_TIMEOUT, (answer) -> {
 					SessionId[] sessions = answer.ok(SessionId[].class);
 					return new Indexed<>(answer.index(), sessions != null && sessions.length > 0);
 				});
@@ -262,18 +305,52 @@ public final class ConsulApi {
 			request.contentType(MediaType.APPLICATION_JSON).body(body);
 		}
 		try {
-			return request.exchangeForRequiredValue((req, response) -> reader.read(new Answer(response, action)), true);
+			return request.exchangeForRequiredValue((req, response) -> reader
+				.read(new ConsulAnswer(response, action, this.baseUrl, this.token, this.converters)), true);
 		}
 		catch (ResourceAccessException ex) {
-			throw new ConsulApiException(
-					"Consul at " + this.baseUrl + " could not be reached (" + method + " "
-							+ pathAndQuery.replaceAll("\\?.*", "") + "): " + ex.getMessage(),
-					ConsulApiException.NO_ANSWER, ex);
+			throw unreachable(method, pathAndQuery, ex);
 		}
 		catch (RestClientException ex) {
-			throw new ConsulApiException("Consul at " + this.baseUrl + " gave an answer to " + action
-					+ " that distlock could not read: " + ex.getMessage(), 200, ex);
+			throw unreadable(action, ex);
 		}
+	}
+
+	/**
+	 * A request sent with {@link ConsulTransport#sendAsync}, prepared and answered like
+	 * the client's.
+	 */
+	private <T> CompletableFuture<T> callAsync(HttpMethod method, String pathAndQuery, String action, Duration timeout,
+			Reader<T> reader) {
+		ClientHttpRequest request = this.transport.createRequest(URI.create(this.baseUrl + pathAndQuery), method);
+		if (this.token != null) {
+			request.getHeaders().set("X-Consul-Token", this.token);
+		}
+		this.initializers.forEach((initializer) -> initializer.initialize(request));
+		return this.transport.sendAsync(request, timeout).handle((response, failure) -> {
+			if (failure != null) {
+				Throwable cause = ConsulTransport.unwrap(failure);
+				throw unreachable(method, pathAndQuery, (cause instanceof Exception ex) ? ex : new IOException(cause));
+			}
+			try {
+				return reader.read(new ConsulAnswer(response, action, this.baseUrl, this.token, this.converters));
+			}
+			catch (IOException | UncheckedIOException | IllegalArgumentException ex) {
+				throw unreadable(action, ex);
+			}
+		});
+	}
+
+	private ConsulApiException unreachable(HttpMethod method, String pathAndQuery, Exception ex) {
+		return new ConsulApiException(
+				"Consul at " + this.baseUrl + " could not be reached (" + method + " "
+						+ pathAndQuery.replaceAll("\\?.*", "") + "): " + ex.getMessage(),
+				ConsulApiException.NO_ANSWER, ex);
+	}
+
+	private ConsulApiException unreadable(String action, Exception ex) {
+		return new ConsulApiException("Consul at " + this.baseUrl + " gave an answer to " + action
+				+ " that distlock could not read: " + ex.getMessage(), 200, ex);
 	}
 
 	private static String kvPath(String key) {
@@ -288,89 +365,7 @@ public final class ConsulApi {
 	@FunctionalInterface
 	private interface Reader<T> {
 
-		T read(Answer answer) throws IOException;
-
-	}
-
-	/**
-	 * One answer of Consul to a request made to do {@code action}, and the failure each
-	 * status means.
-	 */
-	private final class Answer {
-
-		private final ConvertibleClientHttpResponse response;
-
-		private final String action;
-
-		final int status;
-
-		Answer(ConvertibleClientHttpResponse response, String action) throws IOException {
-			this.response = response;
-			this.action = action;
-			this.status = response.getStatusCode().value();
-		}
-
-		/** Whether the status is 200; any other is the failure it means. */
-		boolean ok() throws IOException {
-			if (this.status != 200) {
-				throw failure(this.status, text());
-			}
-			return true;
-		}
-
-		/**
-		 * The body as {@code type}, when the status is 200; otherwise the failure the
-		 * status means.
-		 */
-		<T> @Nullable T ok(Class<T> type) throws IOException {
-			ok();
-			T body = this.response.bodyTo(type);
-			return (body instanceof String text) ? type.cast(text.strip()) : body;
-		}
-
-		/**
-		 * The first error of a transaction Consul rolled back (409), or {@code null} when
-		 * it listed none; a permission denied inside the transaction is a refused token,
-		 * and any other status a failure.
-		 */
-		@Nullable String rolledBack() throws IOException {
-			if (this.status != 409) {
-				throw failure(this.status, text());
-			}
-			Transaction answer = this.response.bodyTo(Transaction.class);
-			String what = (answer != null && answer.errors() != null && !answer.errors().isEmpty())
-					? answer.errors().get(0).what() : null;
-			if (what != null && (what.contains("Permission denied") || what.contains("ACL not found"))) {
-				throw failure(403, what);
-			}
-			return what;
-		}
-
-		long index() {
-			String value = this.response.getHeaders().getFirst("X-Consul-Index");
-			try {
-				return (value != null) ? Long.parseUnsignedLong(value.strip()) : 0;
-			}
-			catch (NumberFormatException ex) {
-				return 0;
-			}
-		}
-
-		ConsulApiException failure(int status, @Nullable String answer) {
-			String verb = (status >= 500) ? " failed to "
-					: (status == 403) ? " refused to " : " rejected the request to ";
-			String message = "Consul at " + ConsulApi.this.baseUrl + verb + this.action + " (HTTP " + status
-					+ ((answer != null && !answer.isBlank()) ? ": " + answer : "") + ")";
-			if (status == 403) {
-				message += (ConsulApi.this.token != null) ? "; the ACL token is unknown or lacks permission"
-						: "; no ACL token is configured and the agent's default policy denies it";
-			}
-			return new ConsulApiException(message, status, null);
-		}
-
-		private String text() throws IOException {
-			return new String(this.response.getBody().readAllBytes(), StandardCharsets.UTF_8).strip();
-		}
+		T read(ConsulAnswer answer) throws IOException;
 
 	}
 
@@ -399,37 +394,6 @@ public final class ConsulApi {
 
 		}
 
-	}
-
-	// Consul's JSON, as far as locks read and write it.
-
-	@JsonIgnoreProperties(ignoreUnknown = true)
-	record SessionId(@JsonProperty("ID") @Nullable String id) {
-	}
-
-	@JsonIgnoreProperties(ignoreUnknown = true)
-	record Entry(@JsonProperty("Session") @Nullable String session, @JsonProperty("ModifyIndex") long modifyIndex) {
-	}
-
-	record Operation(@JsonProperty("KV") KvOperation kv) {
-	}
-
-	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record KvOperation(@JsonProperty("Verb") String verb, @JsonProperty("Key") String key,
-			@JsonProperty("Session") @Nullable String session, @JsonProperty("Value") @Nullable String value) {
-	}
-
-	@JsonIgnoreProperties(ignoreUnknown = true)
-	record Transaction(@JsonProperty("Results") @Nullable List<Result> results,
-			@JsonProperty("Errors") @Nullable List<Failure> errors) {
-	}
-
-	@JsonIgnoreProperties(ignoreUnknown = true)
-	record Result(@JsonProperty("KV") @Nullable Entry kv) {
-	}
-
-	@JsonIgnoreProperties(ignoreUnknown = true)
-	record Failure(@JsonProperty("What") @Nullable String what) {
 	}
 
 }

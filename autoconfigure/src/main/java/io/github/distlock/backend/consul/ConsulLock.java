@@ -1,48 +1,41 @@
 package io.github.distlock.backend.consul;
 
-import io.github.distlock.spi.AbstractBackendLock;
+import io.github.distlock.spi.SessionLock;
 
 /**
- * A lock on one KV key held by a shared session. The session's renewals confirm it, so
- * {@link #renew()} asks nothing of Consul.
+ * A lock on one KV key held by a shared session. The session's renewals, sent by the
+ * generic session layer, confirm it, and the session's end loses it; {@link #stillHeld()}
+ * asks nothing of Consul.
  */
-final class ConsulLock extends AbstractBackendLock {
+final class ConsulLock implements SessionLock {
 
 	private final ConsulApi api;
 
 	private final String key;
 
-	private final ConsulSession session;
+	private final String session;
 
 	private final boolean delete;
 
-	ConsulLock(ConsulApi api, String key, ConsulSession session, boolean delete, long modifyIndex, long sentAtNanos) {
-		super(modifyIndex, sentAtNanos);
+	private final long modifyIndex;
+
+	ConsulLock(ConsulApi api, String key, String session, boolean delete, long modifyIndex) {
 		this.api = api;
 		this.key = key;
 		this.session = session;
 		this.delete = delete;
+		this.modifyIndex = modifyIndex;
 	}
 
 	@Override
-	public boolean renew() {
-		return this.session.isValid() && !isLostReported();
+	public long fencingToken() {
+		return this.modifyIndex;
 	}
 
 	@Override
 	public boolean release() {
-		this.session.remove(this);
-		this.session.unuse();
-		return this.delete ? this.api.releaseAndDelete(this.key, this.session.id())
-				: this.api.release(this.key, this.session.id());
-	}
-
-	void sessionConfirmed(long sentAtNanos) {
-		confirmed(sentAtNanos);
-	}
-
-	void lost(String reason) {
-		reportLost(reason);
+		return this.delete ? this.api.releaseAndDelete(this.key, this.session)
+				: this.api.release(this.key, this.session);
 	}
 
 }

@@ -6,19 +6,29 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.github.distlock.LockBackendException;
 import io.github.distlock.backend.consul.ConsulApi.Acquisition;
 import io.github.distlock.backend.consul.ConsulApi.Indexed;
+import io.github.distlock.core.SharedSessions;
 import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.ConnectionCheck;
-import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
+import io.github.distlock.spi.ServerSession;
+import io.github.distlock.spi.SessionLock;
+import io.github.distlock.spi.SessionLockBackend;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.json.JsonWriter;
 
@@ -35,8 +45,16 @@ import org.springframework.boot.json.JsonWriter;
  * is deleted and created again (by a session with behavior {@code delete}, by
  * delete-on-release, or by an operator), while {@code LockIndex} starts again at 1 for a
  * new key.
+ *
+ * <p>
+ * Sessions are those of {@link SessionLockBackend}: one per ttl, shared by every lock and
+ * waiter with that ttl, renewed at half their ttl and retired by the generic session
+ * layer. Each is also watched with a blocking query on the session, sent asynchronously
+ * so that no thread waits for it, which reports its end before the next renewal would.
  */
-public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
+public final class ConsulLockBackend implements SessionLockBackend, ConnectionCheck {
+
+	private static final Log logger = LogFactory.getLog(ConsulLockBackend.class);
 
 	private static final Duration FIRST_LOCK_DELAY_PAUSE = Duration.ofMillis(100);
 
@@ -44,15 +62,28 @@ public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
 
 	private static final Duration MIN_BLOCKING_WAIT = Duration.ofMillis(1);
 
-	private static final int MAX_SESSION_ATTEMPTS = 3;
-
 	private static final String ACCESS_CHECK_KEY = ".access-check/probe";
 
 	private final ConsulApi api;
 
 	private final ConsulLockSettings settings;
 
-	private final ConsulSessions sessions;
+	private final Supplier<@Nullable String> serviceCheck;
+
+	/**
+	 * The sessions of raw {@link #tryAcquire(LockRequest)} calls; a lock manager brings
+	 * its own.
+	 */
+	private final SharedSessions standalone = SharedSessions.standalone(this);
+
+	/** Sessions whose blocking query is in flight, so that each has one watch at most. */
+	private final Set<String> watched = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Set once Consul hid a live session from our token: watches cannot see a session's
+	 * end then.
+	 */
+	private volatile boolean sessionsHidden;
 
 	private final JsonWriter<Object> writer = JsonWriter.standard();
 
@@ -75,7 +106,7 @@ public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
 	public ConsulLockBackend(ConsulApi api, ConsulLockSettings settings, Supplier<@Nullable String> serviceCheck) {
 		this.api = api;
 		this.settings = settings;
-		this.sessions = new ConsulSessions(api, settings, serviceCheck);
+		this.serviceCheck = serviceCheck;
 	}
 
 	@Override
@@ -102,7 +133,32 @@ public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
 	 * to: the configured ones and, when bound, this application's own service check.
 	 */
 	public List<String> sessionChecks() {
-		return this.sessions.checks();
+		List<String> checks = new ArrayList<>(this.settings.checks());
+		String bound = this.serviceCheck.get();
+		if (bound != null && !checks.contains(bound)) {
+			checks.add(bound);
+		}
+		return checks;
+	}
+
+	/**
+	 * A session definition for {@code PUT /v1/session/create}.
+	 */
+	private Map<String, Object> definition(Duration ttl, List<String> checks, String name) {
+		Map<String, Object> definition = new LinkedHashMap<>();
+		definition.put("Name", name);
+		definition.put("TTL", ConsulLockSettings.describe(ttl));
+		definition.put("LockDelay", ConsulLockSettings.describe(this.settings.lockDelay()));
+		definition.put("Behavior", this.settings.behavior().apiValue());
+		if (!checks.isEmpty()) {
+			// A list of checks replaces Consul's default one; keep the node's serf health
+			// in it.
+			Set<String> all = new LinkedHashSet<>();
+			all.add("serfHealth");
+			all.addAll(checks);
+			definition.put("Checks", List.copyOf(all));
+		}
+		return definition;
 	}
 
 	/**
@@ -112,14 +168,14 @@ public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
 	 * @throws ConsulApiException when it may not, or Consul cannot be reached
 	 */
 	public void verifyAccess() {
-		String probe = this.api.createSession(
-				this.sessions.definition(ConsulLockSettings.MIN_TTL, this.settings.checks(), "distlock access check"));
+		String probe = this.api
+			.createSession(definition(ConsulLockSettings.MIN_TTL, this.settings.checks(), "distlock access check"));
 		try {
 			// '/' never occurs in an encoded lock key, so this key is no lock's.
 			this.api.checkWriteAccess(this.settings.keyPrefix() + "/" + ACCESS_CHECK_KEY);
 		}
 		finally {
-			this.api.destroySession(probe);
+			this.api.destroySession(probe).join();
 		}
 	}
 
@@ -132,42 +188,32 @@ public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
 		this.api.checkLeader();
 	}
 
+	/**
+	 * Acquires with sessions of this backend's own, for use without a lock manager.
+	 */
 	@Override
 	public Optional<BackendLock> tryAcquire(LockRequest request) throws InterruptedException {
 		ConsulLockSettings.requireSupportedTtl(request.ttl());
+		return this.standalone.tryAcquire(request);
+	}
+
+	@Override
+	public Optional<SessionLock> tryAcquire(LockRequest request, ServerSession session) throws InterruptedException {
 		String key = this.settings.keyPrefix() + "/" + request.key();
 		long deadline = System.nanoTime() + request.waitTime().toNanos();
 		Duration lockDelayPause = FIRST_LOCK_DELAY_PAUSE;
-		int sessionAttempts = 0;
 		long index = 0;
 		while (true) {
-			ConsulSession session = this.sessions.use(request.ttl());
-			long sentAt = System.nanoTime();
-			Acquisition attempt;
-			boolean acquired = false;
-			try {
-				attempt = interruptibly(() -> this.api.acquire(key, session.id(), holder(session)));
-				acquired = attempt.outcome() == Acquisition.Outcome.ACQUIRED;
-			}
-			finally {
-				// An acquired lock keeps using the session until its release.
-				if (!acquired) {
-					session.unuse();
-				}
-			}
+			Acquisition attempt = interruptibly(() -> this.api.acquire(key, session.id(), holder(session.id())));
 			switch (attempt.outcome()) {
 				case ACQUIRED -> {
-					ConsulLock lease = new ConsulLock(this.api, key, session, this.settings.deleteOnRelease(),
-							attempt.modifyIndex(), sentAt);
-					return Optional.of(this.sessions.attach(session, lease));
+					return Optional.of(new ConsulLock(this.api, key, session.id(), this.settings.deleteOnRelease(),
+							attempt.modifyIndex()));
 				}
 				case INVALID_SESSION -> {
-					this.sessions.invalidate(session, "Consul no longer knows session " + session.id()
-							+ ": it was destroyed, one of its health checks failed, or it expired");
-					if (++sessionAttempts >= MAX_SESSION_ATTEMPTS) {
-						throw new LockBackendException("Consul declared " + sessionAttempts + " new sessions invalid "
-								+ "in a row while locking '" + key + "'; check the sessions' health checks");
-					}
+					// The session layer acquires again on a new session.
+					session.ended(gone(session.id(), "a lock transaction was refused for an invalid session"));
+					return Optional.empty();
 				}
 				case HELD -> {
 					index = awaitRelease(key, deadline);
@@ -194,6 +240,120 @@ public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
 	}
 
 	/**
+	 * Creates a session bound to the health checks in force now; a ttl Consul would
+	 * refuse is rejected before any request.
+	 */
+	@Override
+	public String openSession(Duration ttl) throws InterruptedException {
+		ConsulLockSettings.requireSupportedTtl(ttl);
+		return interruptibly(
+				() -> this.api.createSession(definition(ttl, sessionChecks(), this.settings.sessionName())));
+	}
+
+	@Override
+	public CompletionStage<Boolean> keepAliveOnce(String sessionId) {
+		return this.api.renewSession(sessionId);
+	}
+
+	@Override
+	public CompletionStage<?> closeSession(String sessionId) {
+		return this.api.destroySession(sessionId);
+	}
+
+	/** Half the ttl, as Consul's own clients renew. */
+	@Override
+	public Duration keepAliveInterval(Duration ttl) {
+		return ttl.dividedBy(2);
+	}
+
+	@Override
+	public Duration sessionIdleTime() {
+		return this.settings.sessionIdleTimeout();
+	}
+
+	@Override
+	public String describeSession(String sessionId) {
+		return "Consul session " + sessionId;
+	}
+
+	@Override
+	public String describeSessionGone(String sessionId) {
+		return gone(sessionId, "its renewal was answered 404");
+	}
+
+	/**
+	 * Starts a blocking query on the session, unless sessions are not watched or Consul
+	 * hides them from our token.
+	 */
+	@Override
+	public void watchSession(ServerSession session) {
+		if (this.settings.watchSessions() && !this.sessionsHidden && this.watched.add(session.id())) {
+			watch(session, 0);
+		}
+	}
+
+	/**
+	 * Resumes a watch that failed, now that Consul answers again.
+	 */
+	@Override
+	public void keptAlive(ServerSession session) {
+		watchSession(session);
+	}
+
+	/**
+	 * One blocking query, answered on the HTTP client's selector thread; the next is sent
+	 * from there, so that a watch holds a connection while it waits but never a thread.
+	 */
+	private void watch(ServerSession session, long index) {
+		if (session.isEnded()) {
+			this.watched.remove(session.id());
+			return;
+		}
+		this.api.sessionVisible(session.id(), index, ConsulApi.MAX_BLOCKING_WAIT).whenComplete((visible, failure) -> {
+			if (failure != null) {
+				// No timer of our own to retry with: the next successful renewal starts
+				// the watch again.
+				this.watched.remove(session.id());
+				logger.debug("Watching " + describeSession(session.id()) + " failed; it resumes after the next "
+						+ "renewal: " + failure.getMessage());
+			}
+			else if (visible.value()) {
+				watch(session, visible.index());
+			}
+			else {
+				confirmGone(session);
+			}
+		});
+	}
+
+	/**
+	 * Consul hides sessions from a token without session read permission, so an empty
+	 * answer is checked with a renewal before the locks are declared lost.
+	 */
+	private void confirmGone(ServerSession session) {
+		this.api.renewSession(session.id()).whenComplete((alive, failure) -> {
+			this.watched.remove(session.id());
+			if (failure != null) {
+				// The scheduled renewals retry and decide.
+				logger.debug("Checking " + describeSession(session.id()) + " failed: " + failure.getMessage());
+			}
+			else if (!alive) {
+				session.ended(gone(session.id(), "Consul reported it gone"));
+			}
+			else if (!this.sessionsHidden) {
+				this.sessionsHidden = true;
+				logger.warn("Consul hides session " + session.id() + " from distlock's ACL token (no session read "
+						+ "permission); losses are noticed at renewals only, up to half a ttl late");
+			}
+		});
+	}
+
+	private static String gone(String sessionId, String how) {
+		return "Consul session " + sessionId + " no longer exists (" + how + "): it was destroyed, one of its "
+				+ "health checks failed, or it expired; Consul released its locks";
+	}
+
+	/**
 	 * Blocks until {@code key} has no session, or the deadline passes.
 	 * @return the key's index when it became free, or {@code -1} at the deadline
 	 */
@@ -213,12 +373,12 @@ public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
 		return interruptibly(() -> this.api.readHolder(key, index, wait));
 	}
 
-	private byte[] holder(ConsulSession session) {
+	private byte[] holder(String session) {
 		Map<String, Object> value = new LinkedHashMap<>();
 		value.put("host", this.host);
 		value.put("pid", this.pid);
 		value.put("thread", Thread.currentThread().getName());
-		value.put("session", session.id());
+		value.put("session", session);
 		value.put("acquiredAt", Instant.now().toString());
 		return this.writer.writeToString(value).getBytes(StandardCharsets.UTF_8);
 	}
@@ -247,12 +407,13 @@ public final class ConsulLockBackend implements LockBackend, ConnectionCheck {
 	}
 
 	/**
-	 * Destroys the sessions, which frees any lock still held at once (after Consul's
-	 * lock-delay).
+	 * Destroys the sessions of raw {@link #tryAcquire(LockRequest)} calls, which frees
+	 * their locks at once (after Consul's lock-delay). A lock manager over this backend
+	 * destroys its own sessions first.
 	 */
 	@Override
 	public void close() {
-		this.sessions.close();
+		this.standalone.close();
 	}
 
 	private static Duration remaining(long deadline) {

@@ -13,6 +13,8 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -20,14 +22,17 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.AbstractBufferingClientHttpRequest;
 import org.springframework.http.client.ClientHttpRequest;
 import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.ClientHttpRequestInitializer;
 import org.springframework.http.client.ClientHttpResponse;
 
 /**
- * The RestClient's transport: one blocking {@link HttpClient#send} per request with the
- * body as a byte array. Spring's JDK request factory streams every body through a thread
- * of its own and asks for gzip; Consul's bodies are a few hundred bytes, so this one
- * starts no thread and asks for no compression. A blocking query occupies only the thread
- * that waits for its answer, which waits anyway.
+ * The RestClient's transport, and the sender of the requests that must not hold a thread:
+ * renewals and destroys, sent from the session layer's scheduler, and session watches,
+ * which wait on the server for up to {@link ConsulApi#MAX_BLOCKING_WAIT}. Those go
+ * through {@link #sendAsync}, so that the JDK client parks them on its one selector
+ * thread. Spring's JDK request factory streams every body through a thread of its own and
+ * asks for gzip; Consul's bodies are a few hundred bytes, so this one starts no thread
+ * and asks for no compression.
  *
  * <p>
  * A request that dies on a connection the agent had closed (it closes idle keep-alive
@@ -39,8 +44,13 @@ import org.springframework.http.client.ClientHttpResponse;
  * conditional on our session and leave the key unlocked either way; and a session created
  * twice leaves one that holds nothing and expires with its ttl. Refused connections and
  * timeouts are not retried.
+ *
+ * <p>
+ * It is also a no-op request initializer of the RestClient, which is how
+ * {@link ConsulApi} finds it in a client made by {@link ConsulApi#restClientBuilder}; the
+ * client's other initializers prepare the asynchronous requests too.
  */
-final class ConsulTransport implements ClientHttpRequestFactory {
+final class ConsulTransport implements ClientHttpRequestFactory, ClientHttpRequestInitializer {
 
 	/** Headers java.net.http sets itself and refuses from callers. */
 	private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host", "upgrade");
@@ -57,6 +67,40 @@ final class ConsulTransport implements ClientHttpRequestFactory {
 	@Override
 	public ClientHttpRequest createRequest(URI uri, HttpMethod method) {
 		return new Request(uri, method);
+	}
+
+	@Override
+	public void initialize(ClientHttpRequest request) {
+		// Only a marker, by which ConsulApi finds its transport in the RestClient.
+	}
+
+	/**
+	 * Sends a request made by {@link #createRequest}, with its headers and no body,
+	 * without a thread waiting for it; the answer completes the stage on the JDK client's
+	 * selector thread, so what follows it must not block.
+	 */
+	CompletableFuture<ClientHttpResponse> sendAsync(ClientHttpRequest request, Duration timeout) {
+		HttpRequest built = build(request.getURI(), request.getMethod(), request.getHeaders(), new byte[0], timeout);
+		return this.client.sendAsync(built, HttpResponse.BodyHandlers.ofByteArray())
+			.handle((response, failure) -> (failure == null) ? CompletableFuture.completedFuture(response)
+					: diedOnOpenConnection(unwrap(failure))
+							? this.client.sendAsync(built, HttpResponse.BodyHandlers.ofByteArray())
+							: CompletableFuture.<HttpResponse<byte[]>>failedFuture(unwrap(failure)))
+			.thenCompose((response) -> response)
+			.thenApply(Response::new);
+	}
+
+	private static HttpRequest build(URI uri, HttpMethod method, HttpHeaders headers, byte[] body, Duration timeout) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+			.timeout(timeout)
+			.method(method.name(), (body.length > 0) ? HttpRequest.BodyPublishers.ofByteArray(body)
+					: HttpRequest.BodyPublishers.noBody());
+		headers.forEach((name, values) -> {
+			if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+				values.forEach((value) -> request.header(name, value));
+			}
+		});
+		return request.build();
 	}
 
 	private HttpResponse<byte[]> send(HttpRequest request) throws IOException {
@@ -86,9 +130,13 @@ final class ConsulTransport implements ClientHttpRequestFactory {
 	 * it. A refused connection means the agent is down, and a timeout may mean the
 	 * request is still being served.
 	 */
-	static boolean diedOnOpenConnection(IOException ex) {
-		return !(ex instanceof ConnectException || ex instanceof HttpTimeoutException
+	static boolean diedOnOpenConnection(Throwable ex) {
+		return ex instanceof IOException && !(ex instanceof ConnectException || ex instanceof HttpTimeoutException
 				|| ex instanceof InterruptedIOException || ex.getCause() instanceof ConnectException);
+	}
+
+	static Throwable unwrap(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
 	private final class Request extends AbstractBufferingClientHttpRequest {
@@ -114,16 +162,7 @@ final class ConsulTransport implements ClientHttpRequestFactory {
 
 		@Override
 		protected ClientHttpResponse executeInternal(HttpHeaders headers, byte[] body) throws IOException {
-			HttpRequest.Builder request = HttpRequest.newBuilder(this.uri)
-				.timeout(ConsulTransport.this.timeout)
-				.method(this.method.name(), (body.length > 0) ? HttpRequest.BodyPublishers.ofByteArray(body)
-						: HttpRequest.BodyPublishers.noBody());
-			headers.forEach((name, values) -> {
-				if (!RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
-					values.forEach((value) -> request.header(name, value));
-				}
-			});
-			return new Response(send(request.build()));
+			return new Response(send(build(this.uri, this.method, headers, body, ConsulTransport.this.timeout)));
 		}
 
 	}

@@ -1,5 +1,7 @@
 package io.github.distlock.backend.consul;
 
+import java.util.Locale;
+
 /**
  * What Consul does with the lock keys of a session that is invalidated (destroyed,
  * expired, or failed by one of its health checks).
@@ -16,7 +18,7 @@ public enum SessionBehavior {
 	 * The value of the session's {@code Behavior} field.
 	 */
 	String apiValue() {
-		return name().toLowerCase(java.util.Locale.ROOT);
+		return name().toLowerCase(Locale.ROOT);
 	}
 
 }

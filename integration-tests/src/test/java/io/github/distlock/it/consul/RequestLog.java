@@ -8,7 +8,9 @@ import io.github.distlock.backend.consul.ConsulApi;
 import org.springframework.web.client.RestClient;
 
 /**
- * The HTTP requests a backend sent, recorded by an interceptor on its client.
+ * The HTTP requests a backend sent, recorded by an initializer on its client:
+ * initializers, unlike interceptors, also see the requests the backend sends
+ * asynchronously (renewals, session watches).
  */
 final class RequestLog {
 
@@ -16,11 +18,10 @@ final class RequestLog {
 
 	/** A client like the backend's own, recording every request. */
 	RestClient client() {
-		return ConsulApi.restClientBuilder(null).requestInterceptor((request, body, execution) -> {
+		return ConsulApi.restClientBuilder(null).requestInitializer((request) -> {
 			URI uri = request.getURI();
 			this.requests.add(request.getMethod() + " " + uri.getRawPath()
 					+ ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : ""));
-			return execution.execute(request, body);
 		}).build();
 	}
 
