@@ -170,10 +170,6 @@ class BackendSelectionFailureAnalyzer extends AbstractFailureAnalyzer<BackendSel
 					? "Make sure the agent has a cluster leader and accepts sessions."
 					: "Register the health checks named in distlock.consul.checks " + failure.checks()
 							+ " on the local Consul agent and make them pass, or correct that list in application.yml.";
-			case JSON_LIBRARY_MISSING ->
-				"Add Jackson to your pom.xml:\n\n<dependency>\n" + "  <groupId>org.springframework.boot</groupId>\n"
-						+ "  <artifactId>spring-boot-starter-jackson</artifactId>\n</dependency>\n\n"
-						+ "or choose another backend in distlock.backend.";
 		};
 	}
 

@@ -77,9 +77,6 @@ final class ConsulBackendCandidate implements LockBackendCandidate {
 		if (!ConsulLockSettings.isSupportedTtl(defaultTtl)) {
 			throw ConsulStartupException.unsupportedDefaultTtl(defaultTtl);
 		}
-		if (!ConsulApi.hasJsonLibrary(beanClassLoader())) {
-			throw ConsulStartupException.jsonLibraryMissing();
-		}
 		ConsulApi api = this.consulApi.apply(consul);
 		ConsulLockSettings settings = settings();
 		Supplier<@Nullable String> serviceCheck = this.properties.isBindToServiceCheck() ? serviceCheck() : () -> null;

@@ -54,7 +54,7 @@ public final class ConsulLockAutoConfiguration {
 			@Nullable String token) {
 		ConsulClientSettings client = clientSettings.getIfAvailable(() -> ConsulAutoConfiguration
 			.createConsulClientSettings(ConsulAutoConfiguration.createConsulClientBaseUrl(consul), consul.getTls()));
-		return new ConsulApi(client.baseUrl(), ConsulApi.restClientBuilder(client.httpClientSettings()).build(), token);
+		return new ConsulApi(client.baseUrl(), ConsulApi.httpClient(client.httpClientSettings()), token);
 	}
 
 	/**

@@ -50,10 +50,7 @@ public final class ConsulStartupException extends BackendSelectionException {
 		 * Consul failed to answer the startup check (a server error, such as no cluster
 		 * leader).
 		 */
-		CHECK_FAILED,
-
-		/** No JSON library to map Consul's answers with. */
-		JSON_LIBRARY_MISSING
+		CHECK_FAILED
 
 	}
 
@@ -118,10 +115,6 @@ public final class ConsulStartupException extends BackendSelectionException {
 	static ConsulStartupException checkFailed(ConsulLockSettings settings, Throwable failure) {
 		return new ConsulStartupException(Problem.CHECK_FAILED,
 				"Consul failed to answer distlock's startup check: " + failure.getMessage(), settings, failure);
-	}
-
-	static ConsulStartupException jsonLibraryMissing() {
-		return of(Problem.JSON_LIBRARY_MISSING, ConsulApi.missingJsonLibrary());
 	}
 
 	static ConsulStartupException checkRefused(ConsulLockSettings settings, Throwable failure) {

@@ -20,7 +20,6 @@ import io.github.distlock.it.servers.ConsulServer;
 import io.github.distlock.it.servers.ServerOptions;
 import io.github.distlock.it.servers.Servers;
 import io.github.distlock.spi.LockBackend;
-import org.springframework.web.client.RestClient;
 
 /**
  * Consul 1.8 in dev mode. The floor is what the seed article does by hand, independent of
@@ -94,12 +93,9 @@ public final class ConsulTarget implements BenchmarkTarget {
 	public LockBackend newBackend() {
 		Counts counter = new Counts();
 		this.counts.add(counter);
-		RestClient client = ConsulApi.restClientBuilder(null).requestInterceptor((request, body, execution) -> {
-			counter.count(request.getMethod().name(), request.getURI());
-			return execution.execute(request, body);
-		}).build();
-		return new ConsulLockBackend(new ConsulApi(this.consul.httpUrl(), client, null),
-				ConsulLockSettings.defaults().withKeyPrefix("bench"));
+		ConsulApi api = new ConsulApi(this.consul.httpUrl(), ConsulApi.httpClient(null), null)
+			.observing((request) -> counter.count(request.method(), request.uri()));
+		return new ConsulLockBackend(api, ConsulLockSettings.defaults().withKeyPrefix("bench"));
 	}
 
 	@Override

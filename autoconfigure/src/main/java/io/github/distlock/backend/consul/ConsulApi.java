@@ -1,45 +1,59 @@
 package io.github.distlock.backend.consul;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
-import io.github.distlock.backend.consul.ConsulJson.Entry;
-import io.github.distlock.backend.consul.ConsulJson.KvOperation;
-import io.github.distlock.backend.consul.ConsulJson.Operation;
-import io.github.distlock.backend.consul.ConsulJson.SessionId;
-import io.github.distlock.backend.consul.ConsulJson.Transaction;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.JdkHttpClientBuilder;
-import org.springframework.http.HttpMethod;
-import org.springframework.http.MediaType;
-import org.springframework.http.client.ClientHttpRequest;
-import org.springframework.http.client.ClientHttpRequestInitializer;
-import org.springframework.http.client.ClientHttpResponse;
-import org.springframework.http.converter.HttpMessageConverter;
-import org.springframework.util.ClassUtils;
-import org.springframework.web.client.ResourceAccessException;
-import org.springframework.web.client.RestClient;
-import org.springframework.web.client.RestClientException;
+import org.springframework.boot.json.JsonParser;
+import org.springframework.boot.json.JsonParserFactory;
+import org.springframework.boot.json.JsonWriter;
 import org.springframework.web.util.UriUtils;
 
 /**
  * The few calls of Consul's HTTP API that locks need: sessions, KV lock transactions and
- * blocking reads. Spring Cloud Consul's own client has none of them. Every request
- * carries the ACL token, when there is one, in the {@code X-Consul-Token} header. Bodies
- * and answers are records mapped by the RestClient's JSON converter, that is by Jackson,
- * the library Spring Cloud Consul's own client maps its records with. Failures are told
- * apart by HTTP status: 403 is a refused token, 5xx a failure of Consul, and a rolled
- * back transaction (409) by the errors Consul lists in its answer.
+ * blocking reads (Spring Cloud Consul's own client has none of them), over the JDK HTTP
+ * client.
+ *
+ * <ul>
+ * <li>Transport: one {@link HttpClient}, HTTP/1.1 as Consul's own clients speak it,
+ * bodies as byte arrays: no thread is started per request and no compression is asked
+ * for. Calls made from the session layer's scheduler (renewals, destroys) and session
+ * watches, which wait on the server for up to {@link #MAX_BLOCKING_WAIT}, are sent
+ * asynchronously: the JDK client parks them on its one selector thread rather than a
+ * thread each.</li>
+ * <li>JSON: read with Spring Boot's {@link JsonParser}, that is with the application's
+ * Jackson or Gson (Spring Cloud Consul brings Gson), and written with Boot's
+ * {@link JsonWriter}.</li>
+ * <li>Errors by HTTP status: 403 is a refused token, 5xx a failure of Consul, other 4xx a
+ * rejected request; a rolled back transaction (409) by the errors Consul lists in
+ * it.</li>
+ * <li>A request that died on a connection the agent had closed (it closes idle keep-alive
+ * connections, and a pooled one can be picked just then) is sent once more. That is safe
+ * for every call here: reads, renewals and destroys are idempotent; a lock transaction
+ * repeated by the same session locks the key for it again, so the retry's answer is the
+ * outcome; {@code ?release=} and the check-session transaction are conditional on our
+ * session; and a session created twice leaves one that holds nothing and expires with its
+ * ttl. Refused connections and timeouts are not retried.</li>
+ * </ul>
  */
 public final class ConsulApi {
 
@@ -47,8 +61,7 @@ public final class ConsulApi {
 	static final Duration MAX_BLOCKING_WAIT = Duration.ofSeconds(30);
 
 	/**
-	 * Consul adds up to 1/16 of jitter to a blocking query's wait; the read timeout
-	 * outlasts both.
+	 * Consul adds up to 1/16 of jitter to a blocking query's wait; this outlasts both.
 	 */
 	private static final Duration READ_TIMEOUT = MAX_BLOCKING_WAIT.plus(MAX_BLOCKING_WAIT.dividedBy(16))
 		.plusSeconds(15);
@@ -58,104 +71,58 @@ public final class ConsulApi {
 	/** The bound of a renewal or destroy, sent without a thread waiting for it. */
 	private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
 
-	/**
-	 * Jackson 3, then Jackson 2: the JSON libraries the RestClient's default converters
-	 * map records with.
-	 */
-	private static final List<String> JSON_LIBRARIES = List.of("tools.jackson.databind.json.JsonMapper",
-			"com.fasterxml.jackson.databind.ObjectMapper");
-
 	private final String baseUrl;
 
-	private final RestClient rest;
+	private final HttpClient client;
 
 	private final @Nullable String token;
 
-	private final ConsulTransport transport;
+	private final Consumer<HttpRequest> observer;
+
+	private final JsonParser json = JsonParserFactory.getJsonParser();
+
+	private final JsonWriter<Object> writer = JsonWriter.standard();
 
 	/**
-	 * The client's initializers but the transport; they prepare asynchronous requests
-	 * too.
-	 */
-	private final List<ClientHttpRequestInitializer> initializers = new ArrayList<>();
-
-	/**
-	 * The client's message converters, which map the answers of asynchronous requests
-	 * too.
-	 */
-	private final List<HttpMessageConverter<?>> converters = new ArrayList<>();
-
-	/**
-	 * Creates the API over a client made by {@link #restClientBuilder}.
+	 * Creates the API.
 	 * @param baseUrl the agent's URL, such as {@code http://localhost:8500}, with Spring
 	 * Cloud Consul's {@code path} if any
+	 * @param client a client made by {@link #httpClient}
 	 * @param token the ACL token, or {@code null} or blank for none
-	 * @throws IllegalStateException when no JSON library is on the classpath
-	 * @throws IllegalArgumentException when {@code rest} was not made by
-	 * {@link #restClientBuilder}
 	 */
-	public ConsulApi(String baseUrl, RestClient rest, @Nullable String token) {
-		if (!hasJsonLibrary(ConsulApi.class.getClassLoader())) {
-			throw new IllegalStateException(missingJsonLibrary());
-		}
+	public ConsulApi(String baseUrl, HttpClient client, @Nullable String token) {
+		this(baseUrl, client, token, (request) -> {
+		});
+	}
+
+	private ConsulApi(String baseUrl, HttpClient client, @Nullable String token, Consumer<HttpRequest> observer) {
 		this.baseUrl = baseUrl.replaceAll("/+$", "");
-		this.rest = rest;
+		this.client = client;
 		this.token = (token != null && !token.isBlank()) ? token.strip() : null;
-		ConsulTransport[] transport = new ConsulTransport[1];
-		rest.mutate().requestInitializers((all) -> all.forEach((initializer) -> {
-			if (initializer instanceof ConsulTransport found) {
-				transport[0] = found;
-			}
-			else {
-				this.initializers.add(initializer);
-			}
-		})).messageConverters(this.converters::addAll);
-		if (transport[0] == null) {
-			throw new IllegalArgumentException("The RestClient must come from ConsulApi.restClientBuilder");
-		}
-		this.transport = transport[0];
+		this.observer = observer;
 	}
 
 	/**
-	 * Whether a JSON library that Consul's answers can be mapped with is visible to
-	 * {@code classLoader}.
-	 */
-	public static boolean hasJsonLibrary(@Nullable ClassLoader classLoader) {
-		return JSON_LIBRARIES.stream().anyMatch((name) -> ClassUtils.isPresent(name, classLoader));
-	}
-
-	/**
-	 * What to tell a user whose classpath has no JSON library for Consul's answers.
-	 */
-	public static String missingJsonLibrary() {
-		return "The Consul backend maps Consul's JSON answers with Jackson, as Spring Cloud Consul's own client "
-				+ "does, but neither Jackson 3 (tools.jackson.core:jackson-databind) nor Jackson 2 "
-				+ "(com.fasterxml.jackson.core:jackson-databind) is on the classpath";
-	}
-
-	/**
-	 * A client builder for Consul over {@link ConsulTransport}: the JDK HTTP client,
-	 * because waiters and session watches each hold a connection in a long poll (the JDK
-	 * client has no per-host connection cap, parks every waiting connection on its one
-	 * selector thread rather than a thread each, and ends a request when the waiting
-	 * thread is interrupted), speaking HTTP/1.1 as Consul's own clients do (no h2c
-	 * upgrade attempt on cleartext connections), with a read timeout longer than any
-	 * blocking query.
+	 * The HTTP client for Consul: a connect timeout, Spring Cloud Consul's TLS settings,
+	 * HTTP/1.1 (no h2c upgrade attempt on cleartext connections), and the client's own
+	 * tasks run on its selector thread: none of them blocks, as every body is read into a
+	 * byte array, and handing them to a pool thread and back was a third of the client's
+	 * CPU time per request.
 	 * @param settings Spring Cloud Consul's settings (its TLS bundle), or {@code null}
 	 */
-	public static RestClient.Builder restClientBuilder(@Nullable HttpClientSettings settings) {
+	public static HttpClient httpClient(@Nullable HttpClientSettings settings) {
 		HttpClientSettings base = (settings != null) ? settings : HttpClientSettings.defaults();
-		// The client's own tasks (parsing an answer, completing its future) run where
-		// they arise, on its
-		// selector thread, instead of being handed to a pool thread and back: none of
-		// them blocks, as every
-		// body is read into a byte array, and the hand-offs were a third of the client's
-		// CPU time per request.
-		HttpClient client = new JdkHttpClientBuilder().withExecutor(Runnable::run)
+		return new JdkHttpClientBuilder().withExecutor(Runnable::run)
 			.withCustomizer((builder) -> builder.version(HttpClient.Version.HTTP_1_1))
 			.build(base.withConnectTimeout((base.connectTimeout() != null) ? base.connectTimeout() : CONNECT_TIMEOUT));
-		ConsulTransport transport = new ConsulTransport(client, READ_TIMEOUT);
-		return RestClient.builder().requestFactory(transport).requestInitializer(transport);
+	}
+
+	/**
+	 * The same API, telling {@code observer} of every request before it is sent (for
+	 * diagnostics and tests).
+	 */
+	public ConsulApi observing(Consumer<HttpRequest> observer) {
+		return new ConsulApi(this.baseUrl, this.client, this.token, this.observer.andThen(observer));
 	}
 
 	/**
@@ -170,20 +137,18 @@ public final class ConsulApi {
 	 * Consul is down or has no leader (then no session or lock request can succeed).
 	 */
 	void checkLeader() {
-		String leader = call(HttpMethod.GET, "/v1/status/leader", null, "name its cluster leader",
-				(answer) -> answer.ok(String.class));
-		if (leader == null || leader.replace("\"", "").isBlank()) {
+		Answer answer = send("GET", "/v1/status/leader", null, "name its cluster leader");
+		if (answer.ok().body.replace("\"", "").isBlank()) {
 			throw new ConsulApiException("Consul at " + this.baseUrl + " has no cluster leader", 200, null);
 		}
 	}
 
 	String createSession(Map<String, Object> definition) {
-		SessionId created = call(HttpMethod.PUT, "/v1/session/create", definition, "create a session",
-				(answer) -> answer.ok(SessionId.class));
-		if (created == null || created.id() == null || created.id().isBlank()) {
+		Object id = send("PUT", "/v1/session/create", definition, "create a session").ok().map().get("ID");
+		if (!(id instanceof String created) || created.isBlank()) {
 			throw new ConsulApiException("Consul created a session but returned no ID", 200, null);
 		}
-		return created.id();
+		return created;
 	}
 
 	/**
@@ -191,13 +156,13 @@ public final class ConsulApi {
 	 * is gone
 	 */
 	CompletableFuture<Boolean> renewSession(String id) {
-		return callAsync(HttpMethod.PUT, "/v1/session/renew/" + id, "renew session " + id, REQUEST_TIMEOUT,
-				(answer) -> answer.status != 404 && answer.ok());
+		return sendAsync("PUT", "/v1/session/renew/" + id, "renew session " + id, REQUEST_TIMEOUT,
+				(answer) -> answer.status != 404 && answer.ok() != null);
 	}
 
 	CompletableFuture<Boolean> destroySession(String id) {
-		return callAsync(HttpMethod.PUT, "/v1/session/destroy/" + id, "destroy session " + id, REQUEST_TIMEOUT,
-				ConsulAnswer::ok);
+		return sendAsync("PUT", "/v1/session/destroy/" + id, "destroy session " + id, REQUEST_TIMEOUT,
+				(answer) -> answer.ok() != null);
 	}
 
 	/**
@@ -206,11 +171,8 @@ public final class ConsulApi {
 	 * not read, so "absent" alone does not prove the session is gone.
 	 */
 	CompletableFuture<Indexed<Boolean>> sessionVisible(String id, long index, Duration wait) {
-		return callAsync(HttpMethod.GET, "/v1/session/info/" + id + blocking(index, wait), "read session " + id,
-				READ_TIMEOUT, (answer) -> {
-					SessionId[] sessions = answer.ok(SessionId[].class);
-					return new Indexed<>(answer.index(), sessions != null && sessions.length > 0);
-				});
+		return sendAsync("GET", "/v1/session/info/" + id + blocking(index, wait), "read session " + id, READ_TIMEOUT,
+				(answer) -> new Indexed<>(answer.index, !answer.ok().list().isEmpty()));
 	}
 
 	/**
@@ -219,11 +181,10 @@ public final class ConsulApi {
 	 * positive.
 	 */
 	Indexed<@Nullable String> readHolder(String key, long index, Duration wait) {
-		return call(HttpMethod.GET, kvPath(key) + blocking(index, wait), null, "read key '" + key + "'", (answer) -> {
-			Entry[] entries = (answer.status == 404) ? null : answer.ok(Entry[].class);
-			String session = (entries != null && entries.length > 0) ? entries[0].session() : null;
-			return new Indexed<>(answer.index(), (session != null && !session.isEmpty()) ? session : null);
-		});
+		Answer answer = send("GET", kvPath(key) + blocking(index, wait), null, "read key '" + key + "'");
+		List<Object> entries = (answer.status == 404) ? List.of() : answer.ok().list();
+		Object session = entries.isEmpty() ? null : ((Map<?, ?>) entries.get(0)).get("Session");
+		return new Indexed<>(answer.index, (session instanceof String held && !held.isEmpty()) ? held : null);
 	}
 
 	/**
@@ -231,27 +192,25 @@ public final class ConsulApi {
 	 * answer carries the entry's new {@code ModifyIndex}.
 	 */
 	Acquisition acquire(String key, String session, byte[] value) {
-		KvOperation lock = new KvOperation("lock", key, session, Base64.getEncoder().encodeToString(value));
-		return call(HttpMethod.PUT, "/v1/txn", List.of(new Operation(lock)), "lock key '" + key + "'", (answer) -> {
-			if (answer.status == 200) {
-				Transaction done = answer.ok(Transaction.class);
-				if (done == null || done.results() == null || done.results().isEmpty()
-						|| done.results().get(0).kv() == null) {
-					throw new ConsulApiException("Consul answered a lock transaction without its entry", 200, null);
-				}
-				return new Acquisition(Acquisition.Outcome.ACQUIRED, done.results().get(0).kv().modifyIndex());
+		Answer answer = send("PUT", "/v1/txn", List.of(kv("lock", key, session, value)), "lock key '" + key + "'");
+		if (answer.status == 200) {
+			Object results = answer.map().get("Results");
+			Object entry = (results instanceof List<?> list && !list.isEmpty()) ? ((Map<?, ?>) list.get(0)).get("KV")
+					: null;
+			if (!(entry instanceof Map<?, ?> kv) || !(kv.get("ModifyIndex") instanceof Number modifyIndex)) {
+				throw new ConsulApiException("Consul answered a lock transaction without its entry", 200, null);
 			}
-			// The lock verb's reasons for a rollback, as Consul words them; it has no
-			// codes for them.
-			String error = String.valueOf(answer.rolledBack());
-			Acquisition.Outcome outcome = error.contains("lock delay") ? Acquisition.Outcome.LOCK_DELAY
-					: error.contains("invalid session") ? Acquisition.Outcome.INVALID_SESSION
-							: error.contains("already held") ? Acquisition.Outcome.HELD : null;
-			if (outcome == null) {
-				throw answer.failure(409, error);
-			}
-			return new Acquisition(outcome, 0);
-		});
+			return new Acquisition(Acquisition.Outcome.ACQUIRED, modifyIndex.longValue());
+		}
+		// The lock verb's reasons for a rollback, as Consul words them; it has no codes.
+		String error = String.valueOf(answer.rolledBack());
+		Acquisition.Outcome outcome = error.contains("lock delay") ? Acquisition.Outcome.LOCK_DELAY
+				: error.contains("invalid session") ? Acquisition.Outcome.INVALID_SESSION
+						: error.contains("already held") ? Acquisition.Outcome.HELD : null;
+		if (outcome == null) {
+			throw answer.failure(409, error);
+		}
+		return new Acquisition(outcome, 0);
 	}
 
 	/**
@@ -260,8 +219,8 @@ public final class ConsulApi {
 	 * @return whether the key was ours and is now unlocked
 	 */
 	boolean release(String key, String session) {
-		return call(HttpMethod.PUT, kvPath(key) + "?release=" + session, null, "release key '" + key + "'",
-				(answer) -> "true".equals(answer.ok(String.class)));
+		return "true"
+			.equals(send("PUT", kvPath(key) + "?release=" + session, null, "release key '" + key + "'").ok().body);
 	}
 
 	/**
@@ -271,15 +230,14 @@ public final class ConsulApi {
 	 * session or none holds the key, or it is gone
 	 */
 	boolean releaseAndDelete(String key, String session) {
-		List<Operation> operations = List.of(new Operation(new KvOperation("check-session", key, session, null)),
-				new Operation(new KvOperation("delete", key, null, null)));
-		return call(HttpMethod.PUT, "/v1/txn", operations, "release key '" + key + "'", (answer) -> {
-			if (answer.status == 200) {
-				return true;
-			}
-			answer.rolledBack();
-			return false;
-		});
+		Answer answer = send("PUT", "/v1/txn",
+				List.of(kv("check-session", key, session, null), kv("delete", key, null, null)),
+				"release key '" + key + "'");
+		if (answer.status == 200) {
+			return true;
+		}
+		answer.rolledBack();
+		return false;
 	}
 
 	/**
@@ -287,70 +245,117 @@ public final class ConsulApi {
 	 * one no lock uses.
 	 */
 	void checkWriteAccess(String key) {
-		call(HttpMethod.PUT, "/v1/txn", List.of(new Operation(new KvOperation("delete", key, null, null))),
-				"write key '" + key + "'", (answer) -> {
-					if (answer.status != 200) {
-						throw answer.failure(answer.status, answer.rolledBack());
-					}
-					return true;
-				});
+		Answer answer = send("PUT", "/v1/txn", List.of(kv("delete", key, null, null)), "write key '" + key + "'");
+		if (answer.status != 200) {
+			throw answer.failure(answer.status, answer.rolledBack());
+		}
 	}
 
-	private <T> T call(HttpMethod method, String pathAndQuery, @Nullable Object body, String action, Reader<T> reader) {
-		RestClient.RequestBodySpec request = this.rest.method(method).uri(URI.create(this.baseUrl + pathAndQuery));
+	private static Map<String, Object> kv(String verb, String key, @Nullable String session, byte @Nullable [] value) {
+		Map<String, Object> operation = new LinkedHashMap<>();
+		operation.put("Verb", verb);
+		operation.put("Key", key);
+		if (session != null) {
+			operation.put("Session", session);
+		}
+		if (value != null) {
+			operation.put("Value", Base64.getEncoder().encodeToString(value));
+		}
+		return Map.of("KV", operation);
+	}
+
+	private Answer send(String method, String pathAndQuery, @Nullable Object body, String action) {
+		HttpRequest request = request(method, pathAndQuery, body, READ_TIMEOUT);
+		try {
+			try {
+				return answer(this.client.send(request, HttpResponse.BodyHandlers.ofString()), action);
+			}
+			catch (IOException ex) {
+				if (!diedOnOpenConnection(ex)) {
+					throw ex;
+				}
+				return answer(this.client.send(request, HttpResponse.BodyHandlers.ofString()), action);
+			}
+		}
+		catch (InterruptedException ex) {
+			// java.net.http has cancelled the exchange; the backend turns the flag into
+			// an
+			// InterruptedException.
+			Thread.currentThread().interrupt();
+			throw unreachable(request, ex);
+		}
+		catch (IOException ex) {
+			throw unreachable(request, ex);
+		}
+	}
+
+	private <T> CompletableFuture<T> sendAsync(String method, String pathAndQuery, String action, Duration timeout,
+			Function<Answer, T> reader) {
+		HttpRequest request = request(method, pathAndQuery, null, timeout);
+		return this.client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+			.handle((response, failure) -> (failure == null) ? CompletableFuture.completedFuture(response)
+					: diedOnOpenConnection(unwrap(failure))
+							? this.client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+							: CompletableFuture.<HttpResponse<String>>failedFuture(unwrap(failure)))
+			.thenCompose(Function.identity())
+			.handle((response, failure) -> {
+				if (failure != null) {
+					throw unreachable(request, unwrap(failure));
+				}
+				return reader.apply(answer(response, action));
+			});
+	}
+
+	private HttpRequest request(String method, String pathAndQuery, @Nullable Object body, Duration timeout) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + pathAndQuery))
+			.timeout(timeout)
+			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(this.writer.writeToString(body))
+					: HttpRequest.BodyPublishers.noBody());
+		if (body != null) {
+			request.header("Content-Type", "application/json");
+		}
 		if (this.token != null) {
 			request.header("X-Consul-Token", this.token);
 		}
-		if (body != null) {
-			request.contentType(MediaType.APPLICATION_JSON).body(body);
-		}
+		HttpRequest built = request.build();
+		this.observer.accept(built);
+		return built;
+	}
+
+	private Answer answer(HttpResponse<String> response, String action) {
+		long index = response.headers()
+			.firstValue("X-Consul-Index")
+			.map((value) -> parseIndex(value.strip()))
+			.orElse(0L);
+		return new Answer(response.statusCode(), index, response.body().strip(), action);
+	}
+
+	private static long parseIndex(String value) {
 		try {
-			return request.exchangeForRequiredValue((req, response) -> reader
-				.read(new ConsulAnswer(response, action, this.baseUrl, this.token, this.converters)), true);
+			return Long.parseUnsignedLong(value);
 		}
-		catch (ResourceAccessException ex) {
-			throw unreachable(method, pathAndQuery, ex);
-		}
-		catch (RestClientException ex) {
-			throw unreadable(action, ex);
+		catch (NumberFormatException ex) {
+			return 0;
 		}
 	}
 
 	/**
-	 * A request sent with {@link ConsulTransport#sendAsync}, prepared and answered like
-	 * the client's.
+	 * Whether the request failed after a connection was there: the peer closed or reset
+	 * it. A refused connection means the agent is down, and a timeout may mean the
+	 * request is still being served.
 	 */
-	private <T> CompletableFuture<T> callAsync(HttpMethod method, String pathAndQuery, String action, Duration timeout,
-			Reader<T> reader) {
-		ClientHttpRequest request = this.transport.createRequest(URI.create(this.baseUrl + pathAndQuery), method);
-		if (this.token != null) {
-			request.getHeaders().set("X-Consul-Token", this.token);
-		}
-		this.initializers.forEach((initializer) -> initializer.initialize(request));
-		return this.transport.sendAsync(request, timeout).handle((response, failure) -> {
-			if (failure != null) {
-				Throwable cause = ConsulTransport.unwrap(failure);
-				throw unreachable(method, pathAndQuery, (cause instanceof Exception ex) ? ex : new IOException(cause));
-			}
-			try {
-				return reader.read(new ConsulAnswer(response, action, this.baseUrl, this.token, this.converters));
-			}
-			catch (IOException | UncheckedIOException | IllegalArgumentException ex) {
-				throw unreadable(action, ex);
-			}
-		});
+	private static boolean diedOnOpenConnection(Throwable ex) {
+		return ex instanceof IOException && !(ex instanceof ConnectException || ex instanceof HttpTimeoutException
+				|| ex instanceof InterruptedIOException || ex.getCause() instanceof ConnectException);
 	}
 
-	private ConsulApiException unreachable(HttpMethod method, String pathAndQuery, Exception ex) {
-		return new ConsulApiException(
-				"Consul at " + this.baseUrl + " could not be reached (" + method + " "
-						+ pathAndQuery.replaceAll("\\?.*", "") + "): " + ex.getMessage(),
-				ConsulApiException.NO_ANSWER, ex);
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
-	private ConsulApiException unreadable(String action, Exception ex) {
-		return new ConsulApiException("Consul at " + this.baseUrl + " gave an answer to " + action
-				+ " that distlock could not read: " + ex.getMessage(), 200, ex);
+	private ConsulApiException unreachable(HttpRequest request, Throwable ex) {
+		return new ConsulApiException("Consul at " + this.baseUrl + " could not be reached (" + request.method() + " "
+				+ request.uri().getRawPath() + "): " + ex.getMessage(), ConsulApiException.NO_ANSWER, ex);
 	}
 
 	private static String kvPath(String key) {
@@ -362,10 +367,82 @@ public final class ConsulApi {
 		return (index <= 0) ? "" : "?index=" + index + "&wait=" + Math.max(1, wait.toMillis()) + "ms";
 	}
 
-	@FunctionalInterface
-	private interface Reader<T> {
+	/**
+	 * One answer of Consul to a request made to do {@code action}.
+	 */
+	private final class Answer {
 
-		T read(ConsulAnswer answer) throws IOException;
+		final int status;
+
+		final long index;
+
+		final String body;
+
+		private final String action;
+
+		Answer(int status, long index, String body, String action) {
+			this.status = status;
+			this.index = index;
+			this.body = body;
+			this.action = action;
+		}
+
+		/** This answer when its status is 200; otherwise the failure the status means. */
+		Answer ok() {
+			if (this.status != 200) {
+				throw failure(this.status, this.body);
+			}
+			return this;
+		}
+
+		Map<String, Object> map() {
+			return parse(() -> ConsulApi.this.json.parseMap(this.body));
+		}
+
+		List<Object> list() {
+			return parse(() -> ConsulApi.this.json.parseList(this.body));
+		}
+
+		/**
+		 * The first error of a transaction Consul rolled back (409), or {@code null} when
+		 * it listed none; a permission denied inside the transaction is a refused token,
+		 * and any other status a failure.
+		 */
+		@Nullable String rolledBack() {
+			if (this.status != 409) {
+				throw failure(this.status, this.body);
+			}
+			Object errors = map().get("Errors");
+			Object what = (errors instanceof List<?> list && !list.isEmpty()) ? ((Map<?, ?>) list.get(0)).get("What")
+					: null;
+			String error = (what != null) ? what.toString() : null;
+			if (error != null && (error.contains("Permission denied") || error.contains("ACL not found"))) {
+				throw failure(403, error);
+			}
+			return error;
+		}
+
+		ConsulApiException failure(int status, @Nullable String answer) {
+			String verb = (status >= 500) ? " failed to "
+					: (status == 403) ? " refused to " : " rejected the request to ";
+			String message = "Consul at " + ConsulApi.this.baseUrl + verb + this.action + " (HTTP " + status
+					+ ((answer != null && !answer.isBlank()) ? ": " + answer : "") + ")";
+			if (status == 403) {
+				message += (ConsulApi.this.token != null) ? "; the ACL token is unknown or lacks permission"
+						: "; no ACL token is configured and the agent's default policy denies it";
+			}
+			return new ConsulApiException(message, status, null);
+		}
+
+		private <T> T parse(Supplier<T> step) {
+			try {
+				return step.get();
+			}
+			catch (RuntimeException ex) {
+				throw new ConsulApiException("Consul at " + ConsulApi.this.baseUrl + " gave an answer to " + this.action
+						+ " that distlock could not read: " + ex.getMessage(), 200, ex);
+			}
+		}
 
 	}
 

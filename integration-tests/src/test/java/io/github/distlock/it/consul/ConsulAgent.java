@@ -18,7 +18,6 @@ import io.github.distlock.backend.consul.ConsulLockSettings;
 import io.github.distlock.it.servers.ConsulServer;
 import org.springframework.boot.json.BasicJsonParser;
 import org.springframework.boot.json.JsonParser;
-import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,12 +62,12 @@ final class ConsulAgent {
 
 	/** A backend client of this agent with the given token. */
 	ConsulLockBackend backend(ConsulLockSettings settings, String token) {
-		return new ConsulLockBackend(api(ConsulApi.restClientBuilder(null).build(), token), settings);
+		return new ConsulLockBackend(api(token), settings);
 	}
 
 	/** A backend client of this agent whose requests {@code log} records. */
 	ConsulLockBackend backend(ConsulLockSettings settings, RequestLog log) {
-		return new ConsulLockBackend(api(log.client(), this.token), settings);
+		return new ConsulLockBackend(log.recording(api(this.token)), settings);
 	}
 
 	/**
@@ -76,12 +75,11 @@ final class ConsulAgent {
 	 * {@code serviceCheck}.
 	 */
 	ConsulLockBackend backendBoundTo(ConsulLockSettings settings, String serviceCheck) {
-		return new ConsulLockBackend(api(ConsulApi.restClientBuilder(null).build(), this.token), settings,
-				() -> serviceCheck);
+		return new ConsulLockBackend(api(this.token), settings, () -> serviceCheck);
 	}
 
-	private ConsulApi api(RestClient client, String token) {
-		return new ConsulApi(this.server.httpUrl(), client, token);
+	private ConsulApi api(String token) {
+		return new ConsulApi(this.server.httpUrl(), ConsulApi.httpClient(null), token);
 	}
 
 	/** The session holding {@code key}, or {@code null}. */

@@ -54,8 +54,9 @@ class ConsulConnectionIT {
 		LockRequest request = new LockRequest(LockKeys.encode("severed:" + UUID.randomUUID()), TEN_SECONDS,
 				Duration.ZERO);
 		try (TcpProxy proxy = TcpProxy.start(this.consul.httpPort());
-				ConsulLockBackend backend = new ConsulLockBackend(new ConsulApi("http://127.0.0.1:" + proxy.port(),
-						ConsulApi.restClientBuilder(null).build(), null), this.settings)) {
+				ConsulLockBackend backend = new ConsulLockBackend(
+						new ConsulApi("http://127.0.0.1:" + proxy.port(), ConsulApi.httpClient(null), null),
+						this.settings)) {
 			for (int i = 0; i < 20; i++) {
 				BackendLock lease = backend.tryAcquire(request).orElse(null);
 				assertThat(lease).as("acquisition %d after the pooled connection was closed", i).isNotNull();
@@ -74,8 +75,9 @@ class ConsulConnectionIT {
 				Duration.ZERO);
 		ExecutorService caller = Executors.newSingleThreadExecutor();
 		try (TcpProxy proxy = TcpProxy.start(this.consul.httpPort());
-				ConsulLockBackend backend = new ConsulLockBackend(new ConsulApi("http://127.0.0.1:" + proxy.port(),
-						ConsulApi.restClientBuilder(null).build(), null), this.settings)) {
+				ConsulLockBackend backend = new ConsulLockBackend(
+						new ConsulApi("http://127.0.0.1:" + proxy.port(), ConsulApi.httpClient(null), null),
+						this.settings)) {
 			// Creates the session and leaves a kept-alive connection in the client's
 			// pool.
 			assertThat(backend.tryAcquire(request).orElseThrow().release()).isTrue();

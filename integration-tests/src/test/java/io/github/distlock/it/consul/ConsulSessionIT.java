@@ -244,8 +244,7 @@ class ConsulSessionIT {
 			closedPort = socket.getLocalPort();
 		}
 		ConsulLockBackend nowhere = closed(new ConsulLockBackend(
-				new ConsulApi("http://127.0.0.1:" + closedPort, ConsulApi.restClientBuilder(null).build(), null),
-				this.settings));
+				new ConsulApi("http://127.0.0.1:" + closedPort, ConsulApi.httpClient(null), null), this.settings));
 		assertThatThrownBy(nowhere::checkConnection).isInstanceOfSatisfying(ConsulApiException.class,
 				(ex) -> assertThat(ex.isUnreachable()).isTrue());
 	}

@@ -5,24 +5,22 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.distlock.backend.consul.ConsulApi;
-import org.springframework.web.client.RestClient;
 
 /**
- * The HTTP requests a backend sent, recorded by an initializer on its client:
- * initializers, unlike interceptors, also see the requests the backend sends
- * asynchronously (renewals, session watches).
+ * The HTTP requests a backend sent, blocking and asynchronous (renewals, session watches)
+ * alike.
  */
 final class RequestLog {
 
 	private final List<String> requests = new CopyOnWriteArrayList<>();
 
-	/** A client like the backend's own, recording every request. */
-	RestClient client() {
-		return ConsulApi.restClientBuilder(null).requestInitializer((request) -> {
-			URI uri = request.getURI();
-			this.requests.add(request.getMethod() + " " + uri.getRawPath()
+	/** The given API, recording every request it sends. */
+	ConsulApi recording(ConsulApi api) {
+		return api.observing((request) -> {
+			URI uri = request.uri();
+			this.requests.add(request.method() + " " + uri.getRawPath()
 					+ ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : ""));
-		}).build();
+		});
 	}
 
 	int size() {
