@@ -18,7 +18,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.http.client.HttpClientSettings;
@@ -29,31 +28,23 @@ import org.springframework.boot.json.JsonWriter;
 import org.springframework.web.util.UriUtils;
 
 /**
- * The few calls of Consul's HTTP API that locks need: sessions, KV lock transactions and
- * blocking reads (Spring Cloud Consul's own client has none of them), over the JDK HTTP
- * client.
+ * The calls of Consul's HTTP API that locks need (sessions, KV lock transactions,
+ * blocking reads; Spring Cloud Consul's own client has none of them) over one JDK
+ * {@link HttpClient}: HTTP/1.1 as Consul's clients speak it, no compression, no thread
+ * per request. Renewals, destroys and session watches are sent asynchronously, so the
+ * client parks them on its selector thread. JSON is read with Spring Boot's
+ * {@link JsonParser} (the application's Jackson or Gson) and written with its
+ * {@link JsonWriter}. Failures are told apart by HTTP status (403 a refused token, 5xx a
+ * failure of Consul, other 4xx a rejected request) and, for a rolled back transaction
+ * (409), by the errors it lists.
  *
- * <ul>
- * <li>Transport: one {@link HttpClient}, HTTP/1.1 as Consul's own clients speak it,
- * bodies as byte arrays: no thread is started per request and no compression is asked
- * for. Calls made from the session layer's scheduler (renewals, destroys) and session
- * watches, which wait on the server for up to {@link #MAX_BLOCKING_WAIT}, are sent
- * asynchronously: the JDK client parks them on its one selector thread rather than a
- * thread each.</li>
- * <li>JSON: read with Spring Boot's {@link JsonParser}, that is with the application's
- * Jackson or Gson (Spring Cloud Consul brings Gson), and written with Boot's
- * {@link JsonWriter}.</li>
- * <li>Errors by HTTP status: 403 is a refused token, 5xx a failure of Consul, other 4xx a
- * rejected request; a rolled back transaction (409) by the errors Consul lists in
- * it.</li>
- * <li>A request that died on a connection the agent had closed (it closes idle keep-alive
- * connections, and a pooled one can be picked just then) is sent once more. That is safe
- * for every call here: reads, renewals and destroys are idempotent; a lock transaction
- * repeated by the same session locks the key for it again, so the retry's answer is the
- * outcome; {@code ?release=} and the check-session transaction are conditional on our
- * session; and a session created twice leaves one that holds nothing and expires with its
- * ttl. Refused connections and timeouts are not retried.</li>
- * </ul>
+ * <p>
+ * A request that died on a connection the agent had closed (it closes idle keep-alive
+ * connections) is sent once more, which is safe for every call here: reads, renewals and
+ * destroys are idempotent; a lock repeated by the same session is granted again;
+ * {@code ?release=} and check-session are conditional on our session; a session created
+ * twice leaves one that holds nothing and expires. Refused connections and timeouts are
+ * not retried.
  */
 public final class ConsulApi {
 
@@ -137,7 +128,7 @@ public final class ConsulApi {
 	 * Consul is down or has no leader (then no session or lock request can succeed).
 	 */
 	void checkLeader() {
-		Answer answer = send("GET", "/v1/status/leader", null, "name its cluster leader");
+		ConsulAnswer answer = send("GET", "/v1/status/leader", null, "name its cluster leader");
 		if (answer.ok().body.replace("\"", "").isBlank()) {
 			throw new ConsulApiException("Consul at " + this.baseUrl + " has no cluster leader", 200, null);
 		}
@@ -181,7 +172,7 @@ public final class ConsulApi {
 	 * positive.
 	 */
 	Indexed<@Nullable String> readHolder(String key, long index, Duration wait) {
-		Answer answer = send("GET", kvPath(key) + blocking(index, wait), null, "read key '" + key + "'");
+		ConsulAnswer answer = send("GET", kvPath(key) + blocking(index, wait), null, "read key '" + key + "'");
 		List<Object> entries = (answer.status == 404) ? List.of() : answer.ok().list();
 		Object session = entries.isEmpty() ? null : ((Map<?, ?>) entries.get(0)).get("Session");
 		return new Indexed<>(answer.index, (session instanceof String held && !held.isEmpty()) ? held : null);
@@ -192,7 +183,8 @@ public final class ConsulApi {
 	 * answer carries the entry's new {@code ModifyIndex}.
 	 */
 	Acquisition acquire(String key, String session, byte[] value) {
-		Answer answer = send("PUT", "/v1/txn", List.of(kv("lock", key, session, value)), "lock key '" + key + "'");
+		ConsulAnswer answer = send("PUT", "/v1/txn", List.of(kv("lock", key, session, value)),
+				"lock key '" + key + "'");
 		if (answer.status == 200) {
 			Object results = answer.map().get("Results");
 			Object entry = (results instanceof List<?> list && !list.isEmpty()) ? ((Map<?, ?>) list.get(0)).get("KV")
@@ -230,7 +222,7 @@ public final class ConsulApi {
 	 * session or none holds the key, or it is gone
 	 */
 	boolean releaseAndDelete(String key, String session) {
-		Answer answer = send("PUT", "/v1/txn",
+		ConsulAnswer answer = send("PUT", "/v1/txn",
 				List.of(kv("check-session", key, session, null), kv("delete", key, null, null)),
 				"release key '" + key + "'");
 		if (answer.status == 200) {
@@ -245,7 +237,7 @@ public final class ConsulApi {
 	 * one no lock uses.
 	 */
 	void checkWriteAccess(String key) {
-		Answer answer = send("PUT", "/v1/txn", List.of(kv("delete", key, null, null)), "write key '" + key + "'");
+		ConsulAnswer answer = send("PUT", "/v1/txn", List.of(kv("delete", key, null, null)), "write key '" + key + "'");
 		if (answer.status != 200) {
 			throw answer.failure(answer.status, answer.rolledBack());
 		}
@@ -264,7 +256,7 @@ public final class ConsulApi {
 		return Map.of("KV", operation);
 	}
 
-	private Answer send(String method, String pathAndQuery, @Nullable Object body, String action) {
+	private ConsulAnswer send(String method, String pathAndQuery, @Nullable Object body, String action) {
 		HttpRequest request = request(method, pathAndQuery, body, READ_TIMEOUT);
 		try {
 			try {
@@ -290,7 +282,7 @@ public final class ConsulApi {
 	}
 
 	private <T> CompletableFuture<T> sendAsync(String method, String pathAndQuery, String action, Duration timeout,
-			Function<Answer, T> reader) {
+			Function<ConsulAnswer, T> reader) {
 		HttpRequest request = request(method, pathAndQuery, null, timeout);
 		return this.client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
 			.handle((response, failure) -> (failure == null) ? CompletableFuture.completedFuture(response)
@@ -322,21 +314,8 @@ public final class ConsulApi {
 		return built;
 	}
 
-	private Answer answer(HttpResponse<String> response, String action) {
-		long index = response.headers()
-			.firstValue("X-Consul-Index")
-			.map((value) -> parseIndex(value.strip()))
-			.orElse(0L);
-		return new Answer(response.statusCode(), index, response.body().strip(), action);
-	}
-
-	private static long parseIndex(String value) {
-		try {
-			return Long.parseUnsignedLong(value);
-		}
-		catch (NumberFormatException ex) {
-			return 0;
-		}
+	private ConsulAnswer answer(HttpResponse<String> response, String action) {
+		return new ConsulAnswer(response, action, this.baseUrl, this.token != null, this.json);
 	}
 
 	/**
@@ -365,85 +344,6 @@ public final class ConsulApi {
 	private static String blocking(long index, Duration wait) {
 		// A zero wait would mean Consul's default of five minutes.
 		return (index <= 0) ? "" : "?index=" + index + "&wait=" + Math.max(1, wait.toMillis()) + "ms";
-	}
-
-	/**
-	 * One answer of Consul to a request made to do {@code action}.
-	 */
-	private final class Answer {
-
-		final int status;
-
-		final long index;
-
-		final String body;
-
-		private final String action;
-
-		Answer(int status, long index, String body, String action) {
-			this.status = status;
-			this.index = index;
-			this.body = body;
-			this.action = action;
-		}
-
-		/** This answer when its status is 200; otherwise the failure the status means. */
-		Answer ok() {
-			if (this.status != 200) {
-				throw failure(this.status, this.body);
-			}
-			return this;
-		}
-
-		Map<String, Object> map() {
-			return parse(() -> ConsulApi.this.json.parseMap(this.body));
-		}
-
-		List<Object> list() {
-			return parse(() -> ConsulApi.this.json.parseList(this.body));
-		}
-
-		/**
-		 * The first error of a transaction Consul rolled back (409), or {@code null} when
-		 * it listed none; a permission denied inside the transaction is a refused token,
-		 * and any other status a failure.
-		 */
-		@Nullable String rolledBack() {
-			if (this.status != 409) {
-				throw failure(this.status, this.body);
-			}
-			Object errors = map().get("Errors");
-			Object what = (errors instanceof List<?> list && !list.isEmpty()) ? ((Map<?, ?>) list.get(0)).get("What")
-					: null;
-			String error = (what != null) ? what.toString() : null;
-			if (error != null && (error.contains("Permission denied") || error.contains("ACL not found"))) {
-				throw failure(403, error);
-			}
-			return error;
-		}
-
-		ConsulApiException failure(int status, @Nullable String answer) {
-			String verb = (status >= 500) ? " failed to "
-					: (status == 403) ? " refused to " : " rejected the request to ";
-			String message = "Consul at " + ConsulApi.this.baseUrl + verb + this.action + " (HTTP " + status
-					+ ((answer != null && !answer.isBlank()) ? ": " + answer : "") + ")";
-			if (status == 403) {
-				message += (ConsulApi.this.token != null) ? "; the ACL token is unknown or lacks permission"
-						: "; no ACL token is configured and the agent's default policy denies it";
-			}
-			return new ConsulApiException(message, status, null);
-		}
-
-		private <T> T parse(Supplier<T> step) {
-			try {
-				return step.get();
-			}
-			catch (RuntimeException ex) {
-				throw new ConsulApiException("Consul at " + ConsulApi.this.baseUrl + " gave an answer to " + this.action
-						+ " that distlock could not read: " + ex.getMessage(), 200, ex);
-			}
-		}
-
 	}
 
 	/**

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.github.distlock.LockBackendException;
@@ -70,20 +69,13 @@ public final class ConsulLockBackend implements SessionLockBackend, ConnectionCh
 
 	private final Supplier<@Nullable String> serviceCheck;
 
+	private final ConsulSessionWatch sessionWatch;
+
 	/**
 	 * The sessions of raw {@link #tryAcquire(LockRequest)} calls; a lock manager brings
 	 * its own.
 	 */
 	private final SharedSessions standalone = SharedSessions.standalone(this);
-
-	/** Sessions whose blocking query is in flight, so that each has one watch at most. */
-	private final Set<String> watched = ConcurrentHashMap.newKeySet();
-
-	/**
-	 * Set once Consul hid a live session from our token: watches cannot see a session's
-	 * end then.
-	 */
-	private volatile boolean sessionsHidden;
 
 	private final JsonWriter<Object> writer = JsonWriter.standard();
 
@@ -107,6 +99,7 @@ public final class ConsulLockBackend implements SessionLockBackend, ConnectionCh
 		this.api = api;
 		this.settings = settings;
 		this.serviceCheck = serviceCheck;
+		this.sessionWatch = new ConsulSessionWatch(api);
 	}
 
 	@Override
@@ -281,74 +274,21 @@ public final class ConsulLockBackend implements SessionLockBackend, ConnectionCh
 		return gone(sessionId, "its renewal was answered 404");
 	}
 
-	/**
-	 * Starts a blocking query on the session, unless sessions are not watched or Consul
-	 * hides them from our token.
-	 */
+	/** Watches the session, so that its end is reported before the next renewal would. */
 	@Override
 	public void watchSession(ServerSession session) {
-		if (this.settings.watchSessions() && !this.sessionsHidden && this.watched.add(session.id())) {
-			watch(session, 0);
+		if (this.settings.watchSessions()) {
+			this.sessionWatch.watch(session);
 		}
 	}
 
-	/**
-	 * Resumes a watch that failed, now that Consul answers again.
-	 */
+	/** Resumes a watch that failed, now that Consul answers again. */
 	@Override
 	public void keptAlive(ServerSession session) {
 		watchSession(session);
 	}
 
-	/**
-	 * One blocking query, answered on the HTTP client's selector thread; the next is sent
-	 * from there, so that a watch holds a connection while it waits but never a thread.
-	 */
-	private void watch(ServerSession session, long index) {
-		if (session.isEnded()) {
-			this.watched.remove(session.id());
-			return;
-		}
-		this.api.sessionVisible(session.id(), index, ConsulApi.MAX_BLOCKING_WAIT).whenComplete((visible, failure) -> {
-			if (failure != null) {
-				// No timer of our own to retry with: the next successful renewal starts
-				// the watch again.
-				this.watched.remove(session.id());
-				logger.debug("Watching " + describeSession(session.id()) + " failed; it resumes after the next "
-						+ "renewal: " + failure.getMessage());
-			}
-			else if (visible.value()) {
-				watch(session, visible.index());
-			}
-			else {
-				confirmGone(session);
-			}
-		});
-	}
-
-	/**
-	 * Consul hides sessions from a token without session read permission, so an empty
-	 * answer is checked with a renewal before the locks are declared lost.
-	 */
-	private void confirmGone(ServerSession session) {
-		this.api.renewSession(session.id()).whenComplete((alive, failure) -> {
-			this.watched.remove(session.id());
-			if (failure != null) {
-				// The scheduled renewals retry and decide.
-				logger.debug("Checking " + describeSession(session.id()) + " failed: " + failure.getMessage());
-			}
-			else if (!alive) {
-				session.ended(gone(session.id(), "Consul reported it gone"));
-			}
-			else if (!this.sessionsHidden) {
-				this.sessionsHidden = true;
-				logger.warn("Consul hides session " + session.id() + " from distlock's ACL token (no session read "
-						+ "permission); losses are noticed at renewals only, up to half a ttl late");
-			}
-		});
-	}
-
-	private static String gone(String sessionId, String how) {
+	static String gone(String sessionId, String how) {
 		return "Consul session " + sessionId + " no longer exists (" + how + "): it was destroyed, one of its "
 				+ "health checks failed, or it expired; Consul released its locks";
 	}
