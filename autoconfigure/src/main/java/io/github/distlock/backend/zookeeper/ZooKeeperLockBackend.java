@@ -25,19 +25,15 @@ import org.apache.zookeeper.data.Stat;
 
 /**
  * Locks in ZooKeeper through Apache Curator: the queue algorithm of Curator's lock
- * recipes, without their thread binding.
+ * recipes, without their thread binding (why not the recipes themselves: see the package
+ * documentation).
  *
  * <p>
  * Each key is a container node {@code <basePath>/<key>}. To acquire, the backend creates
  * an ephemeral sequential node under it (in Curator's protected mode, so a create whose
  * answer was lost is found again), lists the key's children, and holds the lock when its
  * node is the lowest; otherwise it watches the node just ahead of it and looks again when
- * that changes. That is create, getChildren and, to release, delete: the three round
- * trips of {@code InterProcessMutex}. Unlike {@code InterProcessMutex}, whose release
- * must run on the acquiring thread, any thread may release (async callers release on
- * other threads); unlike {@code InterProcessSemaphoreMutex}, which takes an inner mutex
- * and a lease node, it costs no extra round trips and knows the node it created, whose
- * creation zxid is the fencing token.
+ * that changes. Any thread may release; the fencing token is the node's creation zxid.
  *
  * <p>
  * The session holds the lock, not a ttl: {@link BackendLock#renew()} only confirms, with
