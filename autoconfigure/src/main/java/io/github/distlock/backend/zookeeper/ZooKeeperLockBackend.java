@@ -95,9 +95,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 		return "zookeeper";
 	}
 
-	/**
-	 * The Curator client this backend uses.
-	 */
+	/** The Curator client this backend uses. */
 	public CuratorFramework client() {
 		return this.client;
 	}
