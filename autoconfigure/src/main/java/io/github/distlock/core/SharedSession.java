@@ -57,7 +57,7 @@ final class SharedSession implements ServerSession {
 
 	private final Consumer<SharedSession> onEnded;
 
-	private final Set<SharedSessionLock> leases = ConcurrentHashMap.newKeySet();
+	private final Set<SharedSessionLock> locks = ConcurrentHashMap.newKeySet();
 
 	private final AtomicReference<@Nullable String> endedReason = new AtomicReference<>();
 
@@ -129,16 +129,16 @@ final class SharedSession implements ServerSession {
 	}
 
 	/** Adds a lock to those confirmed by keepalives and told of the session's end. */
-	void attach(SharedSessionLock lease) {
-		this.leases.add(lease);
+	void attach(SharedSessionLock lock) {
+		this.locks.add(lock);
 		String reason = this.endedReason.get();
 		if (reason != null) {
-			lease.lost(reason);
+			lock.lost(reason);
 		}
 	}
 
-	void detach(SharedSessionLock lease) {
-		this.leases.remove(lease);
+	void detach(SharedSessionLock lock) {
+		this.locks.remove(lock);
 	}
 
 	/**
@@ -152,9 +152,9 @@ final class SharedSession implements ServerSession {
 			return CompletableFuture.completedFuture(null);
 		}
 		this.onEnded.accept(this);
-		for (SharedSessionLock lease : this.leases) {
+		for (SharedSessionLock lock : this.locks) {
 			try {
-				lease.lost(reason);
+				lock.lost(reason);
 			}
 			catch (RuntimeException ex) {
 				logger.warn("A loss listener of a lock on " + describe() + " failed", ex);
@@ -201,7 +201,7 @@ final class SharedSession implements ServerSession {
 			if (sentAt - this.confirmedAtNanos > 0) {
 				this.confirmedAtNanos = sentAt;
 			}
-			this.leases.forEach((lease) -> lease.keptAlive(sentAt));
+			this.locks.forEach((lock) -> lock.keptAlive(sentAt));
 			try {
 				this.backend.keptAlive(this);
 			}

@@ -106,10 +106,10 @@ public class SharedSessions implements LockBackend {
 			try {
 				Optional<SessionLock> lock = this.backend.tryAcquire(attemptRequest, session);
 				if (lock.isPresent()) {
-					SharedSessionLock lease = new SharedSessionLock(lock.get(), session, this);
-					session.attach(lease);
+					SharedSessionLock shared = new SharedSessionLock(lock.get(), session, this);
+					session.attach(shared);
 					held = true;
-					return Optional.of(lease);
+					return Optional.of(shared);
 				}
 				if (!session.isEnded()) {
 					return Optional.empty();
