@@ -6,9 +6,9 @@ import io.github.distlock.spi.AbstractBackendLock;
 import io.github.distlock.spi.SessionLock;
 
 /**
- * A backend's {@link SessionLock} as a {@link BackendLock} of the generic layer:
- * confirmed by its session's keepalives, lost when the session ends, and counted as a
- * user of the session until released.
+ * A backend's {@link SessionLock} as a {@link io.github.distlock.spi.BackendLock} of the
+ * generic layer: confirmed by its session's keepalives, lost when the session ends, and
+ * counted as a user of the session until released.
  */
 final class SharedSessionLock extends AbstractBackendLock {
 
