@@ -47,7 +47,7 @@ final class LockedMethodResolver {
 
 	// Spring reads a duration without a unit as milliseconds, which nobody means for a
 	// lease.
-	private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?\\d+");
+	private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?\\d{1,18}");
 
 	// #p0 and #a0 name arguments by position; #root and #this are SpEL's own.
 	private static final Pattern POSITIONAL = Pattern.compile("[pa](\\d+)");
@@ -225,7 +225,8 @@ final class LockedMethodResolver {
 					"Define the property in application.yml, or give the placeholder a default such as "
 							+ "\"${orders.lock-ttl:10s}\".");
 		}
-		if (BARE_NUMBER.matcher(resolved).matches()) {
+		// A bare zero is zero in every unit.
+		if (BARE_NUMBER.matcher(resolved).matches() && Long.parseLong(resolved) != 0) {
 			throw new InvalidLockDefinitionException(method,
 					attribute + " \"" + value + "\""
 							+ (resolved.equals(value) ? "" : " (resolved to \"" + resolved + "\")")

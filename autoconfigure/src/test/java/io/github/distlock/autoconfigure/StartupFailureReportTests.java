@@ -118,6 +118,38 @@ class StartupFailureReportTests {
 			.contains("ttl = \"10s\" for seconds, or \"10ms\" if you mean milliseconds");
 	}
 
+	@Test
+	void negativeDefaultWaitTimeNamesThePropertyAndTheRange(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("--distlock.backend=local", "--distlock.default-wait-time=-1s"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains(
+					"Invalid value '-1s' for property 'distlock.default-wait-time' (from \"distlock.default-wait-time\" "
+							+ "from property source \"commandLineArgs\"): distlock.default-wait-time must be zero or a positive "
+							+ "duration, but was -1s")
+			.contains("Set distlock.default-wait-time to a duration of 0s (try once) or more")
+			.contains("distlock:\n  default-wait-time: 2s")
+			.doesNotContain("for property 'distlock'");
+	}
+
+	@Test
+	void zeroDefaultTtlNamesThePropertyAndTheRange(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("--distlock.backend=local", "--distlock.default-ttl=0s"));
+		assertThat(output).contains("Invalid value '0s' for property 'distlock.default-ttl'")
+			.contains("distlock.default-ttl must be a positive duration of at least 1s, but was 0s")
+			.contains("Set distlock.default-ttl to a duration of 1s or more");
+	}
+
+	@Test
+	void propertyDurationWithoutAUnit(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("--distlock.backend=local", "--distlock.default-ttl=10"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Invalid value '10' for property 'distlock.default-ttl' (from \"distlock.default-ttl\" from "
+					+ "property source \"commandLineArgs\"): distlock.default-ttl has no unit: Spring would read it "
+					+ "as 10 milliseconds")
+			.contains("Set distlock.default-ttl to a duration with its unit: 10s for seconds, or 10ms if you mean "
+					+ "milliseconds");
+	}
+
 	private static void run(String... args) {
 		run(MinimalApplication.class, args);
 	}
