@@ -41,7 +41,8 @@ public final class DistlockAutoConfiguration {
 		// Before any server is contacted: a ttl of 10ms would fail in stranger ways
 		// there.
 		UnitlessDurations.check(environment);
-		return choose(properties.getBackend(), candidates.orderedStream().toList()).create();
+		LockBackendCandidate candidate = choose(properties.getBackend(), candidates.orderedStream().toList());
+		return properties.isVerifyOnStartup() ? candidate.create() : candidate.createUnverified();
 	}
 
 	@Bean(destroyMethod = "close")

@@ -69,6 +69,13 @@ public class DistlockProperties {
 	 */
 	private int aspectOrder = DEFAULT_ASPECT_ORDER;
 
+	/**
+	 * Whether startup fails when the lock server cannot be reached; when false, the
+	 * application starts, the health check is DOWN and acquisitions fail until the server
+	 * answers.
+	 */
+	private boolean verifyOnStartup = true;
+
 	public @Nullable BackendType getBackend() {
 		return this.backend;
 	}
@@ -157,6 +164,14 @@ public class DistlockProperties {
 
 	public void setAspectOrder(int aspectOrder) {
 		this.aspectOrder = aspectOrder;
+	}
+
+	public boolean isVerifyOnStartup() {
+		return this.verifyOnStartup;
+	}
+
+	public void setVerifyOnStartup(boolean verifyOnStartup) {
+		this.verifyOnStartup = verifyOnStartup;
 	}
 
 	/**

@@ -27,4 +27,16 @@ public interface LockBackendCandidate {
 	 */
 	LockBackend create();
 
+	/**
+	 * Creates the backend for {@code distlock.verify-on-startup=false}: a server that
+	 * cannot be reached does not fail the startup; the backend then fails acquisitions
+	 * with a {@link io.github.distlock.LockBackendException} until the server answers. By
+	 * default {@link #create()} is tried now and, if the server is unreachable, again at
+	 * each use until it succeeds.
+	 * @throws BackendSelectionException when the configuration itself is unusable
+	 */
+	default LockBackend createUnverified() {
+		return DeferredLockBackend.of(type(), this::create);
+	}
+
 }

@@ -15,17 +15,21 @@ import io.github.distlock.spi.LockRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class DistlockAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
@@ -125,6 +129,15 @@ class DistlockAutoConfigurationTests {
 			});
 		this.runner.withPropertyValues("distlock.backend=local", "distlock.default-wait-time=0")
 			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void theLocalBackendWarnsOncePerJvm(CapturedOutput output) {
+		LocalBackendCandidate.warned.set(false);
+		this.runner.withPropertyValues("distlock.backend=local").run((context) -> assertThat(context).hasNotFailed());
+		this.runner.withPropertyValues("distlock.backend=local").run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output.getOut().split("locks are held in this JVM only", -1)).as("one warning for two contexts")
+			.hasSize(2);
 	}
 
 	@Test
