@@ -85,8 +85,9 @@ final class LockedMethodResolver {
 		String[] names = this.parameterNames.getParameterNames(method);
 		Expression keyExpression = StringUtils.hasText(annotation.key()) ? parseKey(method, annotation.key(), names)
 				: null;
-		String name = StringUtils.hasText(annotation.name()) ? annotation.name() : (keyExpression != null)
-				? annotation.key() : ClassUtils.getShortName(method.getDeclaringClass()) + "." + method.getName();
+		// Class.method, not the key's SpEL text: a readable, low-cardinality metric tag.
+		String name = StringUtils.hasText(annotation.name()) ? annotation.name()
+				: ClassUtils.getShortName(method.getDeclaringClass()) + "." + method.getName();
 		LockOptions options = LockOptions.defaults().withAutoRenew(annotation.autoRenew()).withName(name);
 		Duration ttl = duration(method, "ttl", annotation.ttl());
 		if (ttl != null) {

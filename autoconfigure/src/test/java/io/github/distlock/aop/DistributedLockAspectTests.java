@@ -152,11 +152,14 @@ class DistributedLockAspectTests {
 			await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty());
 			assertThat(events).singleElement().satisfies((event) -> {
 				assertThat(event.getKey()).isEqualTo("order:3");
-				assertThat(event.getLockName()).isEqualTo("'order:' + #id");
+				assertThat(event.getLockName()).isEqualTo("DistributedLockAspectTests.Orders.hold");
 				assertThat(event.getBackend()).isEqualTo("local");
 			});
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			assertThat(registry.get("distlock.lost").tag("lock", "'order:' + #id").counter().count()).isEqualTo(1);
+			assertThat(registry.get("distlock.lost")
+				.tag("lock", "DistributedLockAspectTests.Orders.hold")
+				.counter()
+				.count()).isEqualTo(1);
 			assertThat(registry.get("distlock.hold").tag("outcome", "lost").timer().count()).isEqualTo(1);
 		});
 	}
@@ -200,6 +203,19 @@ class DistributedLockAspectTests {
 			assertThat(registry.get("distlock.hold").tags("lock", "quick-order", "outcome", "released").timer().count())
 				.isEqualTo(1);
 			assertThat(registry.get("distlock.active").tags("lock", "quick-order").gauge().value()).isZero();
+		});
+	}
+
+	@Test
+	void lostCounterExistsAtZeroFromTheFirstUseAndTheDefaultTagIsClassAndMethod() {
+		this.runner.run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			String tag = "DistributedLockAspectTests.Orders.skipped";
+			assertThat(registry.find("distlock.lost").tag("lock", tag).counter()).as("before the first use").isNull();
+			assertThat(context.getBean(Orders.class).skipped(12L)).isEqualTo("done 12");
+			assertThat(registry.get("distlock.lost").tags("backend", "local", "lock", tag).counter().count()).isZero();
+			assertThat(registry.get("distlock.wait").tags("lock", tag, "outcome", "acquired").timer().count())
+				.isEqualTo(1);
 		});
 	}
 
