@@ -53,8 +53,8 @@ public abstract class DistributedLocks {
 	public static Lease assertHeld() {
 		Lease lease = currentLease()
 			.orElseThrow(() -> new IllegalStateException("No distlock lock is held by the calling code. A "
-					+ "@DistributedLock method called from its own class (this.method()) or declared private, "
-					+ "final or static runs without its lock: call it through the Spring bean"));
+					+ "@DistributedLock method called from its own class (this.method()) bypasses the proxy and "
+					+ "runs without its lock: call it through the Spring bean"));
 		if (!lease.isHeld()) {
 			throw new IllegalStateException(
 					"The distlock lock '" + lease.key() + "' of the calling code is no longer held (lost, or its "

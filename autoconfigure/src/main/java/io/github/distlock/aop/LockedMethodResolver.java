@@ -60,6 +60,8 @@ final class LockedMethodResolver {
 
 	private final Map<MethodKey, Optional<LockedMethod>> cache = new ConcurrentHashMap<>();
 
+	private final Set<Class<?>> checkedClasses = ConcurrentHashMap.newKeySet();
+
 	LockedMethodResolver(PropertyResolver propertyResolver) {
 		this.propertyResolver = propertyResolver;
 	}
@@ -74,6 +76,29 @@ final class LockedMethodResolver {
 					(key) -> Optional
 						.ofNullable(parse(AopUtils.getMostSpecificMethod(method, targetClass), targetClass)))
 			.orElse(null);
+	}
+
+	/**
+	 * Fails for a {@link DistributedLock} method that no proxy can intercept (private,
+	 * final or static), which would otherwise run without its lock and without a word.
+	 * @return {@code true}, so that it can sit in a class filter
+	 */
+	boolean rejectUnproxiable(Class<?> type) {
+		if (this.checkedClasses.add(type)) {
+			ReflectionUtils.doWithMethods(type, (method) -> {
+				int modifiers = method.getModifiers();
+				String problem = Modifier.isPrivate(modifiers) ? "private"
+						: Modifier.isStatic(modifiers) ? "static" : Modifier.isFinal(modifiers) ? "final" : null;
+				if (problem != null && AnnotatedElementUtils.hasAnnotation(method, DistributedLock.class)) {
+					throw new InvalidLockDefinitionException(method,
+							"the method is " + problem
+									+ ", so Spring's proxy cannot intercept it and it would run without its lock",
+							"Make it a public (or protected), non-final, non-static method, and call it through the "
+									+ "bean rather than on this.");
+				}
+			}, (method) -> method.getDeclaringClass() != Object.class);
+		}
+		return true;
 	}
 
 	private @Nullable LockedMethod parse(Method method, @Nullable Class<?> targetClass) {

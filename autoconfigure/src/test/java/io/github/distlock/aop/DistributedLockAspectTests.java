@@ -229,6 +229,9 @@ class DistributedLockAspectTests {
 		assertStartupFails(MissingFallback.class, "MissingFallback.work(String)", "fallback method \"nope\"");
 		assertStartupFails(SkipPrimitive.class, "SkipPrimitive.work()", "SKIP cannot return null");
 		assertStartupFails(MissingPlaceholder.class, "MissingPlaceholder.work()", "cannot be resolved");
+		assertStartupFails(PrivateLocked.class, "PrivateLocked.work(String)", "the method is private",
+				"would run without its lock");
+		assertStartupFails(FinalLocked.class, "FinalLocked.work(String)", "the method is final");
 	}
 
 	private void assertStartupFails(Class<?> bean, String method, String... messages) {
@@ -456,6 +459,26 @@ class DistributedLockAspectTests {
 		@DistributedLock(onNotAcquired = NotAcquiredAction.SKIP)
 		public int work() {
 			return 1;
+		}
+
+	}
+
+	static class PrivateLocked {
+
+		@DistributedLock(key = "'order:' + #id")
+		private void work(String id) {
+		}
+
+		public void callsWork(String id) {
+			work(id);
+		}
+
+	}
+
+	static class FinalLocked {
+
+		@DistributedLock(key = "'order:' + #id")
+		public final void work(String id) {
 		}
 
 	}
