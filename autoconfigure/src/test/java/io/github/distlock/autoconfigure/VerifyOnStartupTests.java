@@ -41,7 +41,9 @@ class VerifyOnStartupTests {
 		this.runner.run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("Connection refused");
-			assertThat(new BackendSelectionFailureAnalyzer().analyze(context.getStartupFailure())).isNotNull();
+			assertThat(new BackendSelectionFailureAnalyzer().analyze(context.getStartupFailure()).getAction())
+				.contains("To start without the server (health DOWN and locks failing with LockBackendException "
+						+ "until it answers), set distlock.verify-on-startup: false.");
 		});
 	}
 
