@@ -66,9 +66,11 @@ class StartupFailureReportTests {
 		Class<?> stock = CompiledWithoutParameters.load(classes, "Stock", """
 				package compiled;
 
+				import io.github.distlock.DistributedLock;
+
 				public class Stock {
 
-					@io.github.distlock.DistributedLock(key = "'sku:' + #sku")
+					@DistributedLock(key = "'sku:' + #sku")
 					public int reserve(String sku, int quantity) {
 						return quantity;
 					}
@@ -89,11 +91,14 @@ class StartupFailureReportTests {
 		Class<?> stock = CompiledWithoutParameters.load(classes, "PositionalStock", """
 				package compiled;
 
+				import io.github.distlock.DistributedLock;
+				import io.github.distlock.DistributedLocks;
+
 				public class PositionalStock {
 
-					@io.github.distlock.DistributedLock(key = "'sku:' + #p0")
+					@DistributedLock(key = "'sku:' + #p0")
 					public String reserve(String sku, int quantity) {
-						return io.github.distlock.DistributedLocks.assertHeld().key();
+						return DistributedLocks.assertHeld().key();
 					}
 
 				}
