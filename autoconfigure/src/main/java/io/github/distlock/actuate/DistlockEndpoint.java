@@ -1,34 +1,58 @@
 package io.github.distlock.actuate;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
-import io.github.distlock.core.HeldLock;
 import io.github.distlock.core.DefaultLockTemplate;
+import io.github.distlock.core.HeldLock;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
  * {@code /actuator/distlock}: the backend and the locks this instance holds, with their
- * fencing tokens and remaining local validity.
+ * fencing tokens and remaining local validity. Evaluated keys can carry user data, so
+ * they are masked unless {@code management.endpoint.distlock.show-values} allows them, as
+ * Spring Boot's {@code env} and {@code configprops} endpoints do with their values.
  */
 @Endpoint(id = "distlock")
 public class DistlockEndpoint {
 
+	static final String MASK = "******";
+
 	private final DefaultLockTemplate lockManager;
+
+	private final Show showValues;
+
+	private final Set<String> roles;
 
 	/**
 	 * Creates the endpoint for a lock manager.
+	 * @param showValues when the evaluated keys are shown
+	 * @param roles the roles that may see them with {@link Show#WHEN_AUTHORIZED} (any
+	 * authenticated user when empty)
 	 */
-	public DistlockEndpoint(DefaultLockTemplate lockManager) {
+	public DistlockEndpoint(DefaultLockTemplate lockManager, Show showValues, Collection<String> roles) {
 		this.lockManager = lockManager;
+		this.showValues = showValues;
+		this.roles = Set.copyOf(roles);
 	}
 
 	/**
-	 * The current locks.
+	 * The current locks, their keys masked unless the caller may see them.
 	 */
 	@ReadOperation
-	public LocksDescriptor locks() {
-		return new LocksDescriptor(this.lockManager.backendName(), this.lockManager.heldLocks());
+	public LocksDescriptor locks(SecurityContext securityContext) {
+		boolean show = this.showValues.isShown(securityContext, this.roles);
+		List<HeldLock> locks = this.lockManager.heldLocks()
+			.stream()
+			.map((held) -> show ? held
+					: new HeldLock(MASK, held.name(), held.fencingToken(), held.heldFor(), held.validFor(),
+							held.lostReason()))
+			.toList();
+		return new LocksDescriptor(this.lockManager.backendName(), locks);
 	}
 
 	/**

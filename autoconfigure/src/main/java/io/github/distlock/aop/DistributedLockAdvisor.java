@@ -64,7 +64,8 @@ public final class DistributedLockAdvisor extends AbstractPointcutAdvisor {
 
 		LockedMethodPointcut(LockedMethodResolver resolver) {
 			this.resolver = resolver;
-			setClassFilter((type) -> AnnotationUtils.isCandidateClass(type, DistributedLock.class));
+			setClassFilter((type) -> AnnotationUtils.isCandidateClass(type, DistributedLock.class)
+					&& resolver.rejectUnproxiable(type));
 		}
 
 		@Override

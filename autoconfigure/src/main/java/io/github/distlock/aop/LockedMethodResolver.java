@@ -3,10 +3,16 @@ package io.github.distlock.aop;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 import io.github.distlock.DistributedLock;
 import io.github.distlock.LockOptions;
@@ -24,6 +30,7 @@ import org.springframework.expression.spel.SpelNode;
 import org.springframework.expression.spel.ast.BeanReference;
 import org.springframework.expression.spel.ast.ConstructorReference;
 import org.springframework.expression.spel.ast.TypeReference;
+import org.springframework.expression.spel.ast.VariableReference;
 import org.springframework.expression.spel.standard.SpelExpression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.ClassUtils;
@@ -38,6 +45,13 @@ final class LockedMethodResolver {
 
 	private static final String REACTIVE_PUBLISHER = "org.reactivestreams.Publisher";
 
+	// Spring reads a duration without a unit as milliseconds, which nobody means for a
+	// lease.
+	private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?\\d{1,18}");
+
+	// #p0 and #a0 name arguments by position; #root and #this are SpEL's own.
+	private static final Pattern POSITIONAL = Pattern.compile("[pa](\\d+)");
+
 	private final PropertyResolver propertyResolver;
 
 	private final SpelExpressionParser parser = new SpelExpressionParser();
@@ -45,6 +59,8 @@ final class LockedMethodResolver {
 	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
 	private final Map<MethodKey, Optional<LockedMethod>> cache = new ConcurrentHashMap<>();
+
+	private final Set<Class<?>> checkedClasses = ConcurrentHashMap.newKeySet();
 
 	LockedMethodResolver(PropertyResolver propertyResolver) {
 		this.propertyResolver = propertyResolver;
@@ -62,15 +78,41 @@ final class LockedMethodResolver {
 			.orElse(null);
 	}
 
+	/**
+	 * Fails for a {@link DistributedLock} method that no proxy can intercept (private,
+	 * final or static), which would otherwise run without its lock and without a word.
+	 * @return {@code true}, so that it can sit in a class filter
+	 */
+	boolean rejectUnproxiable(Class<?> type) {
+		if (this.checkedClasses.add(type)) {
+			ReflectionUtils.doWithMethods(type, (method) -> {
+				int modifiers = method.getModifiers();
+				String problem = Modifier.isPrivate(modifiers) ? "private"
+						: Modifier.isStatic(modifiers) ? "static" : Modifier.isFinal(modifiers) ? "final" : null;
+				if (problem != null && AnnotatedElementUtils.hasAnnotation(method, DistributedLock.class)) {
+					throw new InvalidLockDefinitionException(method,
+							"the method is " + problem
+									+ ", so Spring's proxy cannot intercept it and it would run without its lock",
+							"Make it a public (or protected), non-final, non-static method, and call it through the "
+									+ "bean rather than on this.");
+				}
+			}, (method) -> method.getDeclaringClass() != Object.class);
+		}
+		return true;
+	}
+
 	private @Nullable LockedMethod parse(Method method, @Nullable Class<?> targetClass) {
 		DistributedLock annotation = AnnotatedElementUtils.findMergedAnnotation(method, DistributedLock.class);
 		if (annotation == null) {
 			return null;
 		}
 		String fixedKey = method.getDeclaringClass().getName() + "." + method.getName();
-		Expression keyExpression = StringUtils.hasText(annotation.key()) ? parseKey(method, annotation.key()) : null;
-		String name = StringUtils.hasText(annotation.name()) ? annotation.name() : (keyExpression != null)
-				? annotation.key() : ClassUtils.getShortName(method.getDeclaringClass()) + "." + method.getName();
+		String[] names = this.parameterNames.getParameterNames(method);
+		Expression keyExpression = StringUtils.hasText(annotation.key()) ? parseKey(method, annotation.key(), names)
+				: null;
+		// Class.method, not the key's SpEL text: a readable, low-cardinality metric tag.
+		String name = StringUtils.hasText(annotation.name()) ? annotation.name()
+				: ClassUtils.getShortName(method.getDeclaringClass()) + "." + method.getName();
 		LockOptions options = LockOptions.defaults().withAutoRenew(annotation.autoRenew()).withName(name);
 		Duration ttl = duration(method, "ttl", annotation.ttl());
 		if (ttl != null) {
@@ -96,18 +138,14 @@ final class LockedMethodResolver {
 					"onNotAcquired = SKIP cannot return null from a method returning " + method.getReturnType(),
 					"Use onNotAcquired = THROW or FALLBACK, or return a wrapper type or Optional.");
 		}
-		String[] names = this.parameterNames.getParameterNames(method);
 		return new LockedMethod(method, keyExpression, fixedKey, (names != null) ? names : new String[0], options,
 				annotation.onNotAcquired(), fallback, returnKind);
 	}
 
-	private Expression parseKey(Method method, String text) {
+	private Expression parseKey(Method method, String text, String @Nullable [] names) {
+		Expression expression;
 		try {
-			Expression expression = this.parser.parseExpression(text);
-			if (expression instanceof SpelExpression spel) {
-				rejectUnsafe(method, text, spel.getAST());
-			}
-			return expression;
+			expression = this.parser.parseExpression(text);
 		}
 		catch (ParseException ex) {
 			throw new InvalidLockDefinitionException(method,
@@ -115,6 +153,73 @@ final class LockedMethodResolver {
 					"Write the key as a SpEL expression over the method's arguments, for example "
 							+ "key = \"'order:' + #orderId\" (string literals in single quotes).");
 		}
+		if (expression instanceof SpelExpression spel) {
+			rejectUnsafe(method, text, spel.getAST());
+			Set<String> variables = new LinkedHashSet<>();
+			collectVariables(spel.getAST(), variables);
+			for (String variable : variables) {
+				checkVariable(method, text, variable, names);
+			}
+		}
+		return expression;
+	}
+
+	private static void collectVariables(SpelNode node, Set<String> variables) {
+		if (node instanceof VariableReference) {
+			variables.add(node.toStringAST().substring(1));
+		}
+		for (int i = 0; i < node.getChildCount(); i++) {
+			collectVariables(node.getChild(i), variables);
+		}
+	}
+
+	/**
+	 * Rejects a variable that would evaluate to null on every call: a misspelt name, a
+	 * position past the last argument, or any name when the class was compiled without
+	 * {@code -parameters}.
+	 */
+	private static void checkVariable(Method method, String text, String variable, String @Nullable [] names) {
+		int count = method.getParameterCount();
+		if (variable.equals("root") || variable.equals("this")) {
+			return;
+		}
+		var positional = POSITIONAL.matcher(variable);
+		if (positional.matches() && positional.group(1).length() < 4 && Integer.parseInt(positional.group(1)) < count) {
+			return;
+		}
+		if (names != null && Arrays.asList(names).contains(variable)) {
+			return;
+		}
+		if (names == null && count > 0 && !positional.matches()) {
+			throw new InvalidLockDefinitionException(method,
+					"key expression \"" + text + "\" refers to #" + variable + " by parameter name, but "
+							+ method.getDeclaringClass().getName() + " was compiled without "
+							+ "-parameters: its parameter names are unknown at runtime, so #" + variable
+							+ " would be null on every call and all calls would share one lock",
+					"Compile with -parameters (the spring-boot-starter-parent does; with a parent of your own, set "
+							+ "<parameters>true</parameters> in the maven-compiler-plugin's configuration), or refer "
+							+ "to the argument by position: #p0 is the first argument.");
+		}
+		throw new InvalidLockDefinitionException(method,
+				"key expression \"" + text + "\" uses #" + variable + ", which is not a parameter of the method "
+						+ "(parameters: " + describeParameters(names, count) + ")",
+				"Refer to a parameter by name or position (" + examples(names, count)
+						+ "), or to #root.methodName / #root.args.");
+	}
+
+	private static String describeParameters(String @Nullable [] names, int count) {
+		if (count == 0) {
+			return "none";
+		}
+		return (names != null) ? String.join(", ", names) : count + ", names unknown";
+	}
+
+	private static String examples(String @Nullable [] names, int count) {
+		List<String> examples = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			examples.add(((names != null) ? "#" + names[i] + " or " : "") + "#p" + i);
+		}
+		return examples.isEmpty() ? "the method has none" : String.join(", ", examples);
 	}
 
 	private void rejectUnsafe(Method method, String text, SpelNode node) {
@@ -145,6 +250,15 @@ final class LockedMethodResolver {
 					attribute + " \"" + value + "\" has a placeholder that cannot be resolved: " + ex.getMessage(),
 					"Define the property in application.yml, or give the placeholder a default such as "
 							+ "\"${orders.lock-ttl:10s}\".");
+		}
+		// A bare zero is zero in every unit.
+		if (BARE_NUMBER.matcher(resolved).matches() && Long.parseLong(resolved) != 0) {
+			throw new InvalidLockDefinitionException(method,
+					attribute + " \"" + value + "\""
+							+ (resolved.equals(value) ? "" : " (resolved to \"" + resolved + "\")")
+							+ " has no unit: Spring would read it as " + resolved + " milliseconds",
+					"Write the unit: " + attribute + " = \"" + resolved + "s\" for seconds, or \"" + resolved
+							+ "ms\" if you mean milliseconds.");
 		}
 		try {
 			return DurationStyle.detectAndParse(resolved);

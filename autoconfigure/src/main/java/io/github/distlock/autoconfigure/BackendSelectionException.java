@@ -21,6 +21,15 @@ public abstract sealed class BackendSelectionException extends DistributedLockEx
 	}
 
 	/**
+	 * Whether the backend's server could not be reached (as opposed to refusing the
+	 * configuration): with {@code distlock.verify-on-startup=false} the application then
+	 * starts and the backend is created at its first use that reaches the server.
+	 */
+	public boolean isServerUnreachable() {
+		return false;
+	}
+
+	/**
 	 * What to add to {@code application.yml} or the pom: the action the failure analyzer
 	 * reports, for callers that inspect the exception itself.
 	 */

@@ -11,6 +11,10 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
  */
 class BackendSelectionFailureAnalyzer extends AbstractFailureAnalyzer<BackendSelectionException> {
 
+	// An outage of the lock server should not have to stop every restart and every test.
+	private static final String START_WITHOUT_SERVER = "\n\nTo start without the server (health DOWN and locks "
+			+ "failing with LockBackendException until it answers), set distlock.verify-on-startup: false.";
+
 	private static final String ETCD_ENDPOINTS = "distlock:\n  etcd:\n    endpoints: http://127.0.0.1:2379";
 
 	private static final String ETCD_TLS = "Point the TLS settings at readable PEM files (the client key in PKCS#8), "
@@ -82,7 +86,7 @@ class BackendSelectionFailureAnalyzer extends AbstractFailureAnalyzer<BackendSel
 					+ "or set distlock.redis.key-prefix to a prefix the user may already use.";
 			case UNREACHABLE -> "Check spring.data.redis.host and spring.data.redis.port (or spring.data.redis.url, or "
 					+ "the sentinel/cluster nodes) and that Redis is running and reachable: distlock connects when the "
-					+ "application starts.";
+					+ "application starts." + START_WITHOUT_SERVER;
 		};
 	}
 
@@ -100,8 +104,9 @@ class BackendSelectionFailureAnalyzer extends AbstractFailureAnalyzer<BackendSel
 					+ "etcdctl role grant-permission <role> --prefix=true readwrite " + failure.namespace() + "/";
 			case UNREACHABLE -> failure.applicationClient()
 					? "Check the endpoints of your io.etcd.jetcd.Client bean and that etcd is running."
+							+ START_WITHOUT_SERVER
 					: "Check that etcd is running and that distlock.etcd.endpoints lists its client URLs:\n\n"
-							+ ETCD_ENDPOINTS;
+							+ ETCD_ENDPOINTS + START_WITHOUT_SERVER;
 		};
 	}
 
@@ -134,7 +139,9 @@ class BackendSelectionFailureAnalyzer extends AbstractFailureAnalyzer<BackendSel
 			case UNREACHABLE -> failure.ownClient()
 					? "Check that ZooKeeper runs and that distlock.zookeeper.connect-string names it:\n\n"
 							+ ZOOKEEPER_CONNECT + "\n\nor allow more time with distlock.zookeeper.connection-timeout."
-					: "Check that ZooKeeper runs at the address your CuratorFramework bean is built with.";
+							+ START_WITHOUT_SERVER
+					: "Check that ZooKeeper runs at the address your CuratorFramework bean is built with."
+							+ START_WITHOUT_SERVER;
 			case INTERRUPTED -> "Start the application again.";
 		};
 	}
@@ -165,7 +172,7 @@ class BackendSelectionFailureAnalyzer extends AbstractFailureAnalyzer<BackendSel
 				"Start a Consul agent there, or point Spring Cloud Consul at one in application.yml:\n\n"
 						+ "spring:\n  cloud:\n    consul:\n      host: localhost\n      port: 8500\n\n"
 						+ "To start without Consul and fail at the first lock instead, set "
-						+ "distlock.consul.verify-on-startup: false.";
+						+ "distlock.verify-on-startup: false (or distlock.consul.verify-on-startup: false).";
 			case CHECK_REFUSED, CHECK_FAILED -> failure.checks().isEmpty()
 					? "Make sure the agent has a cluster leader and accepts sessions."
 					: "Register the health checks named in distlock.consul.checks " + failure.checks()

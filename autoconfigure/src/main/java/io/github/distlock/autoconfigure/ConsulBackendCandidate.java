@@ -69,6 +69,10 @@ final class ConsulBackendCandidate implements LockBackendCandidate {
 
 	@Override
 	public LockBackend create() {
+		return create(true);
+	}
+
+	private LockBackend create(boolean verify) {
 		ConsulProperties consul = this.consulProperties.getIfAvailable();
 		if (consul == null) {
 			throw ConsulStartupException.disabled();
@@ -81,10 +85,19 @@ final class ConsulBackendCandidate implements LockBackendCandidate {
 		ConsulLockSettings settings = settings();
 		Supplier<@Nullable String> serviceCheck = this.properties.isBindToServiceCheck() ? serviceCheck() : () -> null;
 		ConsulLockBackend backend = new ConsulLockBackend(api, settings, serviceCheck);
-		if (this.properties.isVerifyOnStartup()) {
+		if (verify && this.properties.isVerifyOnStartup()) {
 			verify(backend, settings);
 		}
 		return backend;
+	}
+
+	/**
+	 * Without the checks of {@code distlock.consul.verify-on-startup}: the global
+	 * {@code distlock.verify-on-startup=false} switches them off too.
+	 */
+	@Override
+	public LockBackend createUnverified() {
+		return create(false);
 	}
 
 	private ConsulLockSettings settings() {

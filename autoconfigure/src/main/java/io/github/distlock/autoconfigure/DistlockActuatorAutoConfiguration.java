@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -37,12 +38,13 @@ public final class DistlockActuatorAutoConfiguration {
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 	@ConditionalOnAvailableEndpoint(DistlockEndpoint.class)
+	@EnableConfigurationProperties(DistlockEndpointProperties.class)
 	static class EndpointConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		DistlockEndpoint distlockEndpoint(DefaultLockTemplate lockManager) {
-			return new DistlockEndpoint(lockManager);
+		DistlockEndpoint distlockEndpoint(DefaultLockTemplate lockManager, DistlockEndpointProperties properties) {
+			return new DistlockEndpoint(lockManager, properties.getShowValues(), properties.getRoles());
 		}
 
 	}

@@ -36,14 +36,21 @@ public final class DistlockAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	LockBackend distlockBackend(DistlockProperties properties, ObjectProvider<LockBackendCandidate> candidates) {
-		return choose(properties.getBackend(), candidates.orderedStream().toList()).create();
+	LockBackend distlockBackend(DistlockProperties properties, ObjectProvider<LockBackendCandidate> candidates,
+			Environment environment) {
+		// Before any server is contacted: a ttl of 10ms would fail in stranger ways
+		// there.
+		UnitlessDurations.check(environment);
+		LockBackendCandidate candidate = choose(properties.getBackend(), candidates.orderedStream().toList());
+		return properties.isVerifyOnStartup() ? candidate.create() : candidate.createUnverified();
 	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	DefaultLockTemplate distlockLockTemplate(LockBackend backend, DistlockProperties properties,
-			ObjectProvider<LockListener> listeners) {
+			ObjectProvider<LockListener> listeners, Environment environment) {
+		// Also here, for an application that defines its own LockBackend.
+		UnitlessDurations.check(environment);
 		return new DefaultLockTemplate(backend, properties.toSettings(), listeners.orderedStream().toList());
 	}
 

@@ -21,6 +21,11 @@ public class DistlockProperties {
 	public static final int DEFAULT_ASPECT_ORDER = Ordered.LOWEST_PRECEDENCE - 1;
 
 	/**
+	 * Shortest {@code distlock.default-ttl}.
+	 */
+	public static final Duration MIN_DEFAULT_TTL = Duration.ofSeconds(1);
+
+	/**
 	 * Lock server to use. When unset, the single backend whose client and connection are
 	 * present is used; startup fails when there is none or more than one.
 	 */
@@ -64,6 +69,13 @@ public class DistlockProperties {
 	 */
 	private int aspectOrder = DEFAULT_ASPECT_ORDER;
 
+	/**
+	 * Whether startup fails when the lock server cannot be reached; when false, the
+	 * application starts, the health check is DOWN and acquisitions fail until the server
+	 * answers.
+	 */
+	private boolean verifyOnStartup = true;
+
 	public @Nullable BackendType getBackend() {
 		return this.backend;
 	}
@@ -77,9 +89,12 @@ public class DistlockProperties {
 	}
 
 	public void setDefaultTtl(Duration defaultTtl) {
-		if (defaultTtl.isNegative() || defaultTtl.isZero()) {
-			throw new IllegalArgumentException(
-					"distlock.default-ttl must be a positive duration such as 30s, but was " + defaultTtl);
+		if (defaultTtl.compareTo(MIN_DEFAULT_TTL) < 0) {
+			// Shorter leases renew every few milliseconds, and etcd and Consul cannot
+			// grant them at all.
+			throw new InvalidPropertyValueException("distlock.default-ttl", null,
+					"distlock.default-ttl must be a positive duration of at least 1s, but was " + text(defaultTtl),
+					"a duration of 1s or more", "30s");
 		}
 		this.defaultTtl = defaultTtl;
 	}
@@ -90,9 +105,9 @@ public class DistlockProperties {
 
 	public void setDefaultWaitTime(Duration defaultWaitTime) {
 		if (defaultWaitTime.isNegative()) {
-			throw new IllegalArgumentException(
-					"distlock.default-wait-time must be zero or a positive duration such as 2s, but was "
-							+ defaultWaitTime);
+			throw new InvalidPropertyValueException("distlock.default-wait-time", null,
+					"distlock.default-wait-time must be zero or a positive duration, but was " + text(defaultWaitTime),
+					"a duration of 0s (try once) or more", "2s");
 		}
 		this.defaultWaitTime = defaultWaitTime;
 	}
@@ -111,9 +126,9 @@ public class DistlockProperties {
 
 	public void setSafetyMargin(Duration safetyMargin) {
 		if (safetyMargin.isNegative()) {
-			throw new IllegalArgumentException(
-					"distlock.safety-margin must be zero or a positive duration such as 100ms, but was "
-							+ safetyMargin);
+			throw new InvalidPropertyValueException("distlock.safety-margin", null,
+					"distlock.safety-margin must be zero or a positive duration, but was " + text(safetyMargin),
+					"a duration of 0s or more (at most a fifth of each ttl is used)", "100ms");
 		}
 		this.safetyMargin = safetyMargin;
 	}
@@ -124,8 +139,9 @@ public class DistlockProperties {
 
 	public void setRenewalInterval(@Nullable Duration renewalInterval) {
 		if (renewalInterval != null && (renewalInterval.isNegative() || renewalInterval.isZero())) {
-			throw new IllegalArgumentException(
-					"distlock.renewal-interval must be a positive duration such as 5s, but was " + renewalInterval);
+			throw new InvalidPropertyValueException("distlock.renewal-interval", null,
+					"distlock.renewal-interval must be a positive duration, but was " + text(renewalInterval),
+					"a duration of more than 0s, or no value for a third of each ttl", "5s");
 		}
 		this.renewalInterval = renewalInterval;
 	}
@@ -136,8 +152,8 @@ public class DistlockProperties {
 
 	public void setSchedulerThreads(int schedulerThreads) {
 		if (schedulerThreads < 1) {
-			throw new IllegalArgumentException(
-					"distlock.scheduler-threads must be at least 1, but was " + schedulerThreads);
+			throw new InvalidPropertyValueException("distlock.scheduler-threads", null,
+					"distlock.scheduler-threads must be at least 1, but was " + schedulerThreads, "1 or more", "2");
 		}
 		this.schedulerThreads = schedulerThreads;
 	}
@@ -148,6 +164,27 @@ public class DistlockProperties {
 
 	public void setAspectOrder(int aspectOrder) {
 		this.aspectOrder = aspectOrder;
+	}
+
+	public boolean isVerifyOnStartup() {
+		return this.verifyOnStartup;
+	}
+
+	public void setVerifyOnStartup(boolean verifyOnStartup) {
+		this.verifyOnStartup = verifyOnStartup;
+	}
+
+	/**
+	 * A duration as users write it: {@code -1s} rather than {@code PT-1S}.
+	 */
+	static String text(Duration duration) {
+		if (duration.isZero()) {
+			return "0s";
+		}
+		if (duration.getNano() % 1_000_000 != 0) {
+			return duration.toString();
+		}
+		return (duration.getNano() == 0) ? duration.getSeconds() + "s" : duration.toMillis() + "ms";
 	}
 
 	/**

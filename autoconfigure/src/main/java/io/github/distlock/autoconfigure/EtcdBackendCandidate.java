@@ -13,6 +13,7 @@ import io.etcd.jetcd.ClientBuilder;
 import io.github.distlock.LockBackendException;
 import io.github.distlock.backend.etcd.EtcdLockBackend;
 import io.github.distlock.spi.LockBackend;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
@@ -45,9 +46,7 @@ final class EtcdBackendCandidate implements LockBackendCandidate {
 	@Override
 	public LockBackend create() {
 		Client applicationClient = this.clients.getIfUnique();
-		Client client = (applicationClient != null) ? applicationClient : newClient();
-		EtcdLockBackend backend = new EtcdLockBackend(client, applicationClient == null, this.properties.getNamespace(),
-				this.properties.getRequestTimeout());
+		EtcdLockBackend backend = backend(applicationClient);
 		try {
 			backend.checkConnection();
 		}
@@ -56,6 +55,22 @@ final class EtcdBackendCandidate implements LockBackendCandidate {
 			throw connectionFailure(ex, applicationClient != null);
 		}
 		return backend;
+	}
+
+	/**
+	 * The backend without a connection check: jetcd connects at the first request and
+	 * reconnects by itself, so acquisitions fail with the request timeout until etcd
+	 * answers.
+	 */
+	@Override
+	public LockBackend createUnverified() {
+		return backend(this.clients.getIfUnique());
+	}
+
+	private EtcdLockBackend backend(@Nullable Client applicationClient) {
+		Client client = (applicationClient != null) ? applicationClient : newClient();
+		return new EtcdLockBackend(client, applicationClient == null, this.properties.getNamespace(),
+				this.properties.getRequestTimeout());
 	}
 
 	private Client newClient() {

@@ -109,6 +109,11 @@ public final class EtcdStartupException extends BackendSelectionException {
 		return this.problem;
 	}
 
+	@Override
+	public boolean isServerUnreachable() {
+		return this.problem == Problem.UNREACHABLE;
+	}
+
 	/** The configured user, for the credential problems. */
 	@Nullable String user() {
 		return this.user;

@@ -1,5 +1,7 @@
 package io.github.distlock.autoconfigure;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import io.github.distlock.backend.local.LocalLockBackend;
 import io.github.distlock.spi.LockBackend;
 import org.apache.commons.logging.Log;
@@ -24,11 +26,21 @@ final class LocalBackendCandidate implements LockBackendCandidate {
 		return false;
 	}
 
+	// Once per JVM: a test suite starts many application contexts, and one warning says
+	// it all.
+	static final AtomicBoolean warned = new AtomicBoolean();
+
 	@Override
 	public LockBackend create() {
-		logger.warn("distlock uses the 'local' backend: locks are held in this JVM only and do NOT exclude "
+		String warning = "distlock uses the 'local' backend: locks are held in this JVM only and do NOT exclude "
 				+ "other instances of the application. Choose redis, etcd, zookeeper or consul in "
-				+ "distlock.backend for distributed locks.");
+				+ "distlock.backend for distributed locks.";
+		if (warned.compareAndSet(false, true)) {
+			logger.warn(warning + " (Logged once per JVM.)");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(warning);
+		}
 		return new LocalLockBackend();
 	}
 

@@ -1,6 +1,8 @@
 package io.github.distlock.autoconfigure;
 
+import io.github.distlock.LockBackendException;
 import io.github.distlock.spi.LockBackend;
+import io.github.distlock.spi.SessionLockBackend;
 
 /**
  * Offered as a bean by each backend's auto-configuration when its client is on the
@@ -26,5 +28,19 @@ public interface LockBackendCandidate {
 	 * configuration present
 	 */
 	LockBackend create();
+
+	/**
+	 * Creates the backend for {@code distlock.verify-on-startup=false}: a server that
+	 * cannot be reached does not fail the startup; the backend then fails acquisitions
+	 * with a {@link LockBackendException} until the server answers. By default
+	 * {@link #create()} is tried now and, if the server is unreachable, again at each use
+	 * until it succeeds; that deferred backend is a plain {@link LockBackend}, so a
+	 * candidate whose backend is a {@link SessionLockBackend} overrides this method (as
+	 * etcd's does) to keep its sessions shared.
+	 * @throws BackendSelectionException when the configuration itself is unusable
+	 */
+	default LockBackend createUnverified() {
+		return DeferredLockBackend.of(type(), this::create);
+	}
 
 }

@@ -75,6 +75,11 @@ public final class RedisStartupException extends BackendSelectionException {
 		return this.problem;
 	}
 
+	@Override
+	public boolean isServerUnreachable() {
+		return this.problem == Problem.UNREACHABLE;
+	}
+
 	/** The prefix of distlock's keys and channel, when Redis answered. */
 	@Nullable String keyPrefix() {
 		return this.keyPrefix;

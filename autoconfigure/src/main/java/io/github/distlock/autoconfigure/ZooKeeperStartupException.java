@@ -107,6 +107,11 @@ public final class ZooKeeperStartupException extends BackendSelectionException {
 		return this.problem;
 	}
 
+	@Override
+	public boolean isServerUnreachable() {
+		return this.problem == Problem.UNREACHABLE;
+	}
+
 	/** The parent path of the lock nodes, when ZooKeeper answered. */
 	@Nullable String basePath() {
 		return this.basePath;

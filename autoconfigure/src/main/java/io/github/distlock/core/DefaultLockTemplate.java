@@ -295,7 +295,7 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 			Class<?> declaredType, String holder) throws Throwable {
 		ManagedLock lock = ((LockHold) lease).lock;
 		CompletionStage<?> stage;
-		try {
+		try (var current = CurrentLease.of(lease)) {
 			stage = start.call();
 		}
 		catch (Throwable ex) {

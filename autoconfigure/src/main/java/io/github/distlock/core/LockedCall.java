@@ -24,7 +24,7 @@ final class LockedCall {
 		boolean guarded = lock.guard(guard);
 		T result = null;
 		Throwable failure = null;
-		try {
+		try (var current = CurrentLease.of(hold)) {
 			result = action.call();
 		}
 		catch (Throwable ex) {

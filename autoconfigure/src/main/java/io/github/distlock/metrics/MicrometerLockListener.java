@@ -42,7 +42,7 @@ public final class MicrometerLockListener implements LockListener {
 
 	private final MeterRegistry registry;
 
-	private final ConcurrentHashMap<ActiveKey, AtomicInteger> active = new ConcurrentHashMap<>();
+	private final ConcurrentHashMap<LockMeters.Key, LockMeters> meters = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the listener on a registry.
@@ -60,8 +60,9 @@ public final class MicrometerLockListener implements LockListener {
 			.tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
 			.register(this.registry)
 			.record(waitNanos, TimeUnit.NANOSECONDS);
+		LockMeters meters = meters(lock);
 		if (outcome == AcquireOutcome.ACQUIRED) {
-			activeCount(lock).incrementAndGet();
+			meters.active.incrementAndGet();
 		}
 	}
 
@@ -74,32 +75,40 @@ public final class MicrometerLockListener implements LockListener {
 			.tag("outcome", lost ? "lost" : "released")
 			.register(this.registry)
 			.record(holdNanos, TimeUnit.NANOSECONDS);
-		activeCount(lock).decrementAndGet();
+		meters(lock).active.decrementAndGet();
 	}
 
 	@Override
 	public void lost(LockInfo lock, long fencingToken, String reason) {
-		Counter.builder(LOST)
-			.description("Distributed locks lost while held")
-			.tag("backend", lock.backend())
-			.tag("lock", lock.name())
-			.register(this.registry)
-			.increment();
+		meters(lock).lost.increment();
 	}
 
-	private AtomicInteger activeCount(LockInfo lock) {
-		return this.active.computeIfAbsent(new ActiveKey(lock.backend(), lock.name()), (key) -> {
+	/**
+	 * The lock's gauge and loss counter, registered at its first acquisition attempt, so
+	 * that an alert on {@code distlock.lost} has a series (at 0) before any loss.
+	 */
+	private LockMeters meters(LockInfo lock) {
+		return this.meters.computeIfAbsent(new LockMeters.Key(lock.backend(), lock.name()), (key) -> {
 			AtomicInteger count = new AtomicInteger();
 			Gauge.builder(ACTIVE, count, AtomicInteger::get)
 				.description("Distributed locks held now")
 				.tag("backend", key.backend())
 				.tag("lock", key.name())
 				.register(this.registry);
-			return count;
+			Counter lost = Counter.builder(LOST)
+				.description("Distributed locks lost while held")
+				.tag("backend", key.backend())
+				.tag("lock", key.name())
+				.register(this.registry);
+			return new LockMeters(count, lost);
 		});
 	}
 
-	private record ActiveKey(String backend, String name) {
+	private record LockMeters(AtomicInteger active, Counter lost) {
+
+		private record Key(String backend, String name) {
+		}
+
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.github.distlock.actuate;
 
+import java.security.Principal;
+
 import io.github.distlock.Lease;
 import io.github.distlock.LockOptions;
 import io.github.distlock.LockTemplate;
@@ -7,6 +9,7 @@ import io.github.distlock.autoconfigure.DistlockActuatorAutoConfiguration;
 import io.github.distlock.autoconfigure.DistlockAutoConfiguration;
 import io.github.distlock.autoconfigure.LocalLockAutoConfiguration;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -23,10 +26,11 @@ class DistlockActuatorTests {
 
 	@Test
 	void endpointListsHeldLocksWithTheirTokens() {
-		this.runner.run((context) -> {
+		this.runner.withPropertyValues("management.endpoint.distlock.show-values=always").run((context) -> {
 			try (Lease lease = context.getBean(LockTemplate.class)
 				.acquire("order:1", LockOptions.defaults().withName("orders"))) {
-				DistlockEndpoint.LocksDescriptor locks = context.getBean(DistlockEndpoint.class).locks();
+				DistlockEndpoint.LocksDescriptor locks = context.getBean(DistlockEndpoint.class)
+					.locks(SecurityContext.NONE);
 				assertThat(locks.backend()).isEqualTo("local");
 				assertThat(locks.locks()).singleElement().satisfies((held) -> {
 					assertThat(held.key()).isEqualTo("order:1");
@@ -36,8 +40,57 @@ class DistlockActuatorTests {
 					assertThat(held.lostReason()).isNull();
 				});
 			}
-			assertThat(context.getBean(DistlockEndpoint.class).locks().locks()).isEmpty();
+			assertThat(context.getBean(DistlockEndpoint.class).locks(SecurityContext.NONE).locks()).isEmpty();
 		});
+	}
+
+	@Test
+	void endpointMasksTheKeysByDefault() {
+		this.runner.run((context) -> {
+			try (Lease lease = context.getBean(LockTemplate.class)
+				.acquire("customer:alice@example.com", LockOptions.defaults().withName("customers"))) {
+				DistlockEndpoint endpoint = context.getBean(DistlockEndpoint.class);
+				assertThat(endpoint.locks(authorized("ADMIN")).locks()).singleElement().satisfies((held) -> {
+					assertThat(held.key()).isEqualTo("******");
+					assertThat(held.name()).isEqualTo("customers");
+					assertThat(held.fencingToken()).isEqualTo(lease.fencingToken());
+				});
+			}
+		});
+	}
+
+	@Test
+	void whenAuthorizedTheKeysAreShownToUsersInTheConfiguredRoles() {
+		this.runner
+			.withPropertyValues("management.endpoint.distlock.show-values=when-authorized",
+					"management.endpoint.distlock.roles=ADMIN")
+			.run((context) -> {
+				try (Lease lease = context.getBean(LockTemplate.class).acquire("order:2", LockOptions.defaults())) {
+					DistlockEndpoint endpoint = context.getBean(DistlockEndpoint.class);
+					assertThat(endpoint.locks(SecurityContext.NONE).locks()).singleElement()
+						.satisfies((held) -> assertThat(held.key()).isEqualTo("******"));
+					assertThat(endpoint.locks(authorized("USER")).locks()).singleElement()
+						.satisfies((held) -> assertThat(held.key()).isEqualTo("******"));
+					assertThat(endpoint.locks(authorized("ADMIN")).locks()).singleElement()
+						.satisfies((held) -> assertThat(held.key()).isEqualTo("order:2"));
+				}
+			});
+	}
+
+	private static SecurityContext authorized(String role) {
+		return new SecurityContext() {
+
+			@Override
+			public Principal getPrincipal() {
+				return () -> "operator";
+			}
+
+			@Override
+			public boolean isUserInRole(String candidate) {
+				return role.equals(candidate);
+			}
+
+		};
 	}
 
 	@Test

@@ -152,11 +152,14 @@ class DistributedLockAspectTests {
 			await().atMost(Duration.ofSeconds(10)).until(() -> !events.isEmpty());
 			assertThat(events).singleElement().satisfies((event) -> {
 				assertThat(event.getKey()).isEqualTo("order:3");
-				assertThat(event.getLockName()).isEqualTo("'order:' + #id");
+				assertThat(event.getLockName()).isEqualTo("DistributedLockAspectTests.Orders.hold");
 				assertThat(event.getBackend()).isEqualTo("local");
 			});
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			assertThat(registry.get("distlock.lost").tag("lock", "'order:' + #id").counter().count()).isEqualTo(1);
+			assertThat(registry.get("distlock.lost")
+				.tag("lock", "DistributedLockAspectTests.Orders.hold")
+				.counter()
+				.count()).isEqualTo(1);
 			assertThat(registry.get("distlock.hold").tag("outcome", "lost").timer().count()).isEqualTo(1);
 		});
 	}
@@ -204,6 +207,19 @@ class DistributedLockAspectTests {
 	}
 
 	@Test
+	void lostCounterExistsAtZeroFromTheFirstUseAndTheDefaultTagIsClassAndMethod() {
+		this.runner.run((context) -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			String tag = "DistributedLockAspectTests.Orders.skipped";
+			assertThat(registry.find("distlock.lost").tag("lock", tag).counter()).as("before the first use").isNull();
+			assertThat(context.getBean(Orders.class).skipped(12L)).isEqualTo("done 12");
+			assertThat(registry.get("distlock.lost").tags("backend", "local", "lock", tag).counter().count()).isZero();
+			assertThat(registry.get("distlock.wait").tags("lock", tag, "outcome", "acquired").timer().count())
+				.isEqualTo(1);
+		});
+	}
+
+	@Test
 	void invalidAnnotationsFailTheStartupNamingTheMethod() {
 		assertStartupFails(BadTtl.class, "BadTtl.work()", "ttl \"ten\"", "is not a duration");
 		assertStartupFails(TypeReferenceKey.class, "TypeReferenceKey.work(String)", "a type reference T(...)");
@@ -213,6 +229,9 @@ class DistributedLockAspectTests {
 		assertStartupFails(MissingFallback.class, "MissingFallback.work(String)", "fallback method \"nope\"");
 		assertStartupFails(SkipPrimitive.class, "SkipPrimitive.work()", "SKIP cannot return null");
 		assertStartupFails(MissingPlaceholder.class, "MissingPlaceholder.work()", "cannot be resolved");
+		assertStartupFails(PrivateLocked.class, "PrivateLocked.work(String)", "the method is private",
+				"would run without its lock");
+		assertStartupFails(FinalLocked.class, "FinalLocked.work(String)", "the method is final");
 	}
 
 	private void assertStartupFails(Class<?> bean, String method, String... messages) {
@@ -440,6 +459,26 @@ class DistributedLockAspectTests {
 		@DistributedLock(onNotAcquired = NotAcquiredAction.SKIP)
 		public int work() {
 			return 1;
+		}
+
+	}
+
+	static class PrivateLocked {
+
+		@DistributedLock(key = "'order:' + #id")
+		private void work(String id) {
+		}
+
+		public void callsWork(String id) {
+			work(id);
+		}
+
+	}
+
+	static class FinalLocked {
+
+		@DistributedLock(key = "'order:' + #id")
+		public final void work(String id) {
 		}
 
 	}

@@ -207,6 +207,19 @@ class ConsulLockAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void theGlobalVerifyOnStartupSwitchAlsoStartsWithoutConsul() throws IOException {
+		int closedPort;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			closedPort = socket.getLocalPort();
+		}
+		this.runner
+			.withPropertyValues("distlock.backend=consul", "distlock.consul.verify-on-startup=true",
+					"distlock.verify-on-startup=false", "spring.cloud.consul.host=127.0.0.1",
+					"spring.cloud.consul.port=" + closedPort)
+			.run((context) -> assertThat(backend(context)).isNotNull());
+	}
+
 	private static ConsulLockBackend backend(AssertableApplicationContext context) {
 		assertThat(context).hasNotFailed();
 		return (ConsulLockBackend) context.getBean(LockBackend.class);

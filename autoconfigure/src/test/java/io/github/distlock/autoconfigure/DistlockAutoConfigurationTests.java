@@ -15,17 +15,21 @@ import io.github.distlock.spi.LockRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(OutputCaptureExtension.class)
 class DistlockAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
@@ -110,6 +114,33 @@ class DistlockAutoConfigurationTests {
 	}
 
 	@Test
+	void everyDurationPropertyIsCheckedForAUnitAndABareZeroIsAccepted() {
+		assertThat(UnitlessDurations.names())
+			.contains("distlock.default-ttl", "distlock.default-wait-time", "distlock.safety-margin",
+					"distlock.renewal-interval", "distlock.redis.notification-timeout", "distlock.etcd.request-timeout",
+					"distlock.zookeeper.retry.base-sleep", "distlock.consul.lock-delay")
+			.doesNotContain("distlock.backend", "distlock.scheduler-threads");
+		this.runner.withPropertyValues("distlock.backend=local", "distlock.zookeeper.retry.base-sleep=500")
+			.run((context) -> {
+				FailureAnalysis analysis = analyze(context, new InvalidPropertyFailureAnalyzer());
+				assertThat(analysis.getDescription()).contains("'distlock.zookeeper.retry.base-sleep'")
+					.contains("no unit");
+				assertThat(analysis.getAction()).contains("500s for seconds, or 500ms");
+			});
+		this.runner.withPropertyValues("distlock.backend=local", "distlock.default-wait-time=0")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void theLocalBackendWarnsOncePerJvm(CapturedOutput output) {
+		LocalBackendCandidate.warned.set(false);
+		this.runner.withPropertyValues("distlock.backend=local").run((context) -> assertThat(context).hasNotFailed());
+		this.runner.withPropertyValues("distlock.backend=local").run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output.getOut().split("locks are held in this JVM only", -1)).as("one warning for two contexts")
+			.hasSize(2);
+	}
+
+	@Test
 	void noBackendChosenFailsWithWhatToWrite() {
 		this.runner.run((context) -> {
 			FailureAnalysis analysis = analyze(context, new BackendSelectionFailureAnalyzer());
@@ -146,7 +177,7 @@ class DistlockAutoConfigurationTests {
 			.run((context) -> assertThat(context.getBean(LockBackend.class).name()).isEqualTo("fake-etcd"));
 	}
 
-	static FailureAnalysis analyze(AssertableApplicationContext context, AbstractFailureAnalyzer<?> analyzer) {
+	static FailureAnalysis analyze(AssertableApplicationContext context, FailureAnalyzer analyzer) {
 		assertThat(context).hasFailed();
 		FailureAnalysis analysis = analyzer.analyze(context.getStartupFailure());
 		assertThat(analysis).as("analysis of %s", context.getStartupFailure()).isNotNull();

@@ -2,9 +2,12 @@ package io.github.distlock.sample;
 
 import java.util.Map;
 
+import io.github.distlock.LockBackendException;
 import io.github.distlock.LockNotAcquiredException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -27,6 +30,8 @@ public class StockController {
 
 	@PostMapping("/stock/{sku}/reserve")
 	public Map<String, Object> reserve(@PathVariable String sku, @RequestParam(defaultValue = "1") int quantity) {
+		// Checked before the lock is taken: a refused request needs no lock round trip.
+		StockService.requirePositive(quantity);
 		return Map.of("sku", sku, "reserved", quantity, "remaining", this.stock.reserve(sku, quantity));
 	}
 
@@ -38,6 +43,20 @@ public class StockController {
 	@ExceptionHandler
 	ProblemDetail busy(LockNotAcquiredException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ProblemDetail invalidQuantity(StockService.InvalidQuantityException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+	}
+
+	@ExceptionHandler
+	ResponseEntity<ProblemDetail> lockServerDown(LockBackendException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+				"The lock server cannot be reached, so no reservation can be made safely now; try again later. ("
+						+ ex.getMessage() + ")");
+		problem.setTitle("Lock server unavailable");
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5").body(problem);
 	}
 
 	@ExceptionHandler

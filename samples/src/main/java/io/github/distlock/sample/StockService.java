@@ -24,6 +24,7 @@ public class StockService {
 
 	@DistributedLock(key = "'sku:' + #sku", name = "reserve", ttl = "10s", waitTime = "${sample.reserve-wait:2s}")
 	public int reserve(String sku, int quantity) {
+		requirePositive(quantity);
 		int available = available(sku);
 		if (available < quantity) {
 			throw new OutOfStockException(sku, available, quantity);
@@ -31,6 +32,15 @@ public class StockService {
 		simulateRemoteCall();
 		this.stock.put(sku, available - quantity);
 		return available - quantity;
+	}
+
+	/**
+	 * Refuses a quantity that would add stock instead of reserving it.
+	 */
+	static void requirePositive(int quantity) {
+		if (quantity < 1) {
+			throw new InvalidQuantityException(quantity);
+		}
 	}
 
 	public int available(String sku) {
@@ -55,6 +65,19 @@ public class StockService {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException("Interrupted while reserving", ex);
 		}
+	}
+
+	/**
+	 * A reservation of zero or fewer items.
+	 */
+	public static class InvalidQuantityException extends IllegalArgumentException {
+
+		private static final long serialVersionUID = 1L;
+
+		InvalidQuantityException(int quantity) {
+			super("quantity must be 1 or more, but was " + quantity);
+		}
+
 	}
 
 	/**
