@@ -68,14 +68,7 @@ class InvalidPropertyFailureAnalyzer implements FailureAnalyzer, Ordered {
 			// fix.
 			invalid = unitless;
 		}
-		StringBuilder description = new StringBuilder("Invalid value");
-		if (value != null) {
-			description.append(" '").append(value).append("'");
-		}
-		description.append(" for property '").append(name).append("'");
-		if (origin != null) {
-			description.append(" (from ").append(origin).append(")");
-		}
+		StringBuilder description = describe(name, value, origin);
 		description.append(": ").append(invalid.getMessage());
 		String action = "Set " + name + " to " + invalid.getValidValues() + ". For example, in application.yml:\n\n"
 				+ yaml(name, invalid.getExample());
@@ -117,14 +110,7 @@ class InvalidPropertyFailureAnalyzer implements FailureAnalyzer, Ordered {
 		Object value = (property != null) ? property.getValue() : null;
 		Origin origin = (property != null) ? property.getOrigin() : null;
 		Class<?> type = cause.getTarget().getType().resolve();
-		StringBuilder description = new StringBuilder("Invalid value");
-		if (value != null) {
-			description.append(" '").append(value).append("'");
-		}
-		description.append(" for property '").append(name).append("'");
-		if (origin != null) {
-			description.append(" (from ").append(origin).append(")");
-		}
+		StringBuilder description = describe(name, value, origin);
 		String reason = reason(cause);
 		if (StringUtils.hasText(reason)) {
 			description.append(": ").append(reason);
@@ -163,6 +149,18 @@ class InvalidPropertyFailureAnalyzer implements FailureAnalyzer, Ordered {
 			yaml.append((i == parts.length - 1) ? " " + value : "\n");
 		}
 		return yaml.toString();
+	}
+
+	private static StringBuilder describe(String name, @Nullable Object value, @Nullable Origin origin) {
+		StringBuilder description = new StringBuilder("Invalid value");
+		if (value != null) {
+			description.append(" '").append(value).append("'");
+		}
+		description.append(" for property '").append(name).append("'");
+		if (origin != null) {
+			description.append(" (from ").append(origin).append(")");
+		}
+		return description;
 	}
 
 }
