@@ -29,7 +29,7 @@ public class DistlockEndpoint {
 	private final Set<String> roles;
 
 	/**
-	 * Creates the endpoint for a lock manager.
+	 * Creates the endpoint for a lock template.
 	 * @param showValues when the evaluated keys are shown
 	 * @param roles the roles that may see them with {@link Show#WHEN_AUTHORIZED} (any
 	 * authenticated user when empty)

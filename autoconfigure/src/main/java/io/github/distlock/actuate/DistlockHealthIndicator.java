@@ -13,7 +13,7 @@ public class DistlockHealthIndicator extends AbstractHealthIndicator {
 	private final DefaultLockTemplate lockManager;
 
 	/**
-	 * Creates the indicator for a lock manager.
+	 * Creates the indicator for a lock template.
 	 */
 	public DistlockHealthIndicator(DefaultLockTemplate lockManager) {
 		super("distlock health check failed");

@@ -69,7 +69,7 @@ final class RedisBackendCandidate implements LockBackendCandidate {
 	 * configuration (credentials, TLS, timeouts, client options and resources,
 	 * customizers' effects), so the lock connections live as long as the lock backend:
 	 * the application's factory shuts its client down when the context stops, before the
-	 * lock manager releases the locks still held.
+	 * lock template releases the locks still held.
 	 */
 	private static LettuceConnectionFactory sameSettings(LettuceConnectionFactory application) {
 		RedisConfiguration configuration;

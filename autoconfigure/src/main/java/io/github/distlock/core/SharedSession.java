@@ -32,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * The whole loss path: the backend answers a keepalive "gone" or calls {@link #ended};
  * {@link #end} forgets the session and calls {@link SharedSessionLock#lost} on each lock,
- * which is {@code AbstractBackendLock.reportLost}, delivered once to the lock manager's
+ * which is {@code AbstractBackendLock.reportLost}, delivered once to the lock template's
  * loss listener.
  */
 final class SharedSession implements ServerSession {

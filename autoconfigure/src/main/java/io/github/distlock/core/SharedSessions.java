@@ -83,7 +83,7 @@ public class SharedSessions implements LockBackend {
 	}
 
 	/**
-	 * A session layer for a backend used on its own, without a lock manager: it keeps
+	 * A session layer for a backend used on its own, without a lock template: it keeps
 	 * time on one scheduler thread shared by all such layers of the JVM, started at the
 	 * first keepalive.
 	 */

@@ -19,9 +19,9 @@ import java.util.concurrent.CompletionStage;
  * it. A session backend creates no scheduler or thread of its own for any of this.
  *
  * <p>
- * A lock manager acquires through {@link #tryAcquire(LockRequest, ServerSession)} only.
- * The plain {@link #tryAcquire(LockRequest)} serves use without a lock manager; a backend
- * implements it by delegating to a standalone session layer
+ * A lock template acquires through {@link #tryAcquire(LockRequest, ServerSession)} only.
+ * The plain {@link #tryAcquire(LockRequest)} serves use without a lock template; a
+ * backend implements it by delegating to a standalone session layer
  * ({@code SharedSessions.standalone(this)}).
  *
  * <p>

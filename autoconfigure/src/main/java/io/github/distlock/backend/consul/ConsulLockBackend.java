@@ -72,7 +72,7 @@ public final class ConsulLockBackend implements SessionLockBackend, ConnectionCh
 	private final ConsulSessionWatch sessionWatch;
 
 	/**
-	 * The sessions of raw {@link #tryAcquire(LockRequest)} calls; a lock manager brings
+	 * The sessions of raw {@link #tryAcquire(LockRequest)} calls; a lock template brings
 	 * its own.
 	 */
 	private final SharedSessions standalone = SharedSessions.standalone(this);
@@ -182,7 +182,7 @@ public final class ConsulLockBackend implements SessionLockBackend, ConnectionCh
 	}
 
 	/**
-	 * Acquires with sessions of this backend's own, for use without a lock manager.
+	 * Acquires with sessions of this backend's own, for use without a lock template.
 	 */
 	@Override
 	public Optional<BackendLock> tryAcquire(LockRequest request) throws InterruptedException {
@@ -216,8 +216,8 @@ public final class ConsulLockBackend implements SessionLockBackend, ConnectionCh
 				}
 				case LOCK_DELAY -> {
 					// Consul announces no end of a lock-delay: wait a bounded, growing
-					// pause, cut short when
-					// the key changes (a blocking query used as the timer).
+					// pause,
+					// cut short when the key changes (a blocking query is the timer).
 					Duration remaining = remaining(deadline);
 					if (remaining.compareTo(MIN_BLOCKING_WAIT) < 0) {
 						return Optional.empty();
@@ -348,7 +348,7 @@ public final class ConsulLockBackend implements SessionLockBackend, ConnectionCh
 
 	/**
 	 * Destroys the sessions of raw {@link #tryAcquire(LockRequest)} calls, which frees
-	 * their locks at once (after Consul's lock-delay). A lock manager over this backend
+	 * their locks at once (after Consul's lock-delay). A lock template over this backend
 	 * destroys its own sessions first.
 	 */
 	@Override

@@ -89,7 +89,7 @@ public final class EtcdLockBackend implements SessionLockBackend, ConnectionChec
 	private final Set<Long> granted = ConcurrentHashMap.newKeySet();
 
 	/**
-	 * The sessions of raw {@link #tryAcquire(LockRequest)} calls; a lock manager brings
+	 * The sessions of raw {@link #tryAcquire(LockRequest)} calls; a lock template brings
 	 * its own.
 	 */
 	private final SharedSessions standalone = SharedSessions.standalone(this);
@@ -145,7 +145,7 @@ public final class EtcdLockBackend implements SessionLockBackend, ConnectionChec
 	}
 
 	/**
-	 * Acquires with leases of this backend's own, for use without a lock manager.
+	 * Acquires with leases of this backend's own, for use without a lock template.
 	 */
 	@Override
 	public Optional<BackendLock> tryAcquire(LockRequest request) throws InterruptedException {

@@ -116,12 +116,12 @@ public abstract class LockBackendContractTests {
 		return client;
 	}
 
-	/** A lock manager over a new client, as one application instance. */
+	/** A lock template over a new client, as one application instance. */
 	protected DefaultLockTemplate instance() throws Exception {
 		return instance(client());
 	}
 
-	/** A lock manager over the given client. */
+	/** A lock template over the given client. */
 	protected DefaultLockTemplate instance(LockBackend client) {
 		LockSettings defaults = LockSettings.defaults();
 		LockSettings settings = new LockSettings(Duration.ofSeconds(30), Duration.ZERO, LostLockPolicy.LOG,
