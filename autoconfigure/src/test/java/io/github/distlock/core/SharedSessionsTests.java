@@ -52,6 +52,17 @@ class SharedSessionsTests {
 		this.scheduler.shutdownNow();
 	}
 
+	/**
+	 * Returns once the single scheduler thread has run every task due within
+	 * {@code delay}, such as an idle close: it runs tasks in the order they fall due, so
+	 * a marker due after them runs after them.
+	 */
+	private void awaitSchedulerPast(Duration delay) throws InterruptedException {
+		CountDownLatch passed = new CountDownLatch(1);
+		this.scheduler.schedule(passed::countDown, delay.toNanos(), TimeUnit.NANOSECONDS);
+		assertThat(passed.await(5, TimeUnit.SECONDS)).as("the scheduler ran past " + delay).isTrue();
+	}
+
 	private SharedSessionLock acquire(String key, Duration ttl) throws InterruptedException {
 		return (SharedSessionLock) this.sessions.tryAcquire(new LockRequest(key, ttl, Duration.ZERO)).orElseThrow();
 	}
@@ -83,7 +94,7 @@ class SharedSessionsTests {
 		SharedSessionLock first = acquire("a", TTL);
 		first.release();
 		SharedSessionLock again = acquire("a", TTL);
-		Thread.sleep(IDLE.multipliedBy(3).toMillis());
+		awaitSchedulerPast(IDLE.multipliedBy(3));
 		assertThat(again.sessionId()).isEqualTo(first.sessionId());
 		assertThat(this.backend.closed).isEmpty();
 		again.release();
@@ -106,7 +117,7 @@ class SharedSessionsTests {
 				.submit(() -> this.sessions.tryAcquire(new LockRequest("b", TTL, Duration.ofSeconds(10))));
 			assertThat(waiting.await(5, TimeUnit.SECONDS)).isTrue();
 			held.release();
-			Thread.sleep(IDLE.multipliedBy(3).toMillis());
+			awaitSchedulerPast(IDLE.multipliedBy(3));
 			assertThat(this.backend.closed).as("the waiter still uses the session").isEmpty();
 			proceed.countDown();
 			SharedSessionLock next = (SharedSessionLock) waiter.get(5, TimeUnit.SECONDS).orElseThrow();
