@@ -48,9 +48,12 @@ public final class PinningProbe {
 
 	static final String TEST_PACKAGE = "io.github.distlock.it.";
 
-	private static final int THREADS = 16;
+	private static final int THREADS = 8;
 
-	private static final int ROUNDS = 8;
+	private static final int ROUNDS = 6;
+
+	/** How many locked actions the checked rounds run on each backend. */
+	static final int CHECKED_ACTIONS = THREADS * ROUNDS;
 
 	private static final int WARM_UP_ROUNDS = 2;
 

@@ -74,7 +74,7 @@ class VirtualThreadPinningIT {
 				.filter((line) -> line.startsWith("BACKEND " + backend + " "))
 				.findFirst()
 				.orElseThrow();
-			assertThat(summary).as("locked actions that ran").contains(" held=128 ");
+			assertThat(summary).as("locked actions that ran").contains(" held=" + PinningProbe.CHECKED_ACTIONS + " ");
 			assertThat(summary)
 				.as("pinned events with a distlock frame on %s:\n%s", backend, pinnedInDistlock(log, backend))
 				.contains(" distlockPinned=0 ");
