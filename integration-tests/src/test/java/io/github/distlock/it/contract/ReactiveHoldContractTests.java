@@ -82,7 +82,10 @@ public abstract class ReactiveHoldContractTests extends AsyncHoldContractTests {
 	void cancelledSubscriptionsLeaveNothingHeld() throws Exception {
 		ReactiveJobs jobs = jobs();
 		ReactiveLockTemplate template = context().getBean(ReactiveLockTemplate.class);
-		LockOptions options = LockOptions.defaults().withWaitTime(Duration.ofSeconds(5));
+		// A ttl longer than the wait for the server to be empty: a lock left behind
+		// cannot
+		// pass for one released by expiry.
+		LockOptions options = LockOptions.ttl(Duration.ofSeconds(60)).withWaitTime(Duration.ofSeconds(5));
 		String prefix = unique("cancelled");
 		for (int i = 0; i < CANCELLED_CALLS; i++) {
 			String key = prefix + (i % KEYS);
@@ -175,14 +178,14 @@ public abstract class ReactiveHoldContractTests extends AsyncHoldContractTests {
 		}
 
 		/** Never completes by itself; counts {@code started} down when it runs. */
-		@DistributedLock(key = "#key", waitTime = "5s")
+		@DistributedLock(key = "#key", ttl = "60s", waitTime = "5s")
 		public Mono<String> pendingMono(String key, CountDownLatch started) {
 			started.countDown();
 			return Mono.never();
 		}
 
 		/** Never completes by itself; counts {@code started} down when it runs. */
-		@DistributedLock(key = "#key", waitTime = "5s")
+		@DistributedLock(key = "#key", ttl = "60s", waitTime = "5s")
 		public Flux<String> pendingFlux(String key, CountDownLatch started) {
 			started.countDown();
 			return Flux.never();
