@@ -118,9 +118,11 @@ final class RoleCampaign implements Runnable {
 			}
 			this.term = current;
 		}
-		lease.onLost(() -> current.end("the leadership lease was lost or its validity ended", false));
 		logger.info("This instance now leads '" + this.role + "' (fencing token " + lease.fencingToken() + ")");
 		this.events.publishEvent(new LeadershipGrantedEvent(this.source, this.role, lease.fencingToken()));
+		// After the grant was announced, so that a revocation is never announced first; a
+		// loss meanwhile runs the callback at once.
+		lease.onLost(() -> current.end("the leadership lease was lost or its validity ended", false));
 		try {
 			current.over.await();
 		}

@@ -57,6 +57,8 @@ class RedisLeadershipIT {
 				String lastReport = lastLeadingAction(leader);
 				Grant grant = grants.next();
 				long leaderValidUntil = Long.parseLong(lastReport.split(" ")[4]);
+				System.out.println("Takeover after kill -9: " + (grant.at() - killedAt) + "ms; granted "
+						+ (grant.at() - leaderValidUntil) + "ms after the old leader's last reported validity end");
 				assertThat(grant.token()).as("fencing token").isGreaterThan(leaderToken);
 				assertThat(grant.at()).as("granted after the old leader's lease (%s) ended", lastReport)
 					.isGreaterThanOrEqualTo(leaderValidUntil);

@@ -50,6 +50,7 @@ class RedisScheduledJobIT {
 				ConfigurableApplicationContext second = instance(redis, prefix, "second")) {
 			await().atMost(Duration.ofSeconds(30)).until(() -> runs.size() >= 4);
 		}
+		System.out.println("Runs per second: " + runs);
 		assertThat(runs).as("instances that ran, per second")
 			.allSatisfy((second, instances) -> assertThat(instances).as("runs in second %d", second).hasSize(1));
 	}
