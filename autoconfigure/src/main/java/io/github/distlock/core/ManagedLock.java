@@ -183,26 +183,22 @@ final class ManagedLock {
 		this.entry.unbind(this);
 		boolean expiresOnServer = this.backendLock instanceof ExpiringBackendLock expiring
 				&& expireOnServer(expiring, remainingNanos);
-		long delay = remainingNanos;
 		synchronized (this) {
-			if (this.finished) {
+			if (this.finished || this.lostReason != null) {
 				return;
 			}
+			long delay = remainingNanos;
 			if (expiresOnServer) {
 				this.leftToServer = true;
 				cancelTasks();
 			}
-			else if (!this.autoRenew) {
-				// Nothing runs under the lock any more: end the remainder with its
-				// validity
-				// rather than report a loss.
-				if (this.deadlineCheck != null) {
-					this.deadlineCheck.cancel(false);
-				}
+			else if (!this.autoRenew && this.deadlineCheck != null) {
+				// Nothing runs under it any more: end with its validity rather than
+				// report a loss.
+				this.deadlineCheck.cancel(false);
 				delay = Math.min(delay, validUntilNanos() - System.nanoTime());
 			}
-			this.remainderEnd = this.scheduler.executor()
-				.schedule(this::finish, Math.max(0, delay), TimeUnit.NANOSECONDS);
+			this.remainderEnd = this.scheduler.executor().schedule(this::finish, delay, TimeUnit.NANOSECONDS);
 		}
 	}
 
@@ -212,6 +208,7 @@ final class ManagedLock {
 				return true;
 			}
 			lost("the server no longer held the lock for this owner when its holdAtLeast remainder began");
+			finish();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -224,9 +221,8 @@ final class ManagedLock {
 	}
 
 	/**
-	 * Ends the lock when the application stops: a lock still held is released; one in its
-	 * holdAtLeast remainder is left to the server's expiry where the backend has one,
-	 * else released now.
+	 * Ends the lock at shutdown; a holdAtLeast remainder is left to the server's expiry
+	 * where the backend has one.
 	 */
 	void finishAtShutdown() {
 		if (this.holds.get() > 0) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 
 import io.github.distlock.DistributedLock;
 import io.github.distlock.NotAcquiredAction;
@@ -30,15 +31,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two instances on a real Redis schedule the same job every second
- * ({@code cron = "* * * * * *"}) with {@code waitTime = "0s"},
- * {@code onNotAcquired = SKIP} and {@code holdAtLeast}: each second's tick runs on one
- * instance only. Without {@code holdAtLeast} the job, much shorter than the instances'
- * skew, would run on both.
+ * Two instances on a real Redis schedule the same job every second with
+ * {@code waitTime = "0s"}, {@code onNotAcquired = SKIP} and {@code holdAtLeast}, the
+ * second instance's ticks {@value #SKEW_MILLIS}ms behind the first's, as the clocks and
+ * schedulers of two machines are: each second's tick runs on one instance only. Each run
+ * records the second its tick belongs to, so the count per period does not depend on when
+ * the run happened. Without {@code holdAtLeast} the job, much shorter than the skew, runs
+ * on both.
  */
 @ExtendWith(RealServersExtension.class)
 @Timeout(60)
 class RedisScheduledJobIT {
+
+	static final long SKEW_MILLIS = 200;
 
 	/** The instances that ran, per second since the epoch. */
 	static final Map<Long, List<String>> runs = new ConcurrentHashMap<>();
@@ -56,7 +61,10 @@ class RedisScheduledJobIT {
 	}
 
 	private static ConfigurableApplicationContext instance(RedisServer redis, String prefix, String name) {
-		return Instances.on(redis, prefix, JobApplication.class).properties("instance.name=" + name).run();
+		long skew = name.equals("first") ? 0 : SKEW_MILLIS;
+		return Instances.on(redis, prefix, JobApplication.class)
+			.properties("instance.name=" + name, "instance.skew=" + skew + "ms")
+			.run();
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
@@ -70,6 +78,37 @@ class RedisScheduledJobIT {
 			return new ReportJob(name);
 		}
 
+		@Bean
+		Scheduler scheduler(ReportJob job, @Value("${instance.skew}") Duration skew) {
+			return new Scheduler(job, skew);
+		}
+
+	}
+
+	/**
+	 * This instance's ticks: each belongs to the second it fires in, and reaches the job
+	 * after the instance's skew.
+	 */
+	static class Scheduler {
+
+		private final ReportJob job;
+
+		private final Duration skew;
+
+		Scheduler(ReportJob job, Duration skew) {
+			this.job = job;
+			this.skew = skew;
+		}
+
+		@Scheduled(cron = "* * * * * *")
+		void tick() {
+			long period = Math.floorDiv(System.currentTimeMillis(), 1000);
+			// The simulated skew between the instances' schedules, not a wait for
+			// anything.
+			LockSupport.parkNanos(this.skew.toNanos());
+			this.job.run(period);
+		}
+
 	}
 
 	static class ReportJob {
@@ -80,11 +119,9 @@ class RedisScheduledJobIT {
 			this.instance = instance;
 		}
 
-		@Scheduled(cron = "* * * * * *")
 		@DistributedLock(key = "'job:report'", ttl = "5s", waitTime = "0s", onNotAcquired = NotAcquiredAction.SKIP,
-				holdAtLeast = "800ms")
-		public void run() {
-			long period = Math.floorDiv(System.currentTimeMillis(), 1000);
+				holdAtLeast = "900ms")
+		public void run(long period) {
 			runs.computeIfAbsent(period, (key) -> new CopyOnWriteArrayList<>()).add(this.instance);
 		}
 
