@@ -24,6 +24,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 
 /**
@@ -35,6 +36,8 @@ import org.springframework.util.StringUtils;
 public final class LeaderOnlyAdvisor extends AbstractPointcutAdvisor {
 
 	private static final long serialVersionUID = 1L;
+
+	private static final String REACTIVE_PUBLISHER = "org.reactivestreams.Publisher";
 
 	private final transient Map<Method, String> roles = new ConcurrentHashMap<>();
 
@@ -108,6 +111,13 @@ public final class LeaderOnlyAdvisor extends AbstractPointcutAdvisor {
 			throw new InvalidLockDefinitionException("@LeaderOnly", method,
 					"a method returning " + type + " cannot be skipped on the instances that do not lead",
 					"Return void, a wrapper type or Optional, so that a skipped call returns null or empty.");
+		}
+		if (ClassUtils.isPresent(REACTIVE_PUBLISHER, method.getDeclaringClass().getClassLoader())
+				&& ClassUtils.resolveClassName(REACTIVE_PUBLISHER, method.getDeclaringClass().getClassLoader())
+					.isAssignableFrom(type)) {
+			throw new InvalidLockDefinitionException("@LeaderOnly", method,
+					"reactive return type " + type.getSimpleName() + " is not supported yet",
+					"Check Leadership.isLeader(role) inside the pipeline, or return a CompletionStage.");
 		}
 		return annotation.value().strip();
 	}

@@ -27,6 +27,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.event.EventListener;
 import org.springframework.core.NestedExceptionUtils;
+import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -106,6 +107,8 @@ class LeadershipAutoConfigurationTests {
 		assertStartupFails(PrivateLeaderOnly.class,
 				"the method is private, so Spring's proxy cannot intercept it and it would run on every instance",
 				"Make it a public (or protected), non-final, non-static method");
+		assertStartupFails(ReactiveLeaderOnly.class, "reactive return type Mono is not supported yet",
+				"Check Leadership.isLeader(role) inside the pipeline");
 	}
 
 	@Test
@@ -175,6 +178,15 @@ class LeadershipAutoConfigurationTests {
 
 		@LeaderOnly("billing")
 		private void work() {
+		}
+
+	}
+
+	static class ReactiveLeaderOnly {
+
+		@LeaderOnly("billing")
+		public Mono<String> work() {
+			return Mono.just("worked");
 		}
 
 	}

@@ -28,7 +28,7 @@ public class StockReport {
 	}
 
 	@LeaderOnly(ROLE)
-	@Scheduled(fixedRateString = "${sample.report-interval:10s}")
+	@Scheduled(fixedRateString = "${sample.report-interval:10s}", initialDelayString = "${sample.report-interval:10s}")
 	public void report() {
 		StringBuilder line = new StringBuilder();
 		for (String sku : this.stock.skus()) {
