@@ -4,8 +4,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 
+import io.github.distlock.Leadership;
 import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.core.HeldLock;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -13,9 +15,10 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
  * {@code /actuator/distlock}: the backend and the locks this instance holds, with their
- * fencing tokens and remaining local validity. Evaluated keys can carry user data, so
- * they are masked unless {@code management.endpoint.distlock.show-values} allows them, as
- * Spring Boot's {@code env} and {@code configprops} endpoints do with their values.
+ * fencing tokens and remaining local validity, and the roles it leads. Evaluated keys can
+ * carry user data, so they are masked unless
+ * {@code management.endpoint.distlock.show-values} allows them, as Spring Boot's
+ * {@code env} and {@code configprops} endpoints do with their values.
  */
 @Endpoint(id = "distlock")
 public class DistlockEndpoint {
@@ -27,6 +30,8 @@ public class DistlockEndpoint {
 	private final Show showValues;
 
 	private final Set<String> roles;
+
+	private @Nullable Leadership leadership;
 
 	/**
 	 * Creates the endpoint for a lock template.
@@ -41,6 +46,13 @@ public class DistlockEndpoint {
 	}
 
 	/**
+	 * Also lists the roles this instance leads ({@code leaderOf}).
+	 */
+	public void setLeadership(@Nullable Leadership leadership) {
+		this.leadership = leadership;
+	}
+
+	/**
 	 * The current locks, their keys masked unless the caller may see them.
 	 */
 	@ReadOperation
@@ -52,7 +64,8 @@ public class DistlockEndpoint {
 					: new HeldLock(MASK, held.name(), held.fencingToken(), held.heldFor(), held.validFor(),
 							held.lostReason()))
 			.toList();
-		return new LocksDescriptor(this.lockManager.backendName(), locks);
+		return new LocksDescriptor(this.lockManager.backendName(), locks,
+				(this.leadership != null) ? List.copyOf(this.leadership.leadingRoles()) : List.of());
 	}
 
 	/**
@@ -60,8 +73,9 @@ public class DistlockEndpoint {
 	 *
 	 * @param backend the backend's name
 	 * @param locks the locks held by this instance
+	 * @param leaderOf the roles this instance leads
 	 */
-	public record LocksDescriptor(String backend, List<HeldLock> locks) {
+	public record LocksDescriptor(String backend, List<HeldLock> locks, List<String> leaderOf) {
 	}
 
 }

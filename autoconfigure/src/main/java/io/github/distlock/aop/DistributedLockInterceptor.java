@@ -2,6 +2,8 @@ package io.github.distlock.aop;
 
 import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,6 +18,7 @@ import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.expression.Expression;
 import org.springframework.expression.EvaluationException;
 import org.springframework.expression.spel.support.SimpleEvaluationContext;
 
@@ -40,6 +43,9 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 		LockedMethod locked = this.resolver.resolve(invocation.getMethod(), targetClass);
 		if (locked == null) {
 			return invocation.proceed();
+		}
+		if (!locked.keyExpressions().isEmpty()) {
+			return invokeWithKeys(locked, invocation);
 		}
 		Object key = evaluateKey(locked, invocation.getArguments());
 		LockRunner locks = this.locks.get();
@@ -91,10 +97,28 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 				: invocation.proceed();
 	}
 
+	/**
+	 * Runs a method with {@code keys = {...}} under all its locks. A key the lock layer
+	 * rejects is reported by {@link io.github.distlock.core.LockKeys} with its value.
+	 */
+	private @Nullable Object invokeWithKeys(LockedMethod locked, MethodInvocation invocation) throws Throwable {
+		List<Object> keys = new ArrayList<>();
+		for (Expression expression : locked.keyExpressions()) {
+			keys.add(evaluate(locked, expression, invocation.getArguments()));
+		}
+		return this.locks.get()
+			.runAll(keys, locked.options(), invocation::proceed,
+					(waitTime) -> notAcquired(locked, invocation, keys, waitTime));
+	}
+
 	private Object evaluateKey(LockedMethod locked, Object[] args) {
 		if (locked.keyExpression() == null) {
 			return locked.fixedKey();
 		}
+		return evaluate(locked, locked.keyExpression(), args);
+	}
+
+	private Object evaluate(LockedMethod locked, Expression expression, Object[] args) {
 		SimpleEvaluationContext context = SimpleEvaluationContext.forReadOnlyDataBinding()
 			.withInstanceMethods()
 			.withRootObject(new LockKeyRoot(locked.method(), args))
@@ -108,18 +132,24 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 			context.setVariable("a" + i, args[i]);
 		}
 		try {
-			Object value = locked.keyExpression().getValue(context);
+			Object value = expression.getValue(context);
 			if (value == null) {
-				throw new InvalidLockKeyException(describe(locked) + "it evaluated to null; make it yield a non-empty "
-						+ "value for every call (check for null arguments)");
+				throw new InvalidLockKeyException(
+						describe(locked, expression) + "it evaluated to null; make it yield a non-empty "
+								+ "value for every call (check for null arguments)");
 			}
 			return value;
 		}
 		catch (EvaluationException ex) {
-			throw new InvalidLockKeyException(describe(locked) + "evaluating it failed: " + ex.getMessage()
+			throw new InvalidLockKeyException(describe(locked, expression) + "evaluating it failed: " + ex.getMessage()
 					+ ". Refer to arguments by name (#orderId; compile with -parameters) or position (#p0), and only "
 					+ "to their properties and methods");
 		}
+	}
+
+	private static String describe(LockedMethod locked, Expression expression) {
+		return "Lock key \"" + expression.getExpressionString() + "\" of "
+				+ InvalidLockDefinitionException.describe(locked.method()) + ": ";
 	}
 
 	private static String describe(LockedMethod locked) {

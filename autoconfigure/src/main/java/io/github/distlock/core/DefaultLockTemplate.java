@@ -1,6 +1,7 @@
 package io.github.distlock.core;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,14 +17,13 @@ import io.github.distlock.LockOptions;
 import io.github.distlock.LockTemplate;
 import io.github.distlock.LockedActionException;
 import io.github.distlock.LostLockPolicy;
+import io.github.distlock.MultiLease;
 import io.github.distlock.core.LockListener.AcquireOutcome;
 import io.github.distlock.core.LockListener.LockInfo;
 import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.ConnectionCheck;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,8 +42,6 @@ import org.jspecify.annotations.Nullable;
  * the lost-lock policy to code run under a lock.
  */
 public final class DefaultLockTemplate implements LockTemplate, LockRunner, AutoCloseable {
-
-	private static final Log logger = LogFactory.getLog(DefaultLockTemplate.class);
 
 	private static final String UNNAMED = "unnamed";
 
@@ -116,15 +114,28 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 	@Override
 	public <T> T execute(String key, LockOptions options, Callable<T> action) {
 		Lease lease = acquire(key, options);
-		try {
-			return call(lease, lostPolicy(options), action::call);
-		}
-		catch (RuntimeException | Error ex) {
-			throw ex;
-		}
-		catch (Throwable ex) {
-			throw new LockedActionException(key, (ex instanceof Exception checked) ? checked : new Exception(ex));
-		}
+		return unchecked(key, () -> call(lease, lostPolicy(options), action::call));
+	}
+
+	@Override
+	public MultiLease acquireAll(Collection<String> keys, LockOptions options) {
+		return tryAcquireAll(keys, options)
+			.orElseThrow(() -> new LockNotAcquiredException(LockKeys.display(keys), waitTime(options)));
+	}
+
+	@Override
+	public <T> T executeAll(Collection<String> keys, LockOptions options, Callable<T> action) {
+		MultiLease leases = acquireAll(keys, options);
+		return unchecked(LockKeys.display(keys), () -> KeySet.call(leases.leases(), lostPolicy(options), action::call));
+	}
+
+	/**
+	 * Acquires the locks on all {@code keys}, each a string or a list or array of parts,
+	 * in one global order.
+	 * @return the leases, or empty when a key stayed busy for the whole wait time
+	 */
+	public Optional<MultiLease> tryAcquireAll(Collection<?> keys, LockOptions options) {
+		return KeySet.of(keys).acquire(options, waitTime(options), (key, each) -> tryAcquire(key, each, false));
 	}
 
 	@Override
@@ -183,6 +194,16 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 	}
 
 	@Override
+	public <T> @Nullable T runAll(List<?> keys, LockOptions options, LockedAction<T> action, NotAcquired<T> otherwise)
+			throws Throwable {
+		Optional<MultiLease> leases = tryAcquireAll(keys, options);
+		if (leases.isEmpty()) {
+			return otherwise.handle(waitTime(options));
+		}
+		return KeySet.call(leases.get().leases(), lostPolicy(options), action);
+	}
+
+	@Override
 	public @Nullable Object runAsync(Object key, LockOptions options, LockedAction<? extends CompletionStage<?>> start,
 			Class<?> declaredType, String holder, NotAcquired<Object> otherwise) throws Throwable {
 		Optional<Lease> lease = tryAcquire(key, options, true);
@@ -230,6 +251,7 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 		String display = LockKeys.display(key);
 		Duration ttl = (options.ttl() != null) ? options.ttl() : this.settings.defaultTtl();
 		Duration waitTime = waitTime(options);
+		Duration holdAtLeast = holdAtLeast(options, ttl, display);
 		LockInfo info = new LockInfo(display, (options.name() != null) ? options.name() : UNNAMED, this.backend.name());
 		long start = System.nanoTime();
 		KeyQueue.Entry entry = this.queue.enter(encoded);
@@ -259,7 +281,7 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 				return Optional.empty();
 			}
 			ManagedLock lock = new ManagedLock(this.queue, entry, info, acquired.get(), ttl, options.autoRenew(),
-					this.scheduler, this.listener, this.settings);
+					holdAtLeast, this.scheduler, this.listener, this.settings);
 			entry.held(lock);
 			this.listener.acquireFinished(info, AcquireOutcome.ACQUIRED, System.nanoTime() - start);
 			lock.start();
@@ -354,8 +376,30 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 		return this.stageHolds.hold(lease, stage, declaredType, holder);
 	}
 
+	private static <T> T unchecked(String key, LockedAction<T> call) {
+		try {
+			return call.call();
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new LockedActionException(key, (ex instanceof Exception checked) ? checked : new Exception(ex));
+		}
+	}
+
 	LostLockPolicy lostPolicy(LockOptions options) {
 		return (options.lostPolicy() != null) ? options.lostPolicy() : this.settings.lostPolicy();
+	}
+
+	private static Duration holdAtLeast(LockOptions options, Duration ttl, String display) {
+		Duration holdAtLeast = (options.holdAtLeast() != null) ? options.holdAtLeast() : Duration.ZERO;
+		if (!options.autoRenew() && holdAtLeast.compareTo(ttl) > 0) {
+			throw new IllegalArgumentException("Lock '" + display + "': holdAtLeast " + holdAtLeast
+					+ " is longer than the ttl " + ttl + " and autoRenew is off, so the lock would expire first; "
+					+ "raise the ttl to at least holdAtLeast, or turn autoRenew on");
+		}
+		return holdAtLeast;
 	}
 
 	Duration waitTime(LockOptions options) {
@@ -377,8 +421,7 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 	@Override
 	public void close() {
 		for (ManagedLock lock : this.queue.held()) {
-			logger.warn("Releasing lock '" + lock.info.key() + "' still held at shutdown");
-			lock.finish();
+			lock.finishAtShutdown();
 		}
 		// Ends this template's sessions; the backend itself is closed by its owner.
 		SharedSessions.closeSessions(this.backend);

@@ -1,6 +1,7 @@
 package io.github.distlock.core;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 import io.github.distlock.LockOptions;
@@ -21,6 +22,16 @@ public interface LockRunner {
 	 * wait time
 	 */
 	<T> @Nullable T run(Object key, LockOptions options, LockedAction<T> action, NotAcquired<T> otherwise)
+			throws Throwable;
+
+	/**
+	 * Runs {@code action} holding the locks on all {@code keys}, acquired in one global
+	 * order and released together, and applies the lost-lock policy to each.
+	 * @param keys strings, or lists or arrays of parts
+	 * @param otherwise what to return (or throw) when a key stayed busy for the whole
+	 * wait time
+	 */
+	<T> @Nullable T runAll(List<?> keys, LockOptions options, LockedAction<T> action, NotAcquired<T> otherwise)
 			throws Throwable;
 
 	/**

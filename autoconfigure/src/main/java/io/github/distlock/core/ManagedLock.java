@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.distlock.core.LockListener.LockInfo;
 import io.github.distlock.spi.BackendLock;
+import io.github.distlock.spi.ExpiringBackendLock;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +25,13 @@ import org.jspecify.annotations.Nullable;
  * call is told (the lost-lock policy); then, on the scheduler, the loss is logged, the
  * listeners (metrics, the application event) are told and the lease's {@code onLost}
  * callbacks run.
+ *
+ * <p>
+ * With a {@code holdAtLeast}, the release of the last hold before that time only starts
+ * the remainder: where the backend keeps a per-lock expiry ({@link ExpiringBackendLock})
+ * the server is told to expire the lock at its end and nothing renews it; otherwise
+ * renewal goes on until the remainder ends and the lock is released. Either way the
+ * in-JVM queue stays closed until then, and the remainder is never reentered.
  */
 final class ManagedLock {
 
@@ -51,6 +59,8 @@ final class ManagedLock {
 
 	private final boolean autoRenew;
 
+	private final long holdAtLeastNanos;
+
 	private final long firstConfirmedAtNanos;
 
 	private final AtomicInteger holds = new AtomicInteger();
@@ -63,14 +73,20 @@ final class ManagedLock {
 
 	private boolean backendReleased;
 
+	/** The remainder of a holdAtLeast was handed to the server's expiry. */
+	private boolean leftToServer;
+
 	private LockedCall.@Nullable Guard guard;
 
 	private @Nullable ScheduledFuture<?> renewal;
 
 	private @Nullable ScheduledFuture<?> deadlineCheck;
 
+	private @Nullable ScheduledFuture<?> remainderEnd;
+
 	ManagedLock(KeyQueue queue, KeyQueue.Entry entry, LockInfo info, BackendLock backendLock, Duration ttl,
-			boolean autoRenew, LockScheduler scheduler, LockListener listener, LockSettings settings) {
+			boolean autoRenew, Duration holdAtLeast, LockScheduler scheduler, LockListener listener,
+			LockSettings settings) {
 		this.queue = queue;
 		this.entry = entry;
 		this.info = info;
@@ -81,6 +97,7 @@ final class ManagedLock {
 		this.marginNanos = settings.marginNanos(ttl);
 		this.renewalIntervalNanos = settings.renewalIntervalNanos(ttl);
 		this.autoRenew = autoRenew;
+		this.holdAtLeastNanos = holdAtLeast.toNanos();
 		this.firstConfirmedAtNanos = backendLock.confirmedAtNanos();
 	}
 
@@ -149,8 +166,72 @@ final class ManagedLock {
 
 	void holdReleased() {
 		if (this.holds.decrementAndGet() == 0) {
+			long remaining = this.acquiredAtNanos + this.holdAtLeastNanos - System.nanoTime();
+			if (remaining > 0 && this.lostReason == null) {
+				holdRemainder(remaining);
+			}
+			else {
+				finish();
+			}
+		}
+	}
+
+	/**
+	 * Keeps the lock, now without holds, until {@code holdAtLeast} after its acquisition.
+	 */
+	private void holdRemainder(long remainingNanos) {
+		this.entry.unbind(this);
+		boolean expiresOnServer = this.backendLock instanceof ExpiringBackendLock expiring
+				&& expireOnServer(expiring, remainingNanos);
+		synchronized (this) {
+			if (this.finished || this.lostReason != null) {
+				return;
+			}
+			long delay = remainingNanos;
+			if (expiresOnServer) {
+				this.leftToServer = true;
+				cancelTasks();
+			}
+			else if (!this.autoRenew && this.deadlineCheck != null) {
+				// Nothing runs under it any more: end with its validity rather than
+				// report a loss.
+				this.deadlineCheck.cancel(false);
+				delay = Math.min(delay, validUntilNanos() - System.nanoTime());
+			}
+			this.remainderEnd = this.scheduler.executor().schedule(this::finish, delay, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private boolean expireOnServer(ExpiringBackendLock lock, long remainingNanos) {
+		try {
+			if (lock.expireAfter(Duration.ofNanos(remainingNanos))) {
+				return true;
+			}
+			lost("the server no longer held the lock for this owner when its holdAtLeast remainder began");
 			finish();
 		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not hand the holdAtLeast remainder of lock '" + this.info.key()
+					+ "' to the server's expiry; renewing it until then instead: " + ex);
+		}
+		return false;
+	}
+
+	/**
+	 * Ends the lock at shutdown; a holdAtLeast remainder is left to the server's expiry
+	 * where the backend has one.
+	 */
+	void finishAtShutdown() {
+		if (this.holds.get() > 0) {
+			logger.warn("Releasing lock '" + this.info.key() + "' still held at shutdown");
+		}
+		else if (!this.leftToServer) {
+			logger.info("Releasing lock '" + this.info.key() + "' before its holdAtLeast ended: shutdown");
+		}
+		finish();
 	}
 
 	/**
@@ -220,7 +301,7 @@ final class ManagedLock {
 			this.finished = true;
 			cancelTasks();
 		}
-		boolean ours = releaseOnBackend();
+		boolean ours = this.leftToServer || releaseOnBackend();
 		boolean wasLost = this.lostReason != null;
 		if (!ours && !wasLost) {
 			wasLost = true;
@@ -308,6 +389,9 @@ final class ManagedLock {
 		}
 		if (this.deadlineCheck != null) {
 			this.deadlineCheck.cancel(false);
+		}
+		if (this.remainderEnd != null) {
+			this.remainderEnd.cancel(false);
 		}
 	}
 

@@ -3,12 +3,13 @@ package io.github.distlock.backend.redis;
 import java.time.Duration;
 
 import io.github.distlock.spi.AbstractBackendLock;
+import io.github.distlock.spi.ExpiringBackendLock;
 
 /**
  * A lock entry in Redis whose value is this lease's holder id; renewal and release
  * compare that value first, so a lease never extends or deletes another holder's lock.
  */
-final class RedisLock extends AbstractBackendLock {
+final class RedisLock extends AbstractBackendLock implements ExpiringBackendLock {
 
 	/**
 	 * Renewal runs on the generic layer's shared scheduler, so even a generous call is
@@ -48,6 +49,13 @@ final class RedisLock extends AbstractBackendLock {
 			return true;
 		}
 		return false;
+	}
+
+	@Override
+	public boolean expireAfter(Duration remaining) throws InterruptedException {
+		// The renewal script is a compare-and-PEXPIRE: with the remainder instead of the
+		// ttl it hands the end of the hold to Redis.
+		return this.commands.renew(this.encodedKey, this.holder, Math.max(1, remaining.toMillis()), this.renewTimeout);
 	}
 
 	@Override
