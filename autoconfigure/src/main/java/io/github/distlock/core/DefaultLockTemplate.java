@@ -21,7 +21,6 @@ import io.github.distlock.core.LockListener.LockInfo;
 import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.ConnectionCheck;
 import io.github.distlock.spi.LockBackend;
-import io.github.distlock.spi.LockRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -228,8 +227,7 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 				this.listener.acquireFinished(info, AcquireOutcome.TIMEOUT, System.nanoTime() - start);
 				return Optional.empty();
 			}
-			Duration remaining = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-			Optional<BackendLock> acquired = this.backend.tryAcquire(new LockRequest(encoded, ttl, remaining));
+			Optional<BackendLock> acquired = TransientRetries.acquire(this.backend, encoded, ttl, deadline);
 			if (acquired.isEmpty()) {
 				entry.returnPermit();
 				this.queue.leave(entry);

@@ -169,6 +169,19 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 
 	@Override
 	public Optional<BackendLock> tryAcquire(LockRequest request) throws InterruptedException {
+		try {
+			return acquire(request);
+		}
+		catch (LockBackendException ex) {
+			if (this.closed.get() && ex.isTransient()) {
+				// A closed connection never comes back: waiting for it would only spin.
+				throw new LockBackendException("The Redis lock backend is closed", ex);
+			}
+			throw ex;
+		}
+	}
+
+	private Optional<BackendLock> acquire(LockRequest request) throws InterruptedException {
 		String key = request.key();
 		// Whole milliseconds, rounded up: Redis must never expire the entry before the
 		// local deadline.
@@ -280,10 +293,12 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 			future.get(this.connection.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (ExecutionException ex) {
-			throw new LockBackendException("Redis failed to " + what + ": " + describe(ex.getCause()), ex.getCause());
+			throw new LockBackendException("Redis failed to " + what + ": " + describe(ex.getCause()), ex.getCause(),
+					RedisFailures.isTransient(ex.getCause()));
 		}
 		catch (TimeoutException ex) {
-			throw new LockBackendException("Redis did not " + what + " within " + this.connection.getTimeout(), ex);
+			throw new LockBackendException("Redis did not " + what + " within " + this.connection.getTimeout(), ex,
+					true);
 		}
 	}
 

@@ -249,7 +249,8 @@ final class RedisLockCommands {
 
 	private static LockBackendException failure(String operation, String encodedKey, RuntimeException ex) {
 		return new LockBackendException(
-				"Redis failed to " + operation + " lock '" + encodedKey + "': " + ex.getMessage(), ex);
+				"Redis failed to " + operation + " lock '" + encodedKey + "': " + ex.getMessage(), ex,
+				RedisFailures.isTransient(ex));
 	}
 
 	/**
