@@ -3,10 +3,12 @@ package io.github.distlock.core;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.distlock.LockBackendException;
 import io.github.distlock.core.LockListener.LockInfo;
 import io.github.distlock.spi.BackendLock;
 import org.apache.commons.logging.Log;
@@ -295,10 +297,49 @@ final class ManagedLock {
 		try {
 			return this.backendLock.release();
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Releasing lock '" + this.info.key() + "' on backend " + this.info.backend()
-					+ " failed; the server frees it when its ttl expires: " + ex);
+		catch (LockBackendException ex) {
+			// Compare-and-delete is idempotent, so a release that met a failover is sent
+			// again: waiters then resume once the server is back, not only at the ttl.
+			long until = this.backendLock.confirmedAtNanos() + this.ttlNanos;
+			boolean retried = ex.isTransient() && until - System.nanoTime() > 0;
+			logger.warn("Releasing lock '" + this.info.key() + "' on backend " + this.info.backend() + " failed"
+					+ (retried ? " (retried in the background until its ttl would have ended)" : "") + ": "
+					+ ex.getMessage());
+			if (retried) {
+				retryRelease(until, TransientRetries.FIRST_BACKOFF.toNanos());
+			}
 			return true;
+		}
+		catch (RuntimeException ex) {
+			logger
+				.warn("Releasing lock '" + this.info.key() + "' on backend " + this.info.backend() + " failed: " + ex);
+			return true;
+		}
+	}
+
+	private void retryRelease(long untilNanos, long backoffNanos) {
+		try {
+			this.scheduler.executor().schedule(() -> {
+				try {
+					this.backendLock.release();
+					logger.info("Released lock '" + this.info.key() + "' on backend " + this.info.backend()
+							+ " on a background retry");
+				}
+				catch (RuntimeException ex) {
+					long next = Math.min(backoffNanos * 2, TransientRetries.MAX_BACKOFF.toNanos());
+					boolean again = ex instanceof LockBackendException backend && backend.isTransient()
+							&& untilNanos - System.nanoTime() - next > 0;
+					if (again) {
+						retryRelease(untilNanos, next);
+					}
+					else if (logger.isDebugEnabled()) {
+						logger.debug("Gave up releasing lock '" + this.info.key() + "' in the background", ex);
+					}
+				}
+			}, backoffNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Shutting down: the server frees the lock at the end of its ttl.
 		}
 	}
 

@@ -2,6 +2,7 @@ package io.github.distlock.backend.redis;
 
 import java.time.Duration;
 
+import io.github.distlock.LockBackendException;
 import io.github.distlock.spi.AbstractBackendLock;
 
 /**
@@ -50,9 +51,18 @@ final class RedisLock extends AbstractBackendLock {
 		return false;
 	}
 
+	/**
+	 * Waits at most the ttl for the answer: later, the entry has expired anyway.
+	 */
 	@Override
 	public boolean release() {
-		return this.commands.release(this.encodedKey, this.holder);
+		try {
+			return this.commands.release(this.encodedKey, this.holder, Duration.ofMillis(this.ttlMillis));
+		}
+		catch (LockBackendException ex) {
+			throw new LockBackendException(ex.getMessage() + "; Redis frees it when its ttl expires", ex,
+					ex.isTransient());
+		}
 	}
 
 	@Override

@@ -134,7 +134,8 @@ final class RedisLockCommands {
 		String[] keys = { this.keyspace.lockKey(encodedKey), this.keyspace.fencingKey(encodedKey),
 				this.keyspace.waitersKey(encodedKey) };
 		try {
-			List<Long> reply = run(ACQUIRE, ScriptOutputType.MULTI, keys, this.timeout, holder,
+			// An answer later than the ttl could not give a valid lock anyway.
+			List<Long> reply = run(ACQUIRE, ScriptOutputType.MULTI, keys, bounded(Duration.ofMillis(ttlMillis)), holder,
 					Long.toString(ttlMillis), Long.toString(counterRetentionMillis), Long.toString(waitingMillis));
 			return new Attempt(reply.get(0) == 1, reply.get(1));
 		}
@@ -172,9 +173,17 @@ final class RedisLockCommands {
 	 * once, and whether the lock was ours is what the caller needs.
 	 */
 	boolean release(String encodedKey, String holder) {
+		return release(encodedKey, holder, this.timeout);
+	}
+
+	/**
+	 * Like {@link #release(String, String)}, waiting at most {@code timeout} (and never
+	 * longer than the connection's timeout) for the answer.
+	 */
+	boolean release(String encodedKey, String holder, Duration timeout) {
 		try {
-			Long deleted = run(RELEASE, ScriptOutputType.INTEGER, releaseKeys(encodedKey), this.timeout, false, holder,
-					this.keyspace.releaseChannel(), encodedKey);
+			Long deleted = run(RELEASE, ScriptOutputType.INTEGER, releaseKeys(encodedKey), bounded(timeout), false,
+					holder, this.keyspace.releaseChannel(), encodedKey);
 			return deleted == 1;
 		}
 		catch (RuntimeException ex) {
@@ -193,6 +202,10 @@ final class RedisLockCommands {
 		catch (RuntimeException ex) {
 			// Best effort only: the ttl frees the lock anyway.
 		}
+	}
+
+	private Duration bounded(Duration timeout) {
+		return (timeout.compareTo(this.timeout) < 0) ? timeout : this.timeout;
 	}
 
 	private String[] releaseKeys(String encodedKey) {
