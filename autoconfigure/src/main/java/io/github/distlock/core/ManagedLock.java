@@ -47,6 +47,8 @@ final class ManagedLock {
 
 	private final long ttlNanos;
 
+	private final boolean serverBounded;
+
 	private final long marginNanos;
 
 	private final long renewalIntervalNanos;
@@ -79,9 +81,14 @@ final class ManagedLock {
 		this.backendLock = backendLock;
 		this.scheduler = scheduler;
 		this.listener = listener;
-		this.ttlNanos = ttl.toNanos();
-		this.marginNanos = settings.marginNanos(ttl);
-		this.renewalIntervalNanos = settings.renewalIntervalNanos(ttl);
+		// The server's own bound, when it is shorter, is the validity window: renewals
+		// and
+		// the margin are sized to it.
+		Duration validity = Duration.ofNanos(Math.min(ttl.toNanos(), backendLock.maxValidityNanos()));
+		this.ttlNanos = validity.toNanos();
+		this.serverBounded = validity.compareTo(ttl) < 0;
+		this.marginNanos = settings.marginNanos(validity);
+		this.renewalIntervalNanos = settings.renewalIntervalNanos(validity);
 		this.autoRenew = autoRenew;
 		this.firstConfirmedAtNanos = backendLock.confirmedAtNanos();
 	}
@@ -253,8 +260,9 @@ final class ManagedLock {
 			}
 		}
 		long ttlMillis = TimeUnit.NANOSECONDS.toMillis(this.ttlNanos);
-		lost(this.autoRenew ? "no successful renewal within the ttl of " + ttlMillis + "ms"
-				: "the ttl of " + ttlMillis + "ms elapsed and autoRenew is off");
+		String window = this.serverBounded ? "the server's bound of " + ttlMillis + "ms (below the ttl)"
+				: "the ttl of " + ttlMillis + "ms";
+		lost(this.autoRenew ? "no successful renewal within " + window : window + " elapsed and autoRenew is off");
 		releaseOnBackend();
 	}
 
