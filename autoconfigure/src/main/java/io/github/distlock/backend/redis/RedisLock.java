@@ -27,10 +27,13 @@ final class RedisLock extends AbstractBackendLock {
 
 	private final Duration renewTimeout;
 
-	RedisLock(RedisLockCommands commands, String encodedKey, String holder, long ttlMillis, long fencingToken,
-			long sentAtNanos) {
+	private final ReconnectCheck reconnects;
+
+	RedisLock(RedisLockCommands commands, ReconnectCheck reconnects, String encodedKey, String holder, long ttlMillis,
+			long fencingToken, long sentAtNanos) {
 		super(fencingToken, sentAtNanos);
 		this.commands = commands;
+		this.reconnects = reconnects;
 		this.encodedKey = encodedKey;
 		this.holder = holder;
 		this.ttlMillis = ttlMillis;
@@ -39,6 +42,30 @@ final class RedisLock extends AbstractBackendLock {
 		Duration third = Duration.ofMillis(Math.max(1, ttlMillis / 3));
 		Duration bounded = (third.compareTo(MIN_RENEW_TIMEOUT) < 0) ? MIN_RENEW_TIMEOUT : third;
 		this.renewTimeout = (bounded.compareTo(commands.timeout()) < 0) ? bounded : commands.timeout();
+		reconnects.track(this);
+	}
+
+	/**
+	 * Renews at once, asynchronously, after a reconnect: reports the loss when Redis no
+	 * longer holds the entry for us.
+	 */
+	void recheck() {
+		long sentAt = System.nanoTime();
+		this.commands.renewAsync(this.encodedKey, this.holder, this.ttlMillis).whenComplete((extended, failure) -> {
+			if (failure != null) {
+				// Unreachable again: the renewals and the validity deadline take it from
+				// here.
+				return;
+			}
+			if (extended) {
+				confirmed(sentAt);
+			}
+			else {
+				this.reconnects.untrack(this);
+				reportLost("Redis no longer held the lock when the connection was re-established (a restart without "
+						+ "persistence, or a failover to a replica that had not received it, forgot it)");
+			}
+		});
 	}
 
 	@Override
@@ -56,6 +83,7 @@ final class RedisLock extends AbstractBackendLock {
 	 */
 	@Override
 	public boolean release() {
+		this.reconnects.untrack(this);
 		try {
 			return this.commands.release(this.encodedKey, this.holder, Duration.ofMillis(this.ttlMillis));
 		}

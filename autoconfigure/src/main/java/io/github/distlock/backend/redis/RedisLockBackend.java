@@ -70,10 +70,16 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	private final ReconnectCheck reconnects = new ReconnectCheck();
+
+	private final AbstractRedisClient client;
+
 	private volatile Runnable afterClose = () -> {
 	};
 
-	private RedisLockBackend(Connections connections, RedisKeyspace keyspace, Duration notificationTimeout) {
+	private RedisLockBackend(AbstractRedisClient client, Connections connections, RedisKeyspace keyspace,
+			Duration notificationTimeout) {
+		this.client = client;
 		this.connection = connections.commands();
 		this.subscription = connections.subscription();
 		this.commands = new RedisLockCommands(connections.async(), keyspace, this.connection.getTimeout());
@@ -111,7 +117,8 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 		if (notificationTimeout.isNegative() || notificationTimeout.isZero()) {
 			throw new IllegalArgumentException("notificationTimeout must be positive, but was " + notificationTimeout);
 		}
-		RedisLockBackend backend = new RedisLockBackend(Connections.open(client), keyspace, notificationTimeout);
+		RedisLockBackend backend = new RedisLockBackend(client, Connections.open(client), keyspace,
+				notificationTimeout);
 		try {
 			backend.start();
 		}
@@ -125,6 +132,8 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 			throw ex;
 		}
 		backend.afterClose = afterClose;
+		// From now on, every connection established is a reconnect.
+		client.addListener(backend.reconnects);
 		return backend;
 	}
 
@@ -198,7 +207,8 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 				long sentAt = System.nanoTime();
 				Attempt attempt = this.commands.acquire(key, holder, ttlMillis, awaitedMillis(waiter, deadline));
 				if (attempt.acquired()) {
-					return Optional.of(new RedisLock(this.commands, key, holder, ttlMillis, attempt.value(), sentAt));
+					return Optional.of(new RedisLock(this.commands, this.reconnects, key, holder, ttlMillis,
+							attempt.value(), sentAt));
 				}
 				long remaining = deadline - System.nanoTime();
 				if (waiter == null || remaining <= 0) {
@@ -277,6 +287,7 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 			return;
 		}
 		try {
+			this.client.removeListener(this.reconnects);
 			this.subscription.close();
 			this.connection.close();
 			// Their next attempt fails at once on the closed connection instead of taking

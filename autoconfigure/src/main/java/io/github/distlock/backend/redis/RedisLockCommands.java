@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -165,6 +166,18 @@ final class RedisLockCommands {
 		catch (RuntimeException ex) {
 			throw failure("renew", encodedKey, ex);
 		}
+	}
+
+	/**
+	 * Like {@link #renew}, without waiting: sent with {@code EVAL}, so that a server that
+	 * lost its script cache (a restart) runs it too.
+	 * @return a stage completing with whether the lock was ours and is extended
+	 */
+	CompletionStage<Boolean> renewAsync(String encodedKey, String holder, long ttlMillis) {
+		String[] keys = { this.keyspace.lockKey(encodedKey) };
+		RedisFuture<Long> reply = this.commands.eval(RENEW.text(), ScriptOutputType.INTEGER, keys, holder,
+				Long.toString(ttlMillis));
+		return reply.thenApply((extended) -> extended == 1);
 	}
 
 	/**
