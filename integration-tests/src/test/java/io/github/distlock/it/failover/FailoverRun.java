@@ -110,6 +110,7 @@ final class FailoverRun {
 		await("" + count + " more locked writes").atMost(bound)
 			.pollInterval(Duration.ofMillis(20))
 			.until(() -> this.writes.get() >= target || !this.errors.isEmpty());
+		assertThat(this.errors).as("errors that reached a caller whose waitTime outlasts the election").isEmpty();
 		return this;
 	}
 
