@@ -15,6 +15,9 @@ import io.etcd.jetcd.common.exception.ClosedClientException;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
 import io.github.distlock.LockBackendException;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +29,9 @@ final class EtcdCalls {
 
 	private static final Set<ErrorCode> TRANSIENT_CODES = EnumSet.of(ErrorCode.UNAVAILABLE, ErrorCode.DEADLINE_EXCEEDED,
 			ErrorCode.ABORTED, ErrorCode.RESOURCE_EXHAUSTED);
+
+	private static final Set<Status.Code> TRANSIENT_STATUSES = EnumSet.of(Status.Code.UNAVAILABLE,
+			Status.Code.DEADLINE_EXCEEDED, Status.Code.ABORTED, Status.Code.RESOURCE_EXHAUSTED);
 
 	private final Duration timeout;
 
@@ -78,6 +84,9 @@ final class EtcdCalls {
 			}
 			if (cause instanceof EtcdException etcd) {
 				return TRANSIENT_CODES.contains(etcd.getErrorCode());
+			}
+			if (cause instanceof StatusRuntimeException || cause instanceof StatusException) {
+				return TRANSIENT_STATUSES.contains(Status.fromThrowable(cause).getCode());
 			}
 			if (cause instanceof TimeoutException || cause instanceof IOException) {
 				return true;
