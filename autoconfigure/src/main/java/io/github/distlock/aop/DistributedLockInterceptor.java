@@ -14,6 +14,7 @@ import io.github.distlock.core.LockRunner;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
+import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.expression.EvaluationException;
 import org.springframework.expression.spel.support.SimpleEvaluationContext;
@@ -56,6 +57,15 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 							return notAcquired(locked, invocation, key, waitTime);
 						});
 			}
+			if (locked.returnKind() == LockedMethod.ReturnKind.MONO
+					|| locked.returnKind() == LockedMethod.ReturnKind.FLUX) {
+				// The method runs once per subscription, inside that subscription's hold.
+				return locks.runReactive(key, locked.options(), () -> {
+					keyAccepted[0] = true;
+					return proceedAgain(invocation);
+				}, locked.returnKind() == LockedMethod.ReturnKind.MONO,
+						(waitTime) -> notAcquired(locked, invocation, key, waitTime));
+			}
 			return locks.run(key, locked.options(), () -> {
 				keyAccepted[0] = true;
 				return invocation.proceed();
@@ -70,6 +80,15 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 			}
 			throw new InvalidLockKeyException(describe(locked) + ex.getMessage());
 		}
+	}
+
+	/**
+	 * Proceeds with a copy of the invocation, so that every subscription runs the rest of
+	 * the advice chain and the method.
+	 */
+	private static @Nullable Object proceedAgain(MethodInvocation invocation) throws Throwable {
+		return (invocation instanceof ProxyMethodInvocation proxied) ? proxied.invocableClone().proceed()
+				: invocation.proceed();
 	}
 
 	private Object evaluateKey(LockedMethod locked, Object[] args) {
@@ -116,7 +135,8 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 				return switch (locked.returnKind()) {
 					case OPTIONAL -> Optional.empty();
 					case COMPLETION_STAGE -> CompletableFuture.completedFuture(null);
-					case SYNC -> null;
+					// The reactive holds make this an empty Mono or Flux.
+					case SYNC, MONO, FLUX -> null;
 				};
 			case FALLBACK:
 				try {

@@ -35,7 +35,19 @@ record LockedMethod(Method method, @Nullable Expression keyExpression, String fi
 		OPTIONAL,
 
 		/** A {@code CompletionStage}: release when the stage completes. */
-		COMPLETION_STAGE
+		COMPLETION_STAGE,
+
+		/**
+		 * A Reactor {@code Mono}: one hold per subscription, released when it ends; SKIP
+		 * is an empty Mono.
+		 */
+		MONO,
+
+		/**
+		 * A Reactor {@code Flux}: one hold per subscription, released when it ends; SKIP
+		 * is an empty Flux.
+		 */
+		FLUX
 
 	}
 

@@ -43,7 +43,9 @@ import org.springframework.util.StringUtils;
  */
 final class LockedMethodResolver {
 
-	private static final String REACTIVE_PUBLISHER = "org.reactivestreams.Publisher";
+	private static final String REACTOR_MONO = "reactor.core.publisher.Mono";
+
+	private static final String REACTOR_FLUX = "reactor.core.publisher.Flux";
 
 	// Spring reads a duration without a unit as milliseconds, which nobody means for a
 	// lease.
@@ -278,23 +280,22 @@ final class LockedMethodResolver {
 		if (Optional.class == type) {
 			return LockedMethod.ReturnKind.OPTIONAL;
 		}
-		for (Class<?> candidate = type; candidate != null; candidate = candidate.getSuperclass()) {
-			if (isPublisher(candidate)) {
-				throw new InvalidLockDefinitionException(method,
-						"reactive return type " + type.getSimpleName() + " is not supported yet",
-						"Lock inside the reactive pipeline with LockTemplate on a bounded-elastic scheduler, "
-								+ "or return a CompletionStage.");
-			}
+		if (isA(type, REACTOR_MONO)) {
+			return LockedMethod.ReturnKind.MONO;
+		}
+		if (isA(type, REACTOR_FLUX)) {
+			return LockedMethod.ReturnKind.FLUX;
+		}
+		String unsupported = UnholdableReturnTypes.problem(type);
+		if (unsupported != null) {
+			throw new InvalidLockDefinitionException(method, unsupported, UnholdableReturnTypes.remedy(type));
 		}
 		return LockedMethod.ReturnKind.SYNC;
 	}
 
-	private static boolean isPublisher(Class<?> type) {
-		if (type.getName().equals(REACTIVE_PUBLISHER)) {
-			return true;
-		}
-		for (Class<?> implemented : type.getInterfaces()) {
-			if (isPublisher(implemented)) {
+	private static boolean isA(Class<?> type, String className) {
+		for (Class<?> candidate = type; candidate != null; candidate = candidate.getSuperclass()) {
+			if (candidate.getName().equals(className)) {
 				return true;
 			}
 		}

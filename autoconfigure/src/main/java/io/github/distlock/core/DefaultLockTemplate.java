@@ -58,6 +58,8 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 
 	private final LockScheduler scheduler;
 
+	private volatile @Nullable DefaultReactiveLockTemplate reactive;
+
 	/**
 	 * Creates the template over a backend; {@code listeners} observe every lock.
 	 */
@@ -189,6 +191,26 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 		return callAsync(lease.get(), start, declaredType, holder);
 	}
 
+	@Override
+	public Object runReactive(Object key, LockOptions options, LockedAction<?> start, boolean single,
+			NotAcquired<Object> otherwise) {
+		return reactive().hold(key, options, start, single, otherwise);
+	}
+
+	/**
+	 * The reactive side of this template, whose holds this template's queue and scheduler
+	 * keep; needs Reactor on the classpath.
+	 */
+	public DefaultReactiveLockTemplate reactive() {
+		DefaultReactiveLockTemplate template = this.reactive;
+		if (template == null) {
+			// Created on first use: this class must load without Reactor.
+			template = new DefaultReactiveLockTemplate(this);
+			this.reactive = template;
+		}
+		return template;
+	}
+
 	/**
 	 * Runs {@code action} under an acquired lease, releases the lease, and applies the
 	 * lost-lock policy.
@@ -263,10 +285,7 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 	private @Nullable LockHold nestedHold(KeyQueue.Entry entry, ManagedLock enclosing, String display, boolean async) {
 		if (async) {
 			this.queue.leave(entry);
-			throw new LockNotAcquiredException(display, "Lock '" + display + "' is held by an enclosing call on "
-					+ "this thread; an asynchronous hold cannot nest in it, because its work would outlive or "
-					+ "overlap the enclosing hold, and waiting for that hold would deadlock this thread. Start the "
-					+ "asynchronous call after the enclosing one has returned, or lock another key", null);
+			throw cannotNestAsync(display);
 		}
 		String lostReason = enclosing.lostReason();
 		if (lostReason != null) {
@@ -282,6 +301,30 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 			this.queue.leave(entry);
 		}
 		return nested;
+	}
+
+	static LockNotAcquiredException cannotNestAsync(String display) {
+		return new LockNotAcquiredException(display,
+				"Lock '" + display + "' is held by an enclosing call on "
+						+ "this thread; an asynchronous hold cannot nest in it, because its work would outlive or "
+						+ "overlap the enclosing hold, and waiting for that hold would deadlock this thread. Start the "
+						+ "asynchronous call after the enclosing one has returned, or lock another key",
+				null);
+	}
+
+	/**
+	 * Acquires a lock whose work continues asynchronously: never nested in an enclosing
+	 * hold; the calling thread is enclosed until the lock's {@code unbind}.
+	 */
+	Optional<Lease> tryAcquireForAsync(Object key, LockOptions options) {
+		return tryAcquire(key, options, true);
+	}
+
+	/**
+	 * Whether a hold on {@code key} encloses the calling thread.
+	 */
+	boolean enclosesCurrentThread(Object key) {
+		return this.queue.encloses(LockKeys.encode(key));
 	}
 
 	/**
@@ -309,11 +352,11 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 		return this.stageHolds.hold(lease, stage, declaredType, holder);
 	}
 
-	private LostLockPolicy lostPolicy(LockOptions options) {
+	LostLockPolicy lostPolicy(LockOptions options) {
 		return (options.lostPolicy() != null) ? options.lostPolicy() : this.settings.lostPolicy();
 	}
 
-	private Duration waitTime(LockOptions options) {
+	Duration waitTime(LockOptions options) {
 		return (options.waitTime() != null) ? options.waitTime() : this.settings.defaultWaitTime();
 	}
 

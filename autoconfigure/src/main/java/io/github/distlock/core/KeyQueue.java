@@ -35,6 +35,14 @@ final class KeyQueue {
 	}
 
 	/**
+	 * Whether a lock held on the key encloses the current thread.
+	 */
+	boolean encloses(String encodedKey) {
+		Entry entry = this.entries.get(encodedKey);
+		return entry != null && entry.enclosingLock() != null;
+	}
+
+	/**
 	 * The locks held now.
 	 */
 	List<ManagedLock> held() {

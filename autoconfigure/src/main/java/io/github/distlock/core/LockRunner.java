@@ -34,6 +34,18 @@ public interface LockRunner {
 			Class<?> declaredType, String holder, NotAcquired<Object> otherwise) throws Throwable;
 
 	/**
+	 * Holds the lock on {@code key} for each subscription to the {@code Mono} (when
+	 * {@code single}) or {@code Flux} returned, while the publisher that {@code start}
+	 * returns runs (see {@link io.github.distlock.ReactiveLockTemplate}); needs Reactor
+	 * on the classpath.
+	 * @param otherwise supplies the publisher to use when the lock stayed busy;
+	 * {@code null} for an empty one
+	 * @return the Mono or Flux
+	 */
+	Object runReactive(Object key, LockOptions options, LockedAction<?> start, boolean single,
+			NotAcquired<Object> otherwise);
+
+	/**
 	 * What a locked call does instead of running when its lock stayed busy.
 	 */
 	@FunctionalInterface

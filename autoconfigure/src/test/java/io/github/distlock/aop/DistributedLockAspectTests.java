@@ -234,7 +234,7 @@ class DistributedLockAspectTests {
 		assertStartupFails(FinalLocked.class, "FinalLocked.work(String)", "the method is final");
 	}
 
-	private void assertStartupFails(Class<?> bean, String method, String... messages) {
+	static void assertStartupFails(Class<?> bean, String method, String... messages) {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DistlockAutoConfiguration.class, LocalLockAutoConfiguration.class))
 			.withPropertyValues("distlock.backend=local")
