@@ -272,8 +272,7 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 				this.listener.acquireFinished(info, AcquireOutcome.TIMEOUT, System.nanoTime() - start);
 				return Optional.empty();
 			}
-			Duration remaining = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-			Optional<BackendLock> acquired = this.backend.tryAcquire(new LockRequest(encoded, ttl, remaining));
+			Optional<BackendLock> acquired = TransientRetries.acquire(this.backend, encoded, ttl, deadline);
 			if (acquired.isEmpty()) {
 				entry.returnPermit();
 				this.queue.leave(entry);

@@ -3,10 +3,12 @@ package io.github.distlock.core;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.distlock.LockBackendException;
 import io.github.distlock.core.LockListener.LockInfo;
 import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.ExpiringBackendLock;
@@ -53,6 +55,8 @@ final class ManagedLock {
 
 	private final long ttlNanos;
 
+	private final boolean serverBounded;
+
 	private final long marginNanos;
 
 	private final long renewalIntervalNanos;
@@ -93,9 +97,14 @@ final class ManagedLock {
 		this.backendLock = backendLock;
 		this.scheduler = scheduler;
 		this.listener = listener;
-		this.ttlNanos = ttl.toNanos();
-		this.marginNanos = settings.marginNanos(ttl);
-		this.renewalIntervalNanos = settings.renewalIntervalNanos(ttl);
+		// The server's own bound, when it is shorter, is the validity window: renewals
+		// and
+		// the margin are sized to it.
+		Duration validity = Duration.ofNanos(Math.min(ttl.toNanos(), backendLock.maxValidityNanos()));
+		this.ttlNanos = validity.toNanos();
+		this.serverBounded = validity.compareTo(ttl) < 0;
+		this.marginNanos = settings.marginNanos(validity);
+		this.renewalIntervalNanos = settings.renewalIntervalNanos(validity);
 		this.autoRenew = autoRenew;
 		this.holdAtLeastNanos = holdAtLeast.toNanos();
 		this.firstConfirmedAtNanos = backendLock.confirmedAtNanos();
@@ -332,8 +341,9 @@ final class ManagedLock {
 			}
 		}
 		long ttlMillis = TimeUnit.NANOSECONDS.toMillis(this.ttlNanos);
-		lost(this.autoRenew ? "no successful renewal within the ttl of " + ttlMillis + "ms"
-				: "the ttl of " + ttlMillis + "ms elapsed and autoRenew is off");
+		String window = this.serverBounded ? "the server's bound of " + ttlMillis + "ms (below the ttl)"
+				: "the ttl of " + ttlMillis + "ms";
+		lost(this.autoRenew ? "no successful renewal within " + window : window + " elapsed and autoRenew is off");
 		releaseOnBackend();
 	}
 
@@ -376,10 +386,49 @@ final class ManagedLock {
 		try {
 			return this.backendLock.release();
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Releasing lock '" + this.info.key() + "' on backend " + this.info.backend()
-					+ " failed; the server frees it when its ttl expires: " + ex);
+		catch (LockBackendException ex) {
+			// Compare-and-delete is idempotent, so a release that met a failover is sent
+			// again: waiters then resume once the server is back, not only at the ttl.
+			long until = this.backendLock.confirmedAtNanos() + this.ttlNanos;
+			boolean retried = ex.isTransient() && until - System.nanoTime() > 0;
+			logger.warn("Releasing lock '" + this.info.key() + "' on backend " + this.info.backend() + " failed"
+					+ (retried ? " (retried in the background until its ttl would have ended)" : "") + ": "
+					+ ex.getMessage());
+			if (retried) {
+				retryRelease(until, TransientRetries.FIRST_BACKOFF.toNanos());
+			}
 			return true;
+		}
+		catch (RuntimeException ex) {
+			logger
+				.warn("Releasing lock '" + this.info.key() + "' on backend " + this.info.backend() + " failed: " + ex);
+			return true;
+		}
+	}
+
+	private void retryRelease(long untilNanos, long backoffNanos) {
+		try {
+			this.scheduler.executor().schedule(() -> {
+				try {
+					this.backendLock.release();
+					logger.info("Released lock '" + this.info.key() + "' on backend " + this.info.backend()
+							+ " on a background retry");
+				}
+				catch (RuntimeException ex) {
+					long next = Math.min(backoffNanos * 2, TransientRetries.MAX_BACKOFF.toNanos());
+					boolean again = ex instanceof LockBackendException backend && backend.isTransient()
+							&& untilNanos - System.nanoTime() - next > 0;
+					if (again) {
+						retryRelease(untilNanos, next);
+					}
+					else if (logger.isDebugEnabled()) {
+						logger.debug("Gave up releasing lock '" + this.info.key() + "' in the background", ex);
+					}
+				}
+			}, backoffNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Shutting down: the server frees the lock at the end of its ttl.
 		}
 	}
 

@@ -117,7 +117,7 @@ public class SharedSessions implements LockBackend {
 				}
 				if (attempt == ATTEMPTS) {
 					throw new LockBackendException(name() + " ended our session " + ATTEMPTS + " times in a row while "
-							+ "queuing for lock '" + request.key() + "'");
+							+ "queuing for lock '" + request.key() + "'", true);
 				}
 			}
 			finally {

@@ -124,10 +124,35 @@ public final class ConsulApi {
 		return created;
 	}
 
-	/** Completes with {@code false} when Consul answers 404: the session is gone. */
+	/**
+	 * Completes with {@code false} when Consul answers 404 and a consistent read confirms
+	 * that the session is gone; exceptionally (the renewal is retried) when the session
+	 * is still there, as a leader just elected can answer 404 before it has applied its
+	 * log.
+	 */
 	CompletableFuture<Boolean> renewSession(String id) {
 		return sendAsync("PUT", "/v1/session/renew/" + id, "renew session " + id, REQUEST_TIMEOUT,
-				(answer) -> answer.status() != 404 && answer.ok() != null);
+				(answer) -> answer.status() != 404 && answer.ok() != null)
+			.thenCompose((renewed) -> renewed ? CompletableFuture.completedFuture(true)
+					: sessionConfirmed(id).thenApply((alive) -> {
+						if (alive.value()) {
+							throw new ConsulApiException(
+									"Consul answered 404 to the renewal of session " + id
+											+ ", but a consistent read still shows it (a leader just elected?)",
+									404, null);
+						}
+						return false;
+					}));
+	}
+
+	/**
+	 * Whether the session exists, read in Consul's {@code consistent} mode: the leader
+	 * confirms its leadership with a quorum and must be ready for consistent reads, so a
+	 * leader that has not yet caught up answers 500 rather than a false "gone".
+	 */
+	CompletableFuture<Indexed<Boolean>> sessionConfirmed(String id) {
+		return sendAsync("GET", "/v1/session/info/" + id + "?consistent", "read session " + id + " consistently",
+				READ_TIMEOUT, (answer) -> new Indexed<>(answer.index(), !answer.ok().list().isEmpty()));
 	}
 
 	CompletableFuture<Boolean> destroySession(String id) {

@@ -21,7 +21,9 @@ public class ConsulApiException extends LockBackendException {
 	 * refused for lack of permission, or {@link #NO_ANSWER}
 	 */
 	public ConsulApiException(String message, int status, @Nullable Throwable cause) {
-		super(message, cause);
+		// No answer, a server error (no cluster leader, an RPC to a dead server) or rate
+		// limiting pass by themselves; a refusal or a rejected request does not.
+		super(message, cause, status == NO_ANSWER || status >= 500 || status == 429);
 		this.status = status;
 	}
 

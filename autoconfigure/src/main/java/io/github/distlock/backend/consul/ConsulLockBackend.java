@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -235,7 +236,11 @@ public final class ConsulLockBackend implements SessionLockBackend, ConnectionCh
 		if (!this.settings.watchSessions()) {
 			return null;
 		}
+		// A session that vanished from a blocking read is confirmed gone by a consistent
+		// one: right after a leader change, a stale server may not show it yet.
 		return this.api.sessionVisible(sessionId, index, ConsulApi.MAX_BLOCKING_WAIT)
+			.thenCompose((visible) -> visible.value() ? CompletableFuture.completedFuture(visible)
+					: this.api.sessionConfirmed(sessionId))
 			.thenApply((visible) -> visible.value() ? visible.index() : -1L);
 	}
 
