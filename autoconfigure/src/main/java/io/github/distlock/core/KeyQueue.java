@@ -16,6 +16,11 @@ final class KeyQueue {
 
 	private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
+	/** Notified when a lock is released while {@link #awaitNoneHeld} waits. */
+	private final Object drained = new Object();
+
+	private volatile boolean draining;
+
 	/**
 	 * The key's entry, counting the caller as a user until {@link #leave}.
 	 */
@@ -32,6 +37,29 @@ final class KeyQueue {
 	 */
 	void leave(Entry entry) {
 		this.entries.computeIfPresent(entry.encodedKey, (key, existing) -> (--existing.users == 0) ? null : existing);
+		if (this.draining) {
+			synchronized (this.drained) {
+				this.drained.notifyAll();
+			}
+		}
+	}
+
+	/**
+	 * Waits until no lock is held, or the deadline passes.
+	 * @return whether no lock is held
+	 */
+	boolean awaitNoneHeld(long deadlineNanos) throws InterruptedException {
+		synchronized (this.drained) {
+			this.draining = true;
+			while (!held().isEmpty()) {
+				long left = deadlineNanos - System.nanoTime();
+				if (left <= 0) {
+					return false;
+				}
+				TimeUnit.NANOSECONDS.timedWait(this.drained, left);
+			}
+			return true;
+		}
 	}
 
 	/**
