@@ -86,8 +86,13 @@ public final class ObservationLockObserver implements LockObserver {
 	}
 
 	private Observation observation(DistlockObservationContext context) {
-		return Observation.createNotStarted(this.convention, DefaultDistlockObservationConvention.INSTANCE,
-				() -> context, this.registry);
+		// Created by name, so that ObservationPredicates
+		// (management.observations.enable.*)
+		// see distlock.wait or distlock.hold: the conventions leave the name to the
+		// context.
+		return Observation.createNotStarted(context.getName(), () -> context, this.registry)
+			.observationConvention(
+					(this.convention != null) ? this.convention : DefaultDistlockObservationConvention.INSTANCE);
 	}
 
 	private static String outcome(AcquireOutcome outcome) {

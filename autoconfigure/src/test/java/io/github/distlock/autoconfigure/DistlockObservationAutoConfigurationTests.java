@@ -61,6 +61,17 @@ class DistlockObservationAutoConfigurationTests {
 	}
 
 	@Test
+	void switchingTheObservationsOffSwitchesTheTimersOffButNotTheLossCounter() {
+		this.runner.withPropertyValues("management.observations.enable.distlock=false").run((context) -> {
+			lockOnce(context.getBean(LockTemplate.class));
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.find("distlock.wait").timers()).isEmpty();
+			assertThat(registry.find("distlock.hold").timers()).isEmpty();
+			assertThat(registry.get("distlock.lost").counter().count()).isZero();
+		});
+	}
+
+	@Test
 	void aConventionBeanReplacesTheDefaultOne() {
 		this.runner.withBean(DistlockObservationConvention.class, TenantConvention::new).run((context) -> {
 			lockOnce(context.getBean(LockTemplate.class));
