@@ -6,6 +6,7 @@ import io.github.distlock.LockTemplate;
 import io.github.distlock.ReactiveLockTemplate;
 import io.github.distlock.aop.DistributedLockAdvisor;
 import io.github.distlock.core.LockListener;
+import io.github.distlock.core.LockObserver;
 import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.spi.LockBackend;
 import org.jspecify.annotations.Nullable;
@@ -15,6 +16,7 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -51,10 +53,17 @@ public final class DistlockAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	DefaultLockTemplate distlockLockTemplate(LockBackend backend, DistlockProperties properties,
-			ObjectProvider<LockListener> listeners, Environment environment) {
+			ObjectProvider<LockListener> listeners, ObjectProvider<LockObserver> observer, Environment environment) {
 		// Also here, for an application that defines its own LockBackend.
 		UnitlessDurations.check(environment);
-		return new DefaultLockTemplate(backend, properties.toSettings(), listeners.orderedStream().toList());
+		return new DefaultLockTemplate(backend, properties.toSettings(), listeners.orderedStream().toList(),
+				observer.getIfUnique(() -> LockObserver.NONE));
+	}
+
+	@Bean
+	@ConditionalOnBean(DefaultLockTemplate.class)
+	DistlockShutdown distlockShutdown(DefaultLockTemplate lockTemplate, DistlockProperties properties) {
+		return new DistlockShutdown(lockTemplate, properties.getShutdown().getGracePeriod());
 	}
 
 	@Bean

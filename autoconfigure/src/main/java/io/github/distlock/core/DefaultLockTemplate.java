@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import io.github.distlock.Lease;
 import io.github.distlock.LockBackendException;
@@ -23,7 +24,6 @@ import io.github.distlock.core.LockListener.LockInfo;
 import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.ConnectionCheck;
 import io.github.distlock.spi.LockBackend;
-import io.github.distlock.spi.LockRequest;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,7 +51,13 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 
 	private final LockListener listener;
 
+	private final LockObserver observer;
+
+	private final RecentLosses recentLosses = new RecentLosses();
+
 	private final KeyQueue queue = new KeyQueue();
+
+	private final LockInventory inventory = new LockInventory(this.queue, this.recentLosses);
 
 	private final StageHolds stageHolds = new StageHolds();
 
@@ -63,8 +69,19 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 	 * Creates the template over a backend; {@code listeners} observe every lock.
 	 */
 	public DefaultLockTemplate(LockBackend backend, LockSettings settings, List<? extends LockListener> listeners) {
+		this(backend, settings, listeners, LockObserver.NONE);
+	}
+
+	/**
+	 * Creates the template over a backend; {@code listeners} hear how each acquisition
+	 * and hold ended, {@code observer} follows them from their beginning.
+	 */
+	public DefaultLockTemplate(LockBackend backend, LockSettings settings, List<? extends LockListener> listeners,
+			LockObserver observer) {
 		this.settings = Objects.requireNonNull(settings, "settings");
-		this.listener = new SafeLockListener(List.copyOf(listeners));
+		this.observer = Objects.requireNonNull(observer, "observer");
+		this.listener = new SafeLockListener(
+				Stream.concat(Stream.of(this.recentLosses), listeners.stream()).map(LockListener.class::cast).toList());
 		this.scheduler = new LockScheduler(settings.schedulerThreads(), this.stageHolds::releaseUnreachable);
 		// A SessionLockBackend's sessions are shared per ttl and kept alive on this
 		// scheduler.
@@ -89,13 +106,14 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 	 * The locks this JVM holds now, for diagnostics.
 	 */
 	public List<HeldLock> heldLocks() {
-		long now = System.nanoTime();
-		return this.queue.held()
-			.stream()
-			.map((lock) -> new HeldLock(lock.info.key(), lock.info.name(), lock.backendLock.fencingToken(),
-					Duration.ofNanos(now - lock.acquiredAtNanos), Duration.ofNanos(lock.validUntilNanos() - now),
-					lock.lostReason()))
-			.toList();
+		return this.inventory.heldLocks();
+	}
+
+	/**
+	 * The held locks and the recent losses, as operators see and handle them.
+	 */
+	public LockInventory inventory() {
+		return this.inventory;
 	}
 
 	/**
@@ -263,24 +281,33 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 			}
 			// Released from another thread just now: acquire it anew.
 		}
+		LockObserver.Acquisition observed = this.observer.acquisitionStarted(info);
 		boolean permitTaken = false;
 		try {
+			this.inventory.refuseIfShuttingDown(display);
 			long deadline = start + waitTime.toNanos();
 			permitTaken = entry.tryTakePermit(waitTime.toNanos());
 			if (!permitTaken) {
 				this.queue.leave(entry);
-				this.listener.acquireFinished(info, AcquireOutcome.TIMEOUT, System.nanoTime() - start);
+				timedOut(info, start, observed);
 				return Optional.empty();
 			}
+			this.inventory.refuseIfShuttingDown(display);
 			Optional<BackendLock> acquired = TransientRetries.acquire(this.backend, encoded, ttl, deadline);
 			if (acquired.isEmpty()) {
 				entry.returnPermit();
 				this.queue.leave(entry);
-				this.listener.acquireFinished(info, AcquireOutcome.TIMEOUT, System.nanoTime() - start);
+				timedOut(info, start, observed);
 				return Optional.empty();
 			}
+			if (this.inventory.isShuttingDown()) {
+				// Granted while shutdown began: hand it back rather than start work now.
+				acquired.get().release();
+				this.inventory.refuseIfShuttingDown(display);
+			}
 			ManagedLock lock = new ManagedLock(this.queue, entry, info, acquired.get(), ttl, options.autoRenew(),
-					holdAtLeast, this.scheduler, this.listener, this.settings);
+					holdAtLeast, this.scheduler, this.listener, this.settings,
+					observed.acquired(acquired.get().fencingToken()));
 			entry.held(lock);
 			this.listener.acquireFinished(info, AcquireOutcome.ACQUIRED, System.nanoTime() - start);
 			lock.start();
@@ -288,13 +315,15 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			failed(entry, permitTaken, info, start);
-			throw new LockNotAcquiredException(display,
+			LockNotAcquiredException interrupted = new LockNotAcquiredException(display,
 					"Interrupted while waiting for lock '" + display + "'; the interrupt flag is set again", ex);
+			failed(entry, permitTaken, info, start, observed, interrupted);
+			throw interrupted;
 		}
 		catch (RuntimeException ex) {
-			failed(entry, permitTaken, info, start);
-			if (ex instanceof LockBackendException || ex instanceof IllegalArgumentException) {
+			failed(entry, permitTaken, info, start, observed, ex);
+			if (ex instanceof LockBackendException || ex instanceof IllegalArgumentException
+					|| ex instanceof LockNotAcquiredException) {
 				// A request the backend cannot honour (say, a ttl outside its range) is
 				// the caller's to fix,
 				// not an outage.
@@ -405,26 +434,52 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 		return (options.waitTime() != null) ? options.waitTime() : this.settings.defaultWaitTime();
 	}
 
-	private void failed(KeyQueue.Entry entry, boolean permitTaken, LockInfo info, long start) {
+	private void timedOut(LockInfo info, long start, LockObserver.Acquisition observed) {
+		this.listener.acquireFinished(info, AcquireOutcome.TIMEOUT, System.nanoTime() - start);
+		observed.notAcquired(AcquireOutcome.TIMEOUT, null);
+	}
+
+	private void failed(KeyQueue.Entry entry, boolean permitTaken, LockInfo info, long start,
+			LockObserver.Acquisition observed, Throwable error) {
 		if (permitTaken) {
 			entry.returnPermit();
 		}
 		this.queue.leave(entry);
 		this.listener.acquireFinished(info, AcquireOutcome.ERROR, System.nanoTime() - start);
+		observed.notAcquired(AcquireOutcome.ERROR, error);
 	}
 
 	/**
-	 * Releases every lock still held and stops the scheduler; the backend is closed by
-	 * its owner.
+	 * Shuts down gracefully: from now on no new lock is granted (acquisitions fail with
+	 * {@link LockNotAcquiredException}; nested holds of running code still work), the
+	 * locks held now are given up to {@code gracePeriod} to be released by their holders,
+	 * and then every lock still held is reported lost and released, and the sessions are
+	 * ended. Called again, or after {@link #close()}, it does nothing.
 	 */
-	@Override
-	public void close() {
-		for (ManagedLock lock : this.queue.held()) {
-			lock.finishAtShutdown();
+	public void shutdown(Duration gracePeriod) {
+		if (!this.inventory.beginShutdown()) {
+			return;
 		}
+		this.inventory.drain(gracePeriod);
 		// Ends this template's sessions; the backend itself is closed by its owner.
 		SharedSessions.closeSessions(this.backend);
 		this.scheduler.close();
+	}
+
+	/**
+	 * Whether {@link #shutdown} has begun.
+	 */
+	public boolean isShuttingDown() {
+		return this.inventory.isShuttingDown();
+	}
+
+	/**
+	 * Shuts down at once: every lock still held is reported lost and released, and the
+	 * sessions are ended; the backend is closed by its owner.
+	 */
+	@Override
+	public void close() {
+		shutdown(Duration.ZERO);
 	}
 
 }

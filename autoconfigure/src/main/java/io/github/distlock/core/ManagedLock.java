@@ -1,12 +1,14 @@
 package io.github.distlock.core;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.distlock.LockBackendException;
 import io.github.distlock.core.LockListener.LockInfo;
@@ -45,6 +47,13 @@ final class ManagedLock {
 
 	final long acquiredAtNanos = System.nanoTime();
 
+	final Instant acquiredAt = Instant.now();
+
+	/** The name of the thread that acquired it, for operators. */
+	final String ownerThread = Thread.currentThread().getName();
+
+	final LockObserver.Holding holding;
+
 	private final KeyQueue queue;
 
 	private final KeyQueue.Entry entry;
@@ -71,6 +80,10 @@ final class ManagedLock {
 
 	private final List<Runnable> lostCallbacks = new ArrayList<>();
 
+	private final AtomicLong renewals = new AtomicLong();
+
+	private volatile @Nullable Instant lastRenewal;
+
 	private volatile @Nullable String lostReason;
 
 	private boolean finished;
@@ -90,7 +103,7 @@ final class ManagedLock {
 
 	ManagedLock(KeyQueue queue, KeyQueue.Entry entry, LockInfo info, BackendLock backendLock, Duration ttl,
 			boolean autoRenew, Duration holdAtLeast, LockScheduler scheduler, LockListener listener,
-			LockSettings settings) {
+			LockSettings settings, LockObserver.Holding holding) {
 		this.queue = queue;
 		this.entry = entry;
 		this.info = info;
@@ -108,6 +121,7 @@ final class ManagedLock {
 		this.autoRenew = autoRenew;
 		this.holdAtLeastNanos = holdAtLeast.toNanos();
 		this.firstConfirmedAtNanos = backendLock.confirmedAtNanos();
+		this.holding = holding;
 	}
 
 	/**
@@ -130,6 +144,20 @@ final class ManagedLock {
 
 	@Nullable String lostReason() {
 		return this.lostReason;
+	}
+
+	/**
+	 * Successful renewals so far.
+	 */
+	long renewals() {
+		return this.renewals.get();
+	}
+
+	/**
+	 * When the last successful renewal ended, or {@code null} before the first.
+	 */
+	@Nullable Instant lastRenewal() {
+		return this.lastRenewal;
 	}
 
 	long validUntilNanos() {
@@ -229,6 +257,11 @@ final class ManagedLock {
 		return false;
 	}
 
+	/** Whether running code holds the lock (not only a holdAtLeast remainder). */
+	boolean inUse() {
+		return this.holds.get() > 0;
+	}
+
 	/**
 	 * Ends the lock at shutdown; a holdAtLeast remainder is left to the server's expiry
 	 * where the backend has one.
@@ -272,30 +305,53 @@ final class ManagedLock {
 	}
 
 	void lost(String reason) {
-		List<Runnable> callbacks;
-		synchronized (this) {
-			if (this.finished || this.lostReason != null) {
-				return;
-			}
-			this.lostReason = reason;
-			callbacks = List.copyOf(this.lostCallbacks);
-			if (this.guard != null) {
-				this.guard.lockLost();
-			}
-			cancelTasks();
+		List<Runnable> callbacks = markLost(reason);
+		if (callbacks != null) {
+			// Losses are often seen on a client library's I/O or event thread; user
+			// callbacks and event listeners that call the lock server from there could
+			// stall or deadlock it, so they run on our scheduler.
+			this.scheduler.dispatch(() -> reportLost(reason, callbacks));
 		}
-		// Losses are often seen on a client library's I/O or event thread; user callbacks
-		// and event listeners
-		// that call the lock server from there could stall or deadlock it, so they run on
-		// our scheduler.
-		this.scheduler.dispatch(() -> {
-			logger.error("Lock '" + this.info.key() + "' (" + this.info.name() + ", backend " + this.info.backend()
-					+ ", fencing token " + this.backendLock.fencingToken() + ") was lost while held: " + reason
-					+ ". The code it protects may overlap with another holder; only a fencing-token check at the "
-					+ "protected resource rules that out.");
-			this.listener.lost(this.info, this.backendLock.fencingToken(), reason);
-			callbacks.forEach(this::runCallback);
-		});
+	}
+
+	/**
+	 * Takes the lock away from its holder on purpose (an operator, or the end of the
+	 * shutdown grace period): the loss is reported on this thread, to the holder's
+	 * policy, callbacks and listeners, and only then is the lock released.
+	 */
+	void revoke(String reason) {
+		List<Runnable> callbacks = markLost(reason);
+		if (callbacks != null) {
+			reportLost(reason, callbacks);
+		}
+		finish();
+	}
+
+	/**
+	 * Records the loss and tells a guarded call.
+	 * @return the callbacks to run, or {@code null} when the lock was already lost or
+	 * released
+	 */
+	private synchronized @Nullable List<Runnable> markLost(String reason) {
+		if (this.finished || this.lostReason != null) {
+			return null;
+		}
+		this.lostReason = reason;
+		if (this.guard != null) {
+			this.guard.lockLost();
+		}
+		cancelTasks();
+		return List.copyOf(this.lostCallbacks);
+	}
+
+	private void reportLost(String reason, List<Runnable> callbacks) {
+		logger.error("Lock '" + this.info.key() + "' (" + this.info.name() + ", backend " + this.info.backend()
+				+ ", fencing token " + this.backendLock.fencingToken() + ") was lost while held: " + reason
+				+ ". The code it protects may overlap with another holder; only a fencing-token check at the "
+				+ "protected resource rules that out.");
+		this.listener.lost(this.info, this.backendLock.fencingToken(), reason);
+		this.holding.lost(reason);
+		callbacks.forEach(this::runCallback);
 	}
 
 	/**
@@ -319,8 +375,10 @@ final class ManagedLock {
 					+ "it had been lost without notice, and the code it protected may have overlapped with another "
 					+ "holder");
 			this.listener.lost(this.info, this.backendLock.fencingToken(), this.lostReason);
+			this.holding.lost(this.lostReason);
 		}
 		this.listener.released(this.info, wasLost, System.nanoTime() - this.acquiredAtNanos);
+		this.holding.released(wasLost);
 		this.entry.released();
 		this.queue.leave(this.entry);
 	}
@@ -354,7 +412,10 @@ final class ManagedLock {
 		try {
 			if (!this.backendLock.renew()) {
 				lost("the server no longer holds the lock for this owner (found at renewal)");
+				return;
 			}
+			this.renewals.incrementAndGet();
+			this.lastRenewal = Instant.now();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -16,6 +16,7 @@ import io.github.distlock.InvalidLockKeyException;
 import io.github.distlock.LockLostEvent;
 import io.github.distlock.LockLostException;
 import io.github.distlock.LockNotAcquiredException;
+import io.github.distlock.Lease;
 import io.github.distlock.LockOptions;
 import io.github.distlock.LockTemplate;
 import io.github.distlock.NotAcquiredAction;
@@ -85,7 +86,7 @@ class DistributedLockAspectTests {
 						.submit(() -> locks.tryAcquire("order:5", LockOptions.defaults()).isEmpty())
 						.get(10, TimeUnit.SECONDS));
 			assertThat(heldAfterInner[0]).as("still locked after the inner method returned").isTrue();
-			assertThat(locks.tryAcquire("order:5", LockOptions.defaults())).isPresent();
+			assertThat(locks.tryAcquire("order:5", LockOptions.defaults())).isPresent().get().satisfies(Lease::release);
 		});
 	}
 
@@ -189,7 +190,7 @@ class DistributedLockAspectTests {
 				.get(10, TimeUnit.SECONDS)).isTrue();
 			pending.complete("ok");
 			assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("ok");
-			assertThat(locks.tryAcquire("order:8", LockOptions.defaults())).isPresent();
+			assertThat(locks.tryAcquire("order:8", LockOptions.defaults())).isPresent().get().satisfies(Lease::release);
 		});
 	}
 

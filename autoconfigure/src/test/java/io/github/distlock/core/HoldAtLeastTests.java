@@ -2,6 +2,7 @@ package io.github.distlock.core;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.distlock.Lease;
 import io.github.distlock.LockOptions;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -61,6 +63,28 @@ class HoldAtLeastTests {
 		this.instance.close();
 		assertThat(this.backend.isHeld(LockKeys.encode("job"))).as("not released by the shutdown").isTrue();
 		await().atMost(Duration.ofSeconds(10)).until(() -> !this.backend.isHeld(LockKeys.encode("job")));
+	}
+
+	@Test
+	void aGracefulShutdownNeitherWaitsForNorLosesARemainder() {
+		List<String> losses = new CopyOnWriteArrayList<>();
+		DefaultLockTemplate observed = new DefaultLockTemplate(this.backend, LockSettings.defaults(),
+				List.of(new LockListener() {
+
+					@Override
+					public void lost(LockListener.LockInfo lock, long fencingToken, String reason) {
+						losses.add(reason);
+					}
+
+				}));
+		observed.acquire("job", LockOptions.ttl(Duration.ofSeconds(10)).withHoldAtLeast(Duration.ofMinutes(1)))
+			.release();
+		// A grace period that, if the remainder counted as running code, would outlast
+		// the
+		// test's timeout.
+		assertTimeoutPreemptively(Duration.ofSeconds(10), () -> observed.shutdown(Duration.ofMinutes(5)));
+		assertThat(losses).as("a remainder is not a lost lock").isEmpty();
+		assertThat(this.backend.isHeld(LockKeys.encode("job"))).as("left to the store's expiry").isTrue();
 	}
 
 	@Test
