@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes the real servers the integration tests start available on a Debian bookworm machine:
-#   redis-server      bookworm package, installed with apt (no daemon left running)
+#   redis-server      bookworm package, installed with apt (no daemon left running); its redis-tools
+#                     dependency brings redis-cli, which forms the Redis Cluster of the failover tests
 #   etcd 3.5.x        trixie's etcd-server, unpacked into the cache folder (never installed as a service)
 #   etcd 3.4.x        bookworm's etcd-server, unpacked the same way
 #   consul 1.8.x      bullseye's consul, unpacked the same way

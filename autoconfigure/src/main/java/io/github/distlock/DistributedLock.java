@@ -37,6 +37,15 @@ public @interface DistributedLock {
 	String key() default "";
 
 	/**
+	 * SpEL expressions for several keys, all locked for the call: they are acquired in
+	 * one global order (so two calls locking the same keys in opposite orders cannot
+	 * deadlock), a partial acquisition is rolled back, and all are released after the
+	 * call. Use either {@link #key()} or this, not both; not for methods returning a
+	 * {@code CompletionStage}.
+	 */
+	String[] keys() default {};
+
+	/**
 	 * Name of the lock used as the {@code lock} metric tag; keep it low-cardinality.
 	 * Empty means the key expression's text, or the class and method name when there is
 	 * no key expression.
@@ -63,6 +72,15 @@ public @interface DistributedLock {
 	 * lost.
 	 */
 	boolean autoRenew() default true;
+
+	/**
+	 * How long the lock stays held at least after it was acquired, even when the method
+	 * returns earlier, as a duration; empty for none. With {@code waitTime = "0s"} and
+	 * {@code onNotAcquired = SKIP} on a {@code @Scheduled} method, the job then runs once
+	 * per period across instances. Must not exceed {@link #ttl()} when
+	 * {@code autoRenew = false}.
+	 */
+	String holdAtLeast() default "";
 
 	/**
 	 * What to do when the lock could not be acquired within {@link #waitTime()}.

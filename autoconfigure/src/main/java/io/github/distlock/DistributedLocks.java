@@ -44,6 +44,17 @@ public abstract class DistributedLocks {
 	}
 
 	/**
+	 * The lease of {@code key} among the locks held by the current invocation on this
+	 * thread, innermost first: in a method with {@code @DistributedLock(keys = ...)},
+	 * each key's lease and fencing token.
+	 */
+	public static Optional<Lease> currentLease(String key) {
+		Deque<Lease> leases = current.get();
+		return (leases != null) ? leases.stream().filter((lease) -> lease.key().equals(key)).findFirst()
+				: Optional.empty();
+	}
+
+	/**
 	 * The lease of the innermost lock held by the current invocation, which is still
 	 * held.
 	 * @return the lease, for its {@link Lease#fencingToken()}

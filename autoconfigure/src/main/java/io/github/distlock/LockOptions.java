@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LockOptions {
 
-	private static final LockOptions DEFAULTS = new LockOptions(null, null, true, null, null);
+	private static final LockOptions DEFAULTS = new LockOptions(null, null, true, null, null, null);
 
 	private final @Nullable Duration ttl;
 
@@ -27,19 +27,25 @@ public final class LockOptions {
 
 	private final @Nullable LostLockPolicy lostPolicy;
 
+	private final @Nullable Duration holdAtLeast;
+
 	private LockOptions(@Nullable Duration ttl, @Nullable Duration waitTime, boolean autoRenew, @Nullable String name,
-			@Nullable LostLockPolicy lostPolicy) {
+			@Nullable LostLockPolicy lostPolicy, @Nullable Duration holdAtLeast) {
 		if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
 			throw new IllegalArgumentException("ttl must be positive, but was " + ttl);
 		}
 		if (waitTime != null && waitTime.isNegative()) {
 			throw new IllegalArgumentException("waitTime must not be negative, but was " + waitTime);
 		}
+		if (holdAtLeast != null && holdAtLeast.isNegative()) {
+			throw new IllegalArgumentException("holdAtLeast must not be negative, but was " + holdAtLeast);
+		}
 		this.ttl = ttl;
 		this.waitTime = waitTime;
 		this.autoRenew = autoRenew;
 		this.name = name;
 		this.lostPolicy = lostPolicy;
+		this.holdAtLeast = holdAtLeast;
 	}
 
 	/**
@@ -61,7 +67,7 @@ public final class LockOptions {
 	 */
 	public LockOptions withTtl(Duration ttl) {
 		return new LockOptions(Objects.requireNonNull(ttl, "ttl"), this.waitTime, this.autoRenew, this.name,
-				this.lostPolicy);
+				this.lostPolicy, this.holdAtLeast);
 	}
 
 	/**
@@ -69,7 +75,7 @@ public final class LockOptions {
 	 */
 	public LockOptions withWaitTime(Duration waitTime) {
 		return new LockOptions(this.ttl, Objects.requireNonNull(waitTime, "waitTime"), this.autoRenew, this.name,
-				this.lostPolicy);
+				this.lostPolicy, this.holdAtLeast);
 	}
 
 	/**
@@ -77,7 +83,7 @@ public final class LockOptions {
 	 * ttl as a hard cap ({@code false}).
 	 */
 	public LockOptions withAutoRenew(boolean autoRenew) {
-		return new LockOptions(this.ttl, this.waitTime, autoRenew, this.name, this.lostPolicy);
+		return new LockOptions(this.ttl, this.waitTime, autoRenew, this.name, this.lostPolicy, this.holdAtLeast);
 	}
 
 	/**
@@ -86,7 +92,7 @@ public final class LockOptions {
 	 */
 	public LockOptions withName(String name) {
 		return new LockOptions(this.ttl, this.waitTime, this.autoRenew, Objects.requireNonNull(name, "name"),
-				this.lostPolicy);
+				this.lostPolicy, this.holdAtLeast);
 	}
 
 	/**
@@ -94,7 +100,18 @@ public final class LockOptions {
 	 */
 	public LockOptions withLostPolicy(LostLockPolicy lostPolicy) {
 		return new LockOptions(this.ttl, this.waitTime, this.autoRenew, this.name,
-				Objects.requireNonNull(lostPolicy, "lostPolicy"));
+				Objects.requireNonNull(lostPolicy, "lostPolicy"), this.holdAtLeast);
+	}
+
+	/**
+	 * A copy that keeps the lock at least {@code holdAtLeast} after it was acquired, even
+	 * when the work under it ends earlier: a scheduled job that every instance runs then
+	 * runs once per period across them. Without renewal ({@code autoRenew = false}) it
+	 * must not exceed the ttl.
+	 */
+	public LockOptions withHoldAtLeast(Duration holdAtLeast) {
+		return new LockOptions(this.ttl, this.waitTime, this.autoRenew, this.name, this.lostPolicy,
+				Objects.requireNonNull(holdAtLeast, "holdAtLeast"));
 	}
 
 	/**
@@ -132,10 +149,18 @@ public final class LockOptions {
 		return this.lostPolicy;
 	}
 
+	/**
+	 * How long the lock is held at least after it was acquired, or {@code null} when it
+	 * is released as soon as its work ends.
+	 */
+	public @Nullable Duration holdAtLeast() {
+		return this.holdAtLeast;
+	}
+
 	@Override
 	public String toString() {
 		return "LockOptions[ttl=" + this.ttl + ", waitTime=" + this.waitTime + ", autoRenew=" + this.autoRenew
-				+ ", name=" + this.name + ", lostPolicy=" + this.lostPolicy + "]";
+				+ ", name=" + this.name + ", lostPolicy=" + this.lostPolicy + ", holdAtLeast=" + this.holdAtLeast + "]";
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.github.distlock;
 
+import java.util.Collection;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -84,5 +85,21 @@ public interface LockTemplate {
 	 * @return the lease, or empty when the lock was busy for the whole wait time
 	 */
 	Optional<Lease> tryAcquire(String key, LockOptions options);
+
+	/**
+	 * Acquires the locks on all {@code keys} in one global order, the same on every
+	 * instance whatever the order given, so that callers locking the same keys cannot
+	 * deadlock; the wait time bounds the whole acquisition. When a key stays busy, the
+	 * locks already taken are released. Duplicate keys are locked once.
+	 * @throws LockNotAcquiredException when a key was not acquired in time
+	 */
+	MultiLease acquireAll(Collection<String> keys, LockOptions options);
+
+	/**
+	 * Runs {@code action} holding the locks on all {@code keys} (acquired as by
+	 * {@link #acquireAll}), then releases them; the lost-lock policy applies to each.
+	 * @see #execute(String, LockOptions, Callable)
+	 */
+	<T> T executeAll(Collection<String> keys, LockOptions options, Callable<T> action);
 
 }

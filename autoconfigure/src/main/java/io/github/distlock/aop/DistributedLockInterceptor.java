@@ -2,6 +2,8 @@ package io.github.distlock.aop;
 
 import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -14,7 +16,9 @@ import io.github.distlock.core.LockRunner;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
 import org.jspecify.annotations.Nullable;
+import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
+import org.springframework.expression.Expression;
 import org.springframework.expression.EvaluationException;
 import org.springframework.expression.spel.support.SimpleEvaluationContext;
 
@@ -40,6 +44,9 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 		if (locked == null) {
 			return invocation.proceed();
 		}
+		if (!locked.keyExpressions().isEmpty()) {
+			return invokeWithKeys(locked, invocation);
+		}
 		Object key = evaluateKey(locked, invocation.getArguments());
 		LockRunner locks = this.locks.get();
 		// Only a key the lock layer rejects is described as this method's; the method's
@@ -55,6 +62,15 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 							keyAccepted[0] = true;
 							return notAcquired(locked, invocation, key, waitTime);
 						});
+			}
+			if (locked.returnKind() == LockedMethod.ReturnKind.MONO
+					|| locked.returnKind() == LockedMethod.ReturnKind.FLUX) {
+				// The method runs once per subscription, inside that subscription's hold.
+				return locks.runReactive(key, locked.options(), () -> {
+					keyAccepted[0] = true;
+					return proceedAgain(invocation);
+				}, locked.returnKind() == LockedMethod.ReturnKind.MONO,
+						(waitTime) -> notAcquired(locked, invocation, key, waitTime));
 			}
 			return locks.run(key, locked.options(), () -> {
 				keyAccepted[0] = true;
@@ -72,10 +88,37 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 		}
 	}
 
+	/**
+	 * Proceeds with a copy of the invocation, so that every subscription runs the rest of
+	 * the advice chain and the method.
+	 */
+	private static @Nullable Object proceedAgain(MethodInvocation invocation) throws Throwable {
+		return (invocation instanceof ProxyMethodInvocation proxied) ? proxied.invocableClone().proceed()
+				: invocation.proceed();
+	}
+
+	/**
+	 * Runs a method with {@code keys = {...}} under all its locks. A key the lock layer
+	 * rejects is reported by {@link io.github.distlock.core.LockKeys} with its value.
+	 */
+	private @Nullable Object invokeWithKeys(LockedMethod locked, MethodInvocation invocation) throws Throwable {
+		List<Object> keys = new ArrayList<>();
+		for (Expression expression : locked.keyExpressions()) {
+			keys.add(evaluate(locked, expression, invocation.getArguments()));
+		}
+		return this.locks.get()
+			.runAll(keys, locked.options(), invocation::proceed,
+					(waitTime) -> notAcquired(locked, invocation, keys, waitTime));
+	}
+
 	private Object evaluateKey(LockedMethod locked, Object[] args) {
 		if (locked.keyExpression() == null) {
 			return locked.fixedKey();
 		}
+		return evaluate(locked, locked.keyExpression(), args);
+	}
+
+	private Object evaluate(LockedMethod locked, Expression expression, Object[] args) {
 		SimpleEvaluationContext context = SimpleEvaluationContext.forReadOnlyDataBinding()
 			.withInstanceMethods()
 			.withRootObject(new LockKeyRoot(locked.method(), args))
@@ -89,18 +132,24 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 			context.setVariable("a" + i, args[i]);
 		}
 		try {
-			Object value = locked.keyExpression().getValue(context);
+			Object value = expression.getValue(context);
 			if (value == null) {
-				throw new InvalidLockKeyException(describe(locked) + "it evaluated to null; make it yield a non-empty "
-						+ "value for every call (check for null arguments)");
+				throw new InvalidLockKeyException(
+						describe(locked, expression) + "it evaluated to null; make it yield a non-empty "
+								+ "value for every call (check for null arguments)");
 			}
 			return value;
 		}
 		catch (EvaluationException ex) {
-			throw new InvalidLockKeyException(describe(locked) + "evaluating it failed: " + ex.getMessage()
+			throw new InvalidLockKeyException(describe(locked, expression) + "evaluating it failed: " + ex.getMessage()
 					+ ". Refer to arguments by name (#orderId; compile with -parameters) or position (#p0), and only "
 					+ "to their properties and methods");
 		}
+	}
+
+	private static String describe(LockedMethod locked, Expression expression) {
+		return "Lock key \"" + expression.getExpressionString() + "\" of "
+				+ InvalidLockDefinitionException.describe(locked.method()) + ": ";
 	}
 
 	private static String describe(LockedMethod locked) {
@@ -116,7 +165,8 @@ final class DistributedLockInterceptor implements MethodInterceptor {
 				return switch (locked.returnKind()) {
 					case OPTIONAL -> Optional.empty();
 					case COMPLETION_STAGE -> CompletableFuture.completedFuture(null);
-					case SYNC -> null;
+					// The reactive holds make this an empty Mono or Flux.
+					case SYNC, MONO, FLUX -> null;
 				};
 			case FALLBACK:
 				try {

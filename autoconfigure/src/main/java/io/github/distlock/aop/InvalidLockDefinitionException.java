@@ -24,7 +24,18 @@ public class InvalidLockDefinitionException extends DistributedLockException {
 	 * @param action what to write instead
 	 */
 	public InvalidLockDefinitionException(Method method, String problem, String action) {
-		super("@DistributedLock on " + describe(method) + ": " + problem);
+		this("@DistributedLock", method, problem, action);
+	}
+
+	/**
+	 * Creates the exception for another of distlock's method annotations.
+	 * @param annotation the annotation as written, such as {@code @LeaderOnly}
+	 * @param method the annotated method
+	 * @param problem what is wrong
+	 * @param action what to write instead
+	 */
+	public InvalidLockDefinitionException(String annotation, Method method, String problem, String action) {
+		super(annotation + " on " + describe(method) + ": " + problem);
 		this.method = describe(method);
 		this.action = action;
 	}
@@ -43,7 +54,10 @@ public class InvalidLockDefinitionException extends DistributedLockException {
 		return this.action;
 	}
 
-	static String describe(Method method) {
+	/**
+	 * A method as messages name it: {@code Class.method(ParamType, ...)}.
+	 */
+	public static String describe(Method method) {
 		StringBuilder text = new StringBuilder(ClassUtils.getShortName(method.getDeclaringClass())).append('.')
 			.append(method.getName())
 			.append('(');

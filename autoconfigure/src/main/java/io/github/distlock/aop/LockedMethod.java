@@ -1,6 +1,7 @@
 package io.github.distlock.aop;
 
 import java.lang.reflect.Method;
+import java.util.List;
 
 import io.github.distlock.LockOptions;
 import io.github.distlock.NotAcquiredAction;
@@ -19,9 +20,11 @@ import org.springframework.expression.Expression;
  * @param notAcquired what to do when the lock is busy
  * @param fallback the fallback method, when {@code notAcquired} is FALLBACK
  * @param returnKind how the method's result completes
+ * @param keyExpressions the parsed {@code keys}, locked together; empty for one key
  */
 record LockedMethod(Method method, @Nullable Expression keyExpression, String fixedKey, String[] parameterNames,
-		LockOptions options, NotAcquiredAction notAcquired, @Nullable Method fallback, ReturnKind returnKind) {
+		LockOptions options, NotAcquiredAction notAcquired, @Nullable Method fallback, ReturnKind returnKind,
+		List<Expression> keyExpressions) {
 
 	/**
 	 * How a locked method's result completes, which decides when the lock is released.
@@ -35,7 +38,19 @@ record LockedMethod(Method method, @Nullable Expression keyExpression, String fi
 		OPTIONAL,
 
 		/** A {@code CompletionStage}: release when the stage completes. */
-		COMPLETION_STAGE
+		COMPLETION_STAGE,
+
+		/**
+		 * A Reactor {@code Mono}: one hold per subscription, released when it ends; SKIP
+		 * is an empty Mono.
+		 */
+		MONO,
+
+		/**
+		 * A Reactor {@code Flux}: one hold per subscription, released when it ends; SKIP
+		 * is an empty Flux.
+		 */
+		FLUX
 
 	}
 

@@ -4,12 +4,9 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -25,14 +22,6 @@ import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.PropertyResolver;
 import org.springframework.expression.Expression;
-import org.springframework.expression.ParseException;
-import org.springframework.expression.spel.SpelNode;
-import org.springframework.expression.spel.ast.BeanReference;
-import org.springframework.expression.spel.ast.ConstructorReference;
-import org.springframework.expression.spel.ast.TypeReference;
-import org.springframework.expression.spel.ast.VariableReference;
-import org.springframework.expression.spel.standard.SpelExpression;
-import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
@@ -43,24 +32,26 @@ import org.springframework.util.StringUtils;
  */
 final class LockedMethodResolver {
 
-	private static final String REACTIVE_PUBLISHER = "org.reactivestreams.Publisher";
+	private static final String REACTOR_MONO = "reactor.core.publisher.Mono";
+
+	private static final String REACTOR_FLUX = "reactor.core.publisher.Flux";
 
 	// Spring reads a duration without a unit as milliseconds, which nobody means for a
 	// lease.
 	private static final Pattern BARE_NUMBER = Pattern.compile("[+-]?\\d{1,18}");
 
-	// #p0 and #a0 name arguments by position; #root and #this are SpEL's own.
-	private static final Pattern POSITIONAL = Pattern.compile("[pa](\\d+)");
+	private static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
 
 	private final PropertyResolver propertyResolver;
 
-	private final SpelExpressionParser parser = new SpelExpressionParser();
+	private final KeyExpressionParser keyParser = new KeyExpressionParser();
 
 	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
 	private final Map<MethodKey, Optional<LockedMethod>> cache = new ConcurrentHashMap<>();
 
-	private final Set<Class<?>> checkedClasses = ConcurrentHashMap.newKeySet();
+	private final UnproxiableMethods unproxiable = new UnproxiableMethods(DistributedLock.class,
+			"it would run without its lock");
 
 	LockedMethodResolver(PropertyResolver propertyResolver) {
 		this.propertyResolver = propertyResolver;
@@ -84,21 +75,7 @@ final class LockedMethodResolver {
 	 * @return {@code true}, so that it can sit in a class filter
 	 */
 	boolean rejectUnproxiable(Class<?> type) {
-		if (this.checkedClasses.add(type)) {
-			ReflectionUtils.doWithMethods(type, (method) -> {
-				int modifiers = method.getModifiers();
-				String problem = Modifier.isPrivate(modifiers) ? "private"
-						: Modifier.isStatic(modifiers) ? "static" : Modifier.isFinal(modifiers) ? "final" : null;
-				if (problem != null && AnnotatedElementUtils.hasAnnotation(method, DistributedLock.class)) {
-					throw new InvalidLockDefinitionException(method,
-							"the method is " + problem
-									+ ", so Spring's proxy cannot intercept it and it would run without its lock",
-							"Make it a public (or protected), non-final, non-static method, and call it through the "
-									+ "bean rather than on this.");
-				}
-			}, (method) -> method.getDeclaringClass() != Object.class);
-		}
-		return true;
+		return this.unproxiable.reject(type);
 	}
 
 	private @Nullable LockedMethod parse(Method method, @Nullable Class<?> targetClass) {
@@ -108,8 +85,9 @@ final class LockedMethodResolver {
 		}
 		String fixedKey = method.getDeclaringClass().getName() + "." + method.getName();
 		String[] names = this.parameterNames.getParameterNames(method);
-		Expression keyExpression = StringUtils.hasText(annotation.key()) ? parseKey(method, annotation.key(), names)
-				: null;
+		Expression keyExpression = StringUtils.hasText(annotation.key())
+				? this.keyParser.parse(method, annotation.key(), names) : null;
+		List<Expression> keyExpressions = keys(method, annotation, names);
 		// Class.method, not the key's SpEL text: a readable, low-cardinality metric tag.
 		String name = StringUtils.hasText(annotation.name()) ? annotation.name()
 				: ClassUtils.getShortName(method.getDeclaringClass()) + "." + method.getName();
@@ -130,7 +108,19 @@ final class LockedMethodResolver {
 			}
 			options = options.withWaitTime(waitTime);
 		}
+		Duration holdAtLeast = duration(method, "holdAtLeast", annotation.holdAtLeast());
+		if (holdAtLeast != null) {
+			checkHoldAtLeast(method, annotation, holdAtLeast, (ttl != null) ? ttl : defaultTtl());
+			options = options.withHoldAtLeast(holdAtLeast);
+		}
 		LockedMethod.ReturnKind returnKind = returnKind(method);
+		if (!keyExpressions.isEmpty() && (returnKind == LockedMethod.ReturnKind.COMPLETION_STAGE
+				|| returnKind == LockedMethod.ReturnKind.MONO || returnKind == LockedMethod.ReturnKind.FLUX)) {
+			throw new InvalidLockDefinitionException(method,
+					"keys (several locks) is not supported on a method returning "
+							+ method.getReturnType().getSimpleName(),
+					"Lock the keys around the asynchronous work with LockTemplate.acquireAll, or lock one key.");
+		}
 		Method fallback = fallback(method, targetClass, annotation);
 		if (annotation.onNotAcquired() == NotAcquiredAction.SKIP && method.getReturnType().isPrimitive()
 				&& method.getReturnType() != void.class) {
@@ -139,102 +129,50 @@ final class LockedMethodResolver {
 					"Use onNotAcquired = THROW or FALLBACK, or return a wrapper type or Optional.");
 		}
 		return new LockedMethod(method, keyExpression, fixedKey, (names != null) ? names : new String[0], options,
-				annotation.onNotAcquired(), fallback, returnKind);
+				annotation.onNotAcquired(), fallback, returnKind, keyExpressions);
 	}
 
-	private Expression parseKey(Method method, String text, String @Nullable [] names) {
-		Expression expression;
-		try {
-			expression = this.parser.parseExpression(text);
+	private List<Expression> keys(Method method, DistributedLock annotation, String @Nullable [] names) {
+		if (annotation.keys().length == 0) {
+			return List.of();
 		}
-		catch (ParseException ex) {
-			throw new InvalidLockDefinitionException(method,
-					"key expression \"" + text + "\" does not parse: " + ex.getMessage(),
-					"Write the key as a SpEL expression over the method's arguments, for example "
-							+ "key = \"'order:' + #orderId\" (string literals in single quotes).");
+		if (StringUtils.hasText(annotation.key())) {
+			throw new InvalidLockDefinitionException(method, "both key and keys are set",
+					"Write key = \"...\" for one lock, or keys = {\"...\", \"...\"} for several locks taken "
+							+ "together; to lock one key made of several values, write key = \"{#a, #b}\".");
 		}
-		if (expression instanceof SpelExpression spel) {
-			rejectUnsafe(method, text, spel.getAST());
-			Set<String> variables = new LinkedHashSet<>();
-			collectVariables(spel.getAST(), variables);
-			for (String variable : variables) {
-				checkVariable(method, text, variable, names);
+		List<Expression> expressions = new ArrayList<>();
+		for (String text : annotation.keys()) {
+			if (!StringUtils.hasText(text)) {
+				throw new InvalidLockDefinitionException(method, "keys contains an empty expression",
+						"Give every entry of keys an expression, for example keys = {\"'acct:' + #from\", "
+								+ "\"'acct:' + #to\"}.");
 			}
+			expressions.add(this.keyParser.parse(method, text, names));
 		}
-		return expression;
+		return List.copyOf(expressions);
 	}
 
-	private static void collectVariables(SpelNode node, Set<String> variables) {
-		if (node instanceof VariableReference) {
-			variables.add(node.toStringAST().substring(1));
-		}
-		for (int i = 0; i < node.getChildCount(); i++) {
-			collectVariables(node.getChild(i), variables);
-		}
-	}
-
-	/**
-	 * Rejects a variable that would evaluate to null on every call: a misspelt name, a
-	 * position past the last argument, or any name when the class was compiled without
-	 * {@code -parameters}.
-	 */
-	private static void checkVariable(Method method, String text, String variable, String @Nullable [] names) {
-		int count = method.getParameterCount();
-		if (variable.equals("root") || variable.equals("this")) {
-			return;
-		}
-		var positional = POSITIONAL.matcher(variable);
-		if (positional.matches() && positional.group(1).length() < 4 && Integer.parseInt(positional.group(1)) < count) {
-			return;
-		}
-		if (names != null && Arrays.asList(names).contains(variable)) {
-			return;
-		}
-		if (names == null && count > 0 && !positional.matches()) {
+	private void checkHoldAtLeast(Method method, DistributedLock annotation, Duration holdAtLeast, Duration ttl) {
+		if (holdAtLeast.isNegative()) {
 			throw new InvalidLockDefinitionException(method,
-					"key expression \"" + text + "\" refers to #" + variable + " by parameter name, but "
-							+ method.getDeclaringClass().getName() + " was compiled without "
-							+ "-parameters: its parameter names are unknown at runtime, so #" + variable
-							+ " would be null on every call and all calls would share one lock",
-					"Compile with -parameters (the spring-boot-starter-parent does; with a parent of your own, set "
-							+ "<parameters>true</parameters> in the maven-compiler-plugin's configuration), or refer "
-							+ "to the argument by position: #p0 is the first argument.");
+					"holdAtLeast '" + annotation.holdAtLeast() + "' is negative",
+					"Give holdAtLeast a duration of zero or more such as \"50s\", or leave it empty.");
 		}
-		throw new InvalidLockDefinitionException(method,
-				"key expression \"" + text + "\" uses #" + variable + ", which is not a parameter of the method "
-						+ "(parameters: " + describeParameters(names, count) + ")",
-				"Refer to a parameter by name or position (" + examples(names, count)
-						+ "), or to #root.methodName / #root.args.");
-	}
-
-	private static String describeParameters(String @Nullable [] names, int count) {
-		if (count == 0) {
-			return "none";
-		}
-		return (names != null) ? String.join(", ", names) : count + ", names unknown";
-	}
-
-	private static String examples(String @Nullable [] names, int count) {
-		List<String> examples = new ArrayList<>();
-		for (int i = 0; i < count; i++) {
-			examples.add(((names != null) ? "#" + names[i] + " or " : "") + "#p" + i);
-		}
-		return examples.isEmpty() ? "the method has none" : String.join(", ", examples);
-	}
-
-	private void rejectUnsafe(Method method, String text, SpelNode node) {
-		String forbidden = (node instanceof TypeReference) ? "a type reference T(...)"
-				: (node instanceof ConstructorReference) ? "a constructor call new ..."
-						: (node instanceof BeanReference) ? "a bean reference @..." : null;
-		if (forbidden != null) {
+		if (!annotation.autoRenew() && holdAtLeast.compareTo(ttl) > 0) {
 			throw new InvalidLockDefinitionException(method,
-					"key expression \"" + text + "\" contains " + forbidden + ", which lock keys may not use",
-					"Build the key from the method's arguments only, for example key = \"'order:' + #order.id\"; "
-							+ "compute anything else before calling the method and pass it as an argument.");
+					"holdAtLeast \"" + annotation.holdAtLeast() + "\" is longer than the ttl ("
+							+ (StringUtils.hasText(annotation.ttl()) ? "\"" + annotation.ttl() + "\""
+									: "distlock.default-ttl, " + ttl)
+							+ ") and autoRenew is false, so the lock would expire before holdAtLeast ends",
+					"Set ttl to at least holdAtLeast, for example ttl = \"" + annotation.holdAtLeast()
+							+ "\", or remove autoRenew = false so that the lock is renewed until holdAtLeast ends.");
 		}
-		for (int i = 0; i < node.getChildCount(); i++) {
-			rejectUnsafe(method, text, node.getChild(i));
-		}
+	}
+
+	private Duration defaultTtl() {
+		String configured = this.propertyResolver.getProperty("distlock.default-ttl");
+		return StringUtils.hasText(configured) ? DurationStyle.detectAndParse(configured.trim()) : DEFAULT_TTL;
 	}
 
 	private @Nullable Duration duration(Method method, String attribute, String value) {
@@ -278,23 +216,22 @@ final class LockedMethodResolver {
 		if (Optional.class == type) {
 			return LockedMethod.ReturnKind.OPTIONAL;
 		}
-		for (Class<?> candidate = type; candidate != null; candidate = candidate.getSuperclass()) {
-			if (isPublisher(candidate)) {
-				throw new InvalidLockDefinitionException(method,
-						"reactive return type " + type.getSimpleName() + " is not supported yet",
-						"Lock inside the reactive pipeline with LockTemplate on a bounded-elastic scheduler, "
-								+ "or return a CompletionStage.");
-			}
+		if (isA(type, REACTOR_MONO)) {
+			return LockedMethod.ReturnKind.MONO;
+		}
+		if (isA(type, REACTOR_FLUX)) {
+			return LockedMethod.ReturnKind.FLUX;
+		}
+		String unsupported = UnholdableReturnTypes.problem(type);
+		if (unsupported != null) {
+			throw new InvalidLockDefinitionException(method, unsupported, UnholdableReturnTypes.remedy(type));
 		}
 		return LockedMethod.ReturnKind.SYNC;
 	}
 
-	private static boolean isPublisher(Class<?> type) {
-		if (type.getName().equals(REACTIVE_PUBLISHER)) {
-			return true;
-		}
-		for (Class<?> implemented : type.getInterfaces()) {
-			if (isPublisher(implemented)) {
+	private static boolean isA(Class<?> type, String className) {
+		for (Class<?> candidate = type; candidate != null; candidate = candidate.getSuperclass()) {
+			if (candidate.getName().equals(className)) {
 				return true;
 			}
 		}

@@ -26,7 +26,7 @@ import org.springframework.util.ClassUtils;
  */
 final class ConsulBackendCandidate implements LockBackendCandidate {
 
-	private static final String REGISTRATION_CLASS = "org.springframework.cloud.consul.serviceregistry.ConsulRegistration";
+	static final String REGISTRATION_CLASS = "org.springframework.cloud.consul.serviceregistry.ConsulRegistration";
 
 	private final ObjectProvider<ConsulProperties> consulProperties;
 

@@ -1,8 +1,10 @@
 package io.github.distlock.autoconfigure;
 
+import io.github.distlock.Leadership;
 import io.github.distlock.actuate.DistlockEndpoint;
 import io.github.distlock.actuate.DistlockHealthIndicator;
 import io.github.distlock.core.DefaultLockTemplate;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -18,7 +20,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The {@code distlock} health indicator and actuator endpoint, when Actuator is present.
  */
-@AutoConfiguration(after = DistlockAutoConfiguration.class)
+@AutoConfiguration(after = { DistlockAutoConfiguration.class, DistlockLeadershipAutoConfiguration.class })
 @ConditionalOnBean(DefaultLockTemplate.class)
 public final class DistlockActuatorAutoConfiguration {
 
@@ -29,8 +31,9 @@ public final class DistlockActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "distlockHealthIndicator")
-		DistlockHealthIndicator distlockHealthIndicator(DefaultLockTemplate lockManager) {
-			return new DistlockHealthIndicator(lockManager);
+		DistlockHealthIndicator distlockHealthIndicator(DefaultLockTemplate lockManager,
+				ObjectProvider<Leadership> leadership) {
+			return new DistlockHealthIndicator(lockManager, leadership.getIfAvailable());
 		}
 
 	}
@@ -43,8 +46,12 @@ public final class DistlockActuatorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		DistlockEndpoint distlockEndpoint(DefaultLockTemplate lockManager, DistlockEndpointProperties properties) {
-			return new DistlockEndpoint(lockManager, properties.getShowValues(), properties.getRoles());
+		DistlockEndpoint distlockEndpoint(DefaultLockTemplate lockManager, DistlockEndpointProperties properties,
+				ObjectProvider<Leadership> leadership) {
+			DistlockEndpoint endpoint = new DistlockEndpoint(lockManager, properties.getShowValues(),
+					properties.getRoles());
+			endpoint.setLeadership(leadership.getIfAvailable());
+			return endpoint;
 		}
 
 	}

@@ -3,8 +3,10 @@ package io.github.distlock.autoconfigure;
 import java.util.List;
 
 import io.github.distlock.LockTemplate;
+import io.github.distlock.ReactiveLockTemplate;
 import io.github.distlock.aop.DistributedLockAdvisor;
 import io.github.distlock.core.LockListener;
+import io.github.distlock.core.LockObserver;
 import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.spi.LockBackend;
 import org.jspecify.annotations.Nullable;
@@ -13,11 +15,14 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Role;
@@ -48,10 +53,17 @@ public final class DistlockAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	DefaultLockTemplate distlockLockTemplate(LockBackend backend, DistlockProperties properties,
-			ObjectProvider<LockListener> listeners, Environment environment) {
+			ObjectProvider<LockListener> listeners, ObjectProvider<LockObserver> observer, Environment environment) {
 		// Also here, for an application that defines its own LockBackend.
 		UnitlessDurations.check(environment);
-		return new DefaultLockTemplate(backend, properties.toSettings(), listeners.orderedStream().toList());
+		return new DefaultLockTemplate(backend, properties.toSettings(), listeners.orderedStream().toList(),
+				observer.getIfUnique(() -> LockObserver.NONE));
+	}
+
+	@Bean
+	@ConditionalOnBean(DefaultLockTemplate.class)
+	DistlockShutdown distlockShutdown(DefaultLockTemplate lockTemplate, DistlockProperties properties) {
+		return new DistlockShutdown(lockTemplate, properties.getShutdown().getGracePeriod());
 	}
 
 	@Bean
@@ -86,6 +98,21 @@ public final class DistlockAutoConfiguration {
 			throw BackendChoiceException.severalConnected(connected.stream().map(LockBackendCandidate::type).toList());
 		}
 		return connected.get(0);
+	}
+
+	/**
+	 * The {@link ReactiveLockTemplate}, when Reactor is on the classpath.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "reactor.core.publisher.Flux")
+	static class ReactiveLockTemplateConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ReactiveLockTemplate distlockReactiveLockTemplate(DefaultLockTemplate lockTemplate) {
+			return lockTemplate.reactive();
+		}
+
 	}
 
 	/**

@@ -1,7 +1,9 @@
 package io.github.distlock.autoconfigure;
 
+import io.github.distlock.metrics.DistlockMeterObservationHandler;
 import io.github.distlock.metrics.MicrometerLockListener;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -9,7 +11,9 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Records {@code distlock.wait}, {@code distlock.hold}, {@code distlock.lost} and
- * {@code distlock.active} when a {@link MeterRegistry} is present.
+ * {@code distlock.active} when a {@link MeterRegistry} is present; the two timers come
+ * from the observations instead where {@link DistlockObservationAutoConfiguration} made
+ * them observations.
  */
 @AutoConfiguration(before = DistlockAutoConfiguration.class, afterName = {
 		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -20,8 +24,9 @@ import org.springframework.context.annotation.Bean;
 public final class DistlockMetricsAutoConfiguration {
 
 	@Bean
-	MicrometerLockListener distlockMicrometerLockListener(MeterRegistry registry) {
-		return new MicrometerLockListener(registry);
+	MicrometerLockListener distlockMicrometerLockListener(MeterRegistry registry,
+			ObjectProvider<DistlockMeterObservationHandler> observationTimers) {
+		return new MicrometerLockListener(registry, observationTimers.getIfAvailable() == null);
 	}
 
 }

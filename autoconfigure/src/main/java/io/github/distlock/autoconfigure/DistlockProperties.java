@@ -76,6 +76,8 @@ public class DistlockProperties {
 	 */
 	private boolean verifyOnStartup = true;
 
+	private final Shutdown shutdown = new Shutdown();
+
 	public @Nullable BackendType getBackend() {
 		return this.backend;
 	}
@@ -174,6 +176,10 @@ public class DistlockProperties {
 		this.verifyOnStartup = verifyOnStartup;
 	}
 
+	public Shutdown getShutdown() {
+		return this.shutdown;
+	}
+
 	/**
 	 * A duration as users write it: {@code -1s} rather than {@code PT-1S}.
 	 */
@@ -185,6 +191,34 @@ public class DistlockProperties {
 			return duration.toString();
 		}
 		return (duration.getNano() == 0) ? duration.getSeconds() + "s" : duration.toMillis() + "ms";
+	}
+
+	/**
+	 * What distlock does when the application shuts down.
+	 */
+	public static class Shutdown {
+
+		/**
+		 * How long shutdown waits for running locked methods (and other held locks) to
+		 * release their locks, after it stopped granting new ones; then the locks still
+		 * held are reported lost and released.
+		 */
+		private Duration gracePeriod = Duration.ofSeconds(10);
+
+		public Duration getGracePeriod() {
+			return this.gracePeriod;
+		}
+
+		public void setGracePeriod(Duration gracePeriod) {
+			if (gracePeriod.isNegative()) {
+				throw new InvalidPropertyValueException("distlock.shutdown.grace-period", null,
+						"distlock.shutdown.grace-period must be zero or a positive duration, but was "
+								+ text(gracePeriod),
+						"a duration of 0s (release at once) or more", "10s");
+			}
+			this.gracePeriod = gracePeriod;
+		}
+
 	}
 
 	/**

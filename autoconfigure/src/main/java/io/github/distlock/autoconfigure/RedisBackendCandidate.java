@@ -1,10 +1,17 @@
 package io.github.distlock.autoconfigure;
 
+import java.time.Duration;
+
 import io.github.distlock.LockBackendException;
 import io.github.distlock.backend.redis.RedisKeyspace;
 import io.github.distlock.backend.redis.RedisLockBackend;
 import io.github.distlock.spi.LockBackend;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -16,6 +23,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * (credentials, permissions, an unreachable server) into a {@link RedisStartupException}.
  */
 final class RedisBackendCandidate implements LockBackendCandidate {
+
+	/** How often distlock's cluster connections reread the slot map at the latest. */
+	static final Duration TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(5);
 
 	private final ObjectProvider<RedisConnectionFactory> connectionFactories;
 
@@ -54,9 +64,12 @@ final class RedisBackendCandidate implements LockBackendCandidate {
 		}
 		LettuceConnectionFactory own = sameSettings(lettuce);
 		RedisKeyspace keyspace = this.properties.keyspace();
+		AbstractRedisClient client = own.getRequiredNativeClient();
+		if (client instanceof RedisClusterClient cluster) {
+			refreshTopology(cluster);
+		}
 		try {
-			return RedisLockBackend.connect(own.getRequiredNativeClient(), keyspace,
-					this.properties.getNotificationTimeout(), own::destroy);
+			return RedisLockBackend.connect(client, keyspace, this.properties.getNotificationTimeout(), own::destroy);
 		}
 		catch (LockBackendException ex) {
 			own.destroy();
@@ -89,6 +102,29 @@ final class RedisBackendCandidate implements LockBackendCandidate {
 				application.getClientConfiguration());
 		own.afterPropertiesSet();
 		return own;
+	}
+
+	/**
+	 * Switches on topology refresh in distlock's own cluster connections whatever the
+	 * application set: Lettuce refreshes the slot map only when asked (off in Spring
+	 * Boot's defaults), so after a master's failover every lock command would keep going
+	 * to the dead node and time out. Adaptive triggers (redirections, reconnect attempts,
+	 * uncovered slots) refresh within a second of the first sign; the periodic refresh
+	 * catches what they miss.
+	 */
+	static void refreshTopology(RedisClusterClient cluster) {
+		ClientOptions current = cluster.getOptions();
+		ClusterClientOptions.Builder options = (current instanceof ClusterClientOptions clusterOptions)
+				? clusterOptions.mutate() : ClusterClientOptions.builder(current);
+		cluster.setOptions(
+				options
+					.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+						.enablePeriodicRefresh(TOPOLOGY_REFRESH_PERIOD)
+						.enableAllAdaptiveRefreshTriggers()
+						.adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+						.refreshTriggersReconnectAttempts(2)
+						.build())
+					.build());
 	}
 
 	/**

@@ -21,7 +21,7 @@ import org.springframework.util.ClassUtils;
 @EnableConfigurationProperties(DistlockRedisProperties.class)
 public final class RedisLockAutoConfiguration {
 
-	private static final String LETTUCE_CLIENT = "io.lettuce.core.RedisClient";
+	static final String LETTUCE_CLIENT = "io.lettuce.core.RedisClient";
 
 	@Bean
 	LockBackendCandidate distlockRedisBackendCandidate(ObjectProvider<RedisConnectionFactory> connectionFactories,

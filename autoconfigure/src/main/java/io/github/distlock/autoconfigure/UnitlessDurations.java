@@ -24,7 +24,8 @@ final class UnitlessDurations {
 
 	private static final Pattern ZERO = Pattern.compile("\\s*[+-]?0+\\s*");
 
-	private static final List<Class<?>> PROPERTIES = List.of(DistlockProperties.class, DistlockRedisProperties.class,
+	/** The properties classes, whose duration fields are read reflectively. */
+	static final List<Class<?>> PROPERTIES = List.of(DistlockProperties.class, DistlockRedisProperties.class,
 			DistlockEtcdProperties.class, DistlockZooKeeperProperties.class, DistlockConsulProperties.class);
 
 	private static final List<String> NAMES = names();

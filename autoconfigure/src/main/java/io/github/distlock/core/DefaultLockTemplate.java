@@ -1,6 +1,7 @@
 package io.github.distlock.core;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -8,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import io.github.distlock.Lease;
 import io.github.distlock.LockBackendException;
@@ -16,14 +18,12 @@ import io.github.distlock.LockOptions;
 import io.github.distlock.LockTemplate;
 import io.github.distlock.LockedActionException;
 import io.github.distlock.LostLockPolicy;
+import io.github.distlock.MultiLease;
 import io.github.distlock.core.LockListener.AcquireOutcome;
 import io.github.distlock.core.LockListener.LockInfo;
 import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.ConnectionCheck;
 import io.github.distlock.spi.LockBackend;
-import io.github.distlock.spi.LockRequest;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,8 +43,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DefaultLockTemplate implements LockTemplate, LockRunner, AutoCloseable {
 
-	private static final Log logger = LogFactory.getLog(DefaultLockTemplate.class);
-
 	private static final String UNNAMED = "unnamed";
 
 	private final LockBackend backend;
@@ -53,18 +51,37 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 
 	private final LockListener listener;
 
+	private final LockObserver observer;
+
+	private final RecentLosses recentLosses = new RecentLosses();
+
 	private final KeyQueue queue = new KeyQueue();
+
+	private final LockInventory inventory = new LockInventory(this.queue, this.recentLosses);
 
 	private final StageHolds stageHolds = new StageHolds();
 
 	private final LockScheduler scheduler;
 
+	private volatile @Nullable DefaultReactiveLockTemplate reactive;
+
 	/**
 	 * Creates the template over a backend; {@code listeners} observe every lock.
 	 */
 	public DefaultLockTemplate(LockBackend backend, LockSettings settings, List<? extends LockListener> listeners) {
+		this(backend, settings, listeners, LockObserver.NONE);
+	}
+
+	/**
+	 * Creates the template over a backend; {@code listeners} hear how each acquisition
+	 * and hold ended, {@code observer} follows them from their beginning.
+	 */
+	public DefaultLockTemplate(LockBackend backend, LockSettings settings, List<? extends LockListener> listeners,
+			LockObserver observer) {
 		this.settings = Objects.requireNonNull(settings, "settings");
-		this.listener = new SafeLockListener(List.copyOf(listeners));
+		this.observer = Objects.requireNonNull(observer, "observer");
+		this.listener = new SafeLockListener(
+				Stream.concat(Stream.of(this.recentLosses), listeners.stream()).map(LockListener.class::cast).toList());
 		this.scheduler = new LockScheduler(settings.schedulerThreads(), this.stageHolds::releaseUnreachable);
 		// A SessionLockBackend's sessions are shared per ttl and kept alive on this
 		// scheduler.
@@ -89,13 +106,14 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 	 * The locks this JVM holds now, for diagnostics.
 	 */
 	public List<HeldLock> heldLocks() {
-		long now = System.nanoTime();
-		return this.queue.held()
-			.stream()
-			.map((lock) -> new HeldLock(lock.info.key(), lock.info.name(), lock.backendLock.fencingToken(),
-					Duration.ofNanos(now - lock.acquiredAtNanos), Duration.ofNanos(lock.validUntilNanos() - now),
-					lock.lostReason()))
-			.toList();
+		return this.inventory.heldLocks();
+	}
+
+	/**
+	 * The held locks and the recent losses, as operators see and handle them.
+	 */
+	public LockInventory inventory() {
+		return this.inventory;
 	}
 
 	/**
@@ -114,15 +132,28 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 	@Override
 	public <T> T execute(String key, LockOptions options, Callable<T> action) {
 		Lease lease = acquire(key, options);
-		try {
-			return call(lease, lostPolicy(options), action::call);
-		}
-		catch (RuntimeException | Error ex) {
-			throw ex;
-		}
-		catch (Throwable ex) {
-			throw new LockedActionException(key, (ex instanceof Exception checked) ? checked : new Exception(ex));
-		}
+		return unchecked(key, () -> call(lease, lostPolicy(options), action::call));
+	}
+
+	@Override
+	public MultiLease acquireAll(Collection<String> keys, LockOptions options) {
+		return tryAcquireAll(keys, options)
+			.orElseThrow(() -> new LockNotAcquiredException(LockKeys.display(keys), waitTime(options)));
+	}
+
+	@Override
+	public <T> T executeAll(Collection<String> keys, LockOptions options, Callable<T> action) {
+		MultiLease leases = acquireAll(keys, options);
+		return unchecked(LockKeys.display(keys), () -> KeySet.call(leases.leases(), lostPolicy(options), action::call));
+	}
+
+	/**
+	 * Acquires the locks on all {@code keys}, each a string or a list or array of parts,
+	 * in one global order.
+	 * @return the leases, or empty when a key stayed busy for the whole wait time
+	 */
+	public Optional<MultiLease> tryAcquireAll(Collection<?> keys, LockOptions options) {
+		return KeySet.of(keys).acquire(options, waitTime(options), (key, each) -> tryAcquire(key, each, false));
 	}
 
 	@Override
@@ -181,6 +212,16 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 	}
 
 	@Override
+	public <T> @Nullable T runAll(List<?> keys, LockOptions options, LockedAction<T> action, NotAcquired<T> otherwise)
+			throws Throwable {
+		Optional<MultiLease> leases = tryAcquireAll(keys, options);
+		if (leases.isEmpty()) {
+			return otherwise.handle(waitTime(options));
+		}
+		return KeySet.call(leases.get().leases(), lostPolicy(options), action);
+	}
+
+	@Override
 	public @Nullable Object runAsync(Object key, LockOptions options, LockedAction<? extends CompletionStage<?>> start,
 			Class<?> declaredType, String holder, NotAcquired<Object> otherwise) throws Throwable {
 		Optional<Lease> lease = tryAcquire(key, options, true);
@@ -188,6 +229,26 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 			return otherwise.handle(waitTime(options));
 		}
 		return callAsync(lease.get(), start, declaredType, holder);
+	}
+
+	@Override
+	public Object runReactive(Object key, LockOptions options, LockedAction<?> start, boolean single,
+			NotAcquired<Object> otherwise) {
+		return reactive().hold(key, options, start, single, otherwise);
+	}
+
+	/**
+	 * The reactive side of this template, whose holds this template's queue and scheduler
+	 * keep; needs Reactor on the classpath.
+	 */
+	public DefaultReactiveLockTemplate reactive() {
+		DefaultReactiveLockTemplate template = this.reactive;
+		if (template == null) {
+			// Created on first use: this class must load without Reactor.
+			template = new DefaultReactiveLockTemplate(this);
+			this.reactive = template;
+		}
+		return template;
 	}
 
 	/**
@@ -208,6 +269,7 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 		String display = LockKeys.display(key);
 		Duration ttl = (options.ttl() != null) ? options.ttl() : this.settings.defaultTtl();
 		Duration waitTime = waitTime(options);
+		Duration holdAtLeast = holdAtLeast(options, ttl, display);
 		LockInfo info = new LockInfo(display, (options.name() != null) ? options.name() : UNNAMED, this.backend.name());
 		long start = System.nanoTime();
 		KeyQueue.Entry entry = this.queue.enter(encoded);
@@ -219,25 +281,33 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 			}
 			// Released from another thread just now: acquire it anew.
 		}
+		LockObserver.Acquisition observed = this.observer.acquisitionStarted(info);
 		boolean permitTaken = false;
 		try {
+			this.inventory.refuseIfShuttingDown(display);
 			long deadline = start + waitTime.toNanos();
 			permitTaken = entry.tryTakePermit(waitTime.toNanos());
 			if (!permitTaken) {
 				this.queue.leave(entry);
-				this.listener.acquireFinished(info, AcquireOutcome.TIMEOUT, System.nanoTime() - start);
+				timedOut(info, start, observed);
 				return Optional.empty();
 			}
-			Duration remaining = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-			Optional<BackendLock> acquired = this.backend.tryAcquire(new LockRequest(encoded, ttl, remaining));
+			this.inventory.refuseIfShuttingDown(display);
+			Optional<BackendLock> acquired = TransientRetries.acquire(this.backend, encoded, ttl, deadline);
 			if (acquired.isEmpty()) {
 				entry.returnPermit();
 				this.queue.leave(entry);
-				this.listener.acquireFinished(info, AcquireOutcome.TIMEOUT, System.nanoTime() - start);
+				timedOut(info, start, observed);
 				return Optional.empty();
 			}
+			if (this.inventory.isShuttingDown()) {
+				// Granted while shutdown began: hand it back rather than start work now.
+				acquired.get().release();
+				this.inventory.refuseIfShuttingDown(display);
+			}
 			ManagedLock lock = new ManagedLock(this.queue, entry, info, acquired.get(), ttl, options.autoRenew(),
-					this.scheduler, this.listener, this.settings);
+					holdAtLeast, this.scheduler, this.listener, this.settings,
+					observed.acquired(acquired.get().fencingToken()));
 			entry.held(lock);
 			this.listener.acquireFinished(info, AcquireOutcome.ACQUIRED, System.nanoTime() - start);
 			lock.start();
@@ -245,13 +315,15 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			failed(entry, permitTaken, info, start);
-			throw new LockNotAcquiredException(display,
+			LockNotAcquiredException interrupted = new LockNotAcquiredException(display,
 					"Interrupted while waiting for lock '" + display + "'; the interrupt flag is set again", ex);
+			failed(entry, permitTaken, info, start, observed, interrupted);
+			throw interrupted;
 		}
 		catch (RuntimeException ex) {
-			failed(entry, permitTaken, info, start);
-			if (ex instanceof LockBackendException || ex instanceof IllegalArgumentException) {
+			failed(entry, permitTaken, info, start, observed, ex);
+			if (ex instanceof LockBackendException || ex instanceof IllegalArgumentException
+					|| ex instanceof LockNotAcquiredException) {
 				// A request the backend cannot honour (say, a ttl outside its range) is
 				// the caller's to fix,
 				// not an outage.
@@ -265,10 +337,7 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 	private @Nullable LockHold nestedHold(KeyQueue.Entry entry, ManagedLock enclosing, String display, boolean async) {
 		if (async) {
 			this.queue.leave(entry);
-			throw new LockNotAcquiredException(display, "Lock '" + display + "' is held by an enclosing call on "
-					+ "this thread; an asynchronous hold cannot nest in it, because its work would outlive or "
-					+ "overlap the enclosing hold, and waiting for that hold would deadlock this thread. Start the "
-					+ "asynchronous call after the enclosing one has returned, or lock another key", null);
+			throw cannotNestAsync(display);
 		}
 		String lostReason = enclosing.lostReason();
 		if (lostReason != null) {
@@ -284,6 +353,30 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 			this.queue.leave(entry);
 		}
 		return nested;
+	}
+
+	static LockNotAcquiredException cannotNestAsync(String display) {
+		return new LockNotAcquiredException(display,
+				"Lock '" + display + "' is held by an enclosing call on "
+						+ "this thread; an asynchronous hold cannot nest in it, because its work would outlive or "
+						+ "overlap the enclosing hold, and waiting for that hold would deadlock this thread. Start the "
+						+ "asynchronous call after the enclosing one has returned, or lock another key",
+				null);
+	}
+
+	/**
+	 * Acquires a lock whose work continues asynchronously: never nested in an enclosing
+	 * hold; the calling thread is enclosed until the lock's {@code unbind}.
+	 */
+	Optional<Lease> tryAcquireForAsync(Object key, LockOptions options) {
+		return tryAcquire(key, options, true);
+	}
+
+	/**
+	 * Whether a hold on {@code key} encloses the calling thread.
+	 */
+	boolean enclosesCurrentThread(Object key) {
+		return this.queue.encloses(LockKeys.encode(key));
 	}
 
 	/**
@@ -311,35 +404,82 @@ public final class DefaultLockTemplate implements LockTemplate, LockRunner, Auto
 		return this.stageHolds.hold(lease, stage, declaredType, holder);
 	}
 
-	private LostLockPolicy lostPolicy(LockOptions options) {
+	private static <T> T unchecked(String key, LockedAction<T> call) {
+		try {
+			return call.call();
+		}
+		catch (RuntimeException | Error ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			throw new LockedActionException(key, (ex instanceof Exception checked) ? checked : new Exception(ex));
+		}
+	}
+
+	LostLockPolicy lostPolicy(LockOptions options) {
 		return (options.lostPolicy() != null) ? options.lostPolicy() : this.settings.lostPolicy();
 	}
 
-	private Duration waitTime(LockOptions options) {
+	private static Duration holdAtLeast(LockOptions options, Duration ttl, String display) {
+		Duration holdAtLeast = (options.holdAtLeast() != null) ? options.holdAtLeast() : Duration.ZERO;
+		if (!options.autoRenew() && holdAtLeast.compareTo(ttl) > 0) {
+			throw new IllegalArgumentException("Lock '" + display + "': holdAtLeast " + holdAtLeast
+					+ " is longer than the ttl " + ttl + " and autoRenew is off, so the lock would expire first; "
+					+ "raise the ttl to at least holdAtLeast, or turn autoRenew on");
+		}
+		return holdAtLeast;
+	}
+
+	Duration waitTime(LockOptions options) {
 		return (options.waitTime() != null) ? options.waitTime() : this.settings.defaultWaitTime();
 	}
 
-	private void failed(KeyQueue.Entry entry, boolean permitTaken, LockInfo info, long start) {
+	private void timedOut(LockInfo info, long start, LockObserver.Acquisition observed) {
+		this.listener.acquireFinished(info, AcquireOutcome.TIMEOUT, System.nanoTime() - start);
+		observed.notAcquired(AcquireOutcome.TIMEOUT, null);
+	}
+
+	private void failed(KeyQueue.Entry entry, boolean permitTaken, LockInfo info, long start,
+			LockObserver.Acquisition observed, Throwable error) {
 		if (permitTaken) {
 			entry.returnPermit();
 		}
 		this.queue.leave(entry);
 		this.listener.acquireFinished(info, AcquireOutcome.ERROR, System.nanoTime() - start);
+		observed.notAcquired(AcquireOutcome.ERROR, error);
 	}
 
 	/**
-	 * Releases every lock still held and stops the scheduler; the backend is closed by
-	 * its owner.
+	 * Shuts down gracefully: from now on no new lock is granted (acquisitions fail with
+	 * {@link LockNotAcquiredException}; nested holds of running code still work), the
+	 * locks held now are given up to {@code gracePeriod} to be released by their holders,
+	 * and then every lock still held is reported lost and released, and the sessions are
+	 * ended. Called again, or after {@link #close()}, it does nothing.
 	 */
-	@Override
-	public void close() {
-		for (ManagedLock lock : this.queue.held()) {
-			logger.warn("Releasing lock '" + lock.info.key() + "' still held at shutdown");
-			lock.finish();
+	public void shutdown(Duration gracePeriod) {
+		if (!this.inventory.beginShutdown()) {
+			return;
 		}
+		this.inventory.drain(gracePeriod);
 		// Ends this template's sessions; the backend itself is closed by its owner.
 		SharedSessions.closeSessions(this.backend);
 		this.scheduler.close();
+	}
+
+	/**
+	 * Whether {@link #shutdown} has begun.
+	 */
+	public boolean isShuttingDown() {
+		return this.inventory.isShuttingDown();
+	}
+
+	/**
+	 * Shuts down at once: every lock still held is reported lost and released, and the
+	 * sessions are ended; the backend is closed by its owner.
+	 */
+	@Override
+	public void close() {
+		shutdown(Duration.ZERO);
 	}
 
 }

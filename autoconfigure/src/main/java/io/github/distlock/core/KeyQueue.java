@@ -16,6 +16,13 @@ final class KeyQueue {
 
 	private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
+	/** Notified when a lock is released while {@link #awaitNoneInUse} waits. */
+	private final Object drained = new Object();
+
+	private volatile boolean draining;
+
+	private static final long REMAINDER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
 	/**
 	 * The key's entry, counting the caller as a user until {@link #leave}.
 	 */
@@ -32,6 +39,40 @@ final class KeyQueue {
 	 */
 	void leave(Entry entry) {
 		this.entries.computeIfPresent(entry.encodedKey, (key, existing) -> (--existing.users == 0) ? null : existing);
+		if (this.draining) {
+			synchronized (this.drained) {
+				this.drained.notifyAll();
+			}
+		}
+	}
+
+	/**
+	 * Waits until no lock is in use by running code (a holdAtLeast remainder does not
+	 * count), or the deadline passes.
+	 * @return whether no lock is in use
+	 */
+	boolean awaitNoneInUse(long deadlineNanos) throws InterruptedException {
+		synchronized (this.drained) {
+			this.draining = true;
+			while (held().stream().anyMatch(ManagedLock::inUse)) {
+				long left = deadlineNanos - System.nanoTime();
+				if (left <= 0) {
+					return false;
+				}
+				// Releases notify; a lock entering its remainder does not, so look again
+				// soon.
+				TimeUnit.NANOSECONDS.timedWait(this.drained, Math.min(left, REMAINDER_CHECK_NANOS));
+			}
+			return true;
+		}
+	}
+
+	/**
+	 * Whether a lock held on the key encloses the current thread.
+	 */
+	boolean encloses(String encodedKey) {
+		Entry entry = this.entries.get(encodedKey);
+		return entry != null && entry.enclosingLock() != null;
 	}
 
 	/**

@@ -24,7 +24,7 @@ final class LockedCall {
 		boolean guarded = lock.guard(guard);
 		T result = null;
 		Throwable failure = null;
-		try (var current = CurrentLease.of(hold)) {
+		try (var current = CurrentLease.of(hold); var observed = lock.holding.openScope()) {
 			result = action.call();
 		}
 		catch (Throwable ex) {

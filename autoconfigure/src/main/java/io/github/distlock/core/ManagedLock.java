@@ -1,14 +1,19 @@
 package io.github.distlock.core;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
+import io.github.distlock.LockBackendException;
 import io.github.distlock.core.LockListener.LockInfo;
 import io.github.distlock.spi.BackendLock;
+import io.github.distlock.spi.ExpiringBackendLock;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +29,13 @@ import org.jspecify.annotations.Nullable;
  * call is told (the lost-lock policy); then, on the scheduler, the loss is logged, the
  * listeners (metrics, the application event) are told and the lease's {@code onLost}
  * callbacks run.
+ *
+ * <p>
+ * With a {@code holdAtLeast}, the release of the last hold before that time only starts
+ * the remainder: where the backend keeps a per-lock expiry ({@link ExpiringBackendLock})
+ * the server is told to expire the lock at its end and nothing renews it; otherwise
+ * renewal goes on until the remainder ends and the lock is released. Either way the
+ * in-JVM queue stays closed until then, and the remainder is never reentered.
  */
 final class ManagedLock {
 
@@ -35,6 +47,13 @@ final class ManagedLock {
 
 	final long acquiredAtNanos = System.nanoTime();
 
+	final Instant acquiredAt = Instant.now();
+
+	/** The name of the thread that acquired it, for operators. */
+	final String ownerThread = Thread.currentThread().getName();
+
+	final LockObserver.Holding holding;
+
 	private final KeyQueue queue;
 
 	private final KeyQueue.Entry entry;
@@ -45,11 +64,15 @@ final class ManagedLock {
 
 	private final long ttlNanos;
 
+	private final boolean serverBounded;
+
 	private final long marginNanos;
 
 	private final long renewalIntervalNanos;
 
 	private final boolean autoRenew;
+
+	private final long holdAtLeastNanos;
 
 	private final long firstConfirmedAtNanos;
 
@@ -57,11 +80,18 @@ final class ManagedLock {
 
 	private final List<Runnable> lostCallbacks = new ArrayList<>();
 
+	private final AtomicLong renewals = new AtomicLong();
+
+	private volatile @Nullable Instant lastRenewal;
+
 	private volatile @Nullable String lostReason;
 
 	private boolean finished;
 
 	private boolean backendReleased;
+
+	/** The remainder of a holdAtLeast was handed to the server's expiry. */
+	private boolean leftToServer;
 
 	private LockedCall.@Nullable Guard guard;
 
@@ -69,19 +99,29 @@ final class ManagedLock {
 
 	private @Nullable ScheduledFuture<?> deadlineCheck;
 
+	private @Nullable ScheduledFuture<?> remainderEnd;
+
 	ManagedLock(KeyQueue queue, KeyQueue.Entry entry, LockInfo info, BackendLock backendLock, Duration ttl,
-			boolean autoRenew, LockScheduler scheduler, LockListener listener, LockSettings settings) {
+			boolean autoRenew, Duration holdAtLeast, LockScheduler scheduler, LockListener listener,
+			LockSettings settings, LockObserver.Holding holding) {
 		this.queue = queue;
 		this.entry = entry;
 		this.info = info;
 		this.backendLock = backendLock;
 		this.scheduler = scheduler;
 		this.listener = listener;
-		this.ttlNanos = ttl.toNanos();
-		this.marginNanos = settings.marginNanos(ttl);
-		this.renewalIntervalNanos = settings.renewalIntervalNanos(ttl);
+		// The server's own bound, when it is shorter, is the validity window: renewals
+		// and
+		// the margin are sized to it.
+		Duration validity = Duration.ofNanos(Math.min(ttl.toNanos(), backendLock.maxValidityNanos()));
+		this.ttlNanos = validity.toNanos();
+		this.serverBounded = validity.compareTo(ttl) < 0;
+		this.marginNanos = settings.marginNanos(validity);
+		this.renewalIntervalNanos = settings.renewalIntervalNanos(validity);
 		this.autoRenew = autoRenew;
+		this.holdAtLeastNanos = holdAtLeast.toNanos();
 		this.firstConfirmedAtNanos = backendLock.confirmedAtNanos();
+		this.holding = holding;
 	}
 
 	/**
@@ -104,6 +144,20 @@ final class ManagedLock {
 
 	@Nullable String lostReason() {
 		return this.lostReason;
+	}
+
+	/**
+	 * Successful renewals so far.
+	 */
+	long renewals() {
+		return this.renewals.get();
+	}
+
+	/**
+	 * When the last successful renewal ended, or {@code null} before the first.
+	 */
+	@Nullable Instant lastRenewal() {
+		return this.lastRenewal;
 	}
 
 	long validUntilNanos() {
@@ -149,8 +203,77 @@ final class ManagedLock {
 
 	void holdReleased() {
 		if (this.holds.decrementAndGet() == 0) {
+			long remaining = this.acquiredAtNanos + this.holdAtLeastNanos - System.nanoTime();
+			if (remaining > 0 && this.lostReason == null) {
+				holdRemainder(remaining);
+			}
+			else {
+				finish();
+			}
+		}
+	}
+
+	/**
+	 * Keeps the lock, now without holds, until {@code holdAtLeast} after its acquisition.
+	 */
+	private void holdRemainder(long remainingNanos) {
+		this.entry.unbind(this);
+		boolean expiresOnServer = this.backendLock instanceof ExpiringBackendLock expiring
+				&& expireOnServer(expiring, remainingNanos);
+		synchronized (this) {
+			if (this.finished || this.lostReason != null) {
+				return;
+			}
+			long delay = remainingNanos;
+			if (expiresOnServer) {
+				this.leftToServer = true;
+				cancelTasks();
+			}
+			else if (!this.autoRenew && this.deadlineCheck != null) {
+				// Nothing runs under it any more: end with its validity rather than
+				// report a loss.
+				this.deadlineCheck.cancel(false);
+				delay = Math.min(delay, validUntilNanos() - System.nanoTime());
+			}
+			this.remainderEnd = this.scheduler.executor().schedule(this::finish, delay, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	private boolean expireOnServer(ExpiringBackendLock lock, long remainingNanos) {
+		try {
+			if (lock.expireAfter(Duration.ofNanos(remainingNanos))) {
+				return true;
+			}
+			lost("the server no longer held the lock for this owner when its holdAtLeast remainder began");
 			finish();
 		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not hand the holdAtLeast remainder of lock '" + this.info.key()
+					+ "' to the server's expiry; renewing it until then instead: " + ex);
+		}
+		return false;
+	}
+
+	/** Whether running code holds the lock (not only a holdAtLeast remainder). */
+	boolean inUse() {
+		return this.holds.get() > 0;
+	}
+
+	/**
+	 * Ends the lock at shutdown; a holdAtLeast remainder is left to the server's expiry
+	 * where the backend has one.
+	 */
+	void finishAtShutdown() {
+		if (this.holds.get() > 0) {
+			logger.warn("Releasing lock '" + this.info.key() + "' still held at shutdown");
+		}
+		else if (!this.leftToServer) {
+			logger.info("Releasing lock '" + this.info.key() + "' before its holdAtLeast ended: shutdown");
+		}
+		finish();
 	}
 
 	/**
@@ -182,30 +305,53 @@ final class ManagedLock {
 	}
 
 	void lost(String reason) {
-		List<Runnable> callbacks;
-		synchronized (this) {
-			if (this.finished || this.lostReason != null) {
-				return;
-			}
-			this.lostReason = reason;
-			callbacks = List.copyOf(this.lostCallbacks);
-			if (this.guard != null) {
-				this.guard.lockLost();
-			}
-			cancelTasks();
+		List<Runnable> callbacks = markLost(reason);
+		if (callbacks != null) {
+			// Losses are often seen on a client library's I/O or event thread; user
+			// callbacks and event listeners that call the lock server from there could
+			// stall or deadlock it, so they run on our scheduler.
+			this.scheduler.dispatch(() -> reportLost(reason, callbacks));
 		}
-		// Losses are often seen on a client library's I/O or event thread; user callbacks
-		// and event listeners
-		// that call the lock server from there could stall or deadlock it, so they run on
-		// our scheduler.
-		this.scheduler.dispatch(() -> {
-			logger.error("Lock '" + this.info.key() + "' (" + this.info.name() + ", backend " + this.info.backend()
-					+ ", fencing token " + this.backendLock.fencingToken() + ") was lost while held: " + reason
-					+ ". The code it protects may overlap with another holder; only a fencing-token check at the "
-					+ "protected resource rules that out.");
-			this.listener.lost(this.info, this.backendLock.fencingToken(), reason);
-			callbacks.forEach(this::runCallback);
-		});
+	}
+
+	/**
+	 * Takes the lock away from its holder on purpose (an operator, or the end of the
+	 * shutdown grace period): the loss is reported on this thread, to the holder's
+	 * policy, callbacks and listeners, and only then is the lock released.
+	 */
+	void revoke(String reason) {
+		List<Runnable> callbacks = markLost(reason);
+		if (callbacks != null) {
+			reportLost(reason, callbacks);
+		}
+		finish();
+	}
+
+	/**
+	 * Records the loss and tells a guarded call.
+	 * @return the callbacks to run, or {@code null} when the lock was already lost or
+	 * released
+	 */
+	private synchronized @Nullable List<Runnable> markLost(String reason) {
+		if (this.finished || this.lostReason != null) {
+			return null;
+		}
+		this.lostReason = reason;
+		if (this.guard != null) {
+			this.guard.lockLost();
+		}
+		cancelTasks();
+		return List.copyOf(this.lostCallbacks);
+	}
+
+	private void reportLost(String reason, List<Runnable> callbacks) {
+		logger.error("Lock '" + this.info.key() + "' (" + this.info.name() + ", backend " + this.info.backend()
+				+ ", fencing token " + this.backendLock.fencingToken() + ") was lost while held: " + reason
+				+ ". The code it protects may overlap with another holder; only a fencing-token check at the "
+				+ "protected resource rules that out.");
+		this.listener.lost(this.info, this.backendLock.fencingToken(), reason);
+		this.holding.lost(reason);
+		callbacks.forEach(this::runCallback);
 	}
 
 	/**
@@ -220,7 +366,7 @@ final class ManagedLock {
 			this.finished = true;
 			cancelTasks();
 		}
-		boolean ours = releaseOnBackend();
+		boolean ours = this.leftToServer || releaseOnBackend();
 		boolean wasLost = this.lostReason != null;
 		if (!ours && !wasLost) {
 			wasLost = true;
@@ -229,8 +375,10 @@ final class ManagedLock {
 					+ "it had been lost without notice, and the code it protected may have overlapped with another "
 					+ "holder");
 			this.listener.lost(this.info, this.backendLock.fencingToken(), this.lostReason);
+			this.holding.lost(this.lostReason);
 		}
 		this.listener.released(this.info, wasLost, System.nanoTime() - this.acquiredAtNanos);
+		this.holding.released(wasLost);
 		this.entry.released();
 		this.queue.leave(this.entry);
 	}
@@ -251,8 +399,9 @@ final class ManagedLock {
 			}
 		}
 		long ttlMillis = TimeUnit.NANOSECONDS.toMillis(this.ttlNanos);
-		lost(this.autoRenew ? "no successful renewal within the ttl of " + ttlMillis + "ms"
-				: "the ttl of " + ttlMillis + "ms elapsed and autoRenew is off");
+		String window = this.serverBounded ? "the server's bound of " + ttlMillis + "ms (below the ttl)"
+				: "the ttl of " + ttlMillis + "ms";
+		lost(this.autoRenew ? "no successful renewal within " + window : window + " elapsed and autoRenew is off");
 		releaseOnBackend();
 	}
 
@@ -263,7 +412,10 @@ final class ManagedLock {
 		try {
 			if (!this.backendLock.renew()) {
 				lost("the server no longer holds the lock for this owner (found at renewal)");
+				return;
 			}
+			this.renewals.incrementAndGet();
+			this.lastRenewal = Instant.now();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -295,10 +447,49 @@ final class ManagedLock {
 		try {
 			return this.backendLock.release();
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Releasing lock '" + this.info.key() + "' on backend " + this.info.backend()
-					+ " failed; the server frees it when its ttl expires: " + ex);
+		catch (LockBackendException ex) {
+			// Compare-and-delete is idempotent, so a release that met a failover is sent
+			// again: waiters then resume once the server is back, not only at the ttl.
+			long until = this.backendLock.confirmedAtNanos() + this.ttlNanos;
+			boolean retried = ex.isTransient() && until - System.nanoTime() > 0;
+			logger.warn("Releasing lock '" + this.info.key() + "' on backend " + this.info.backend() + " failed"
+					+ (retried ? " (retried in the background until its ttl would have ended)" : "") + ": "
+					+ ex.getMessage());
+			if (retried) {
+				retryRelease(until, TransientRetries.FIRST_BACKOFF.toNanos());
+			}
 			return true;
+		}
+		catch (RuntimeException ex) {
+			logger
+				.warn("Releasing lock '" + this.info.key() + "' on backend " + this.info.backend() + " failed: " + ex);
+			return true;
+		}
+	}
+
+	private void retryRelease(long untilNanos, long backoffNanos) {
+		try {
+			this.scheduler.executor().schedule(() -> {
+				try {
+					this.backendLock.release();
+					logger.info("Released lock '" + this.info.key() + "' on backend " + this.info.backend()
+							+ " on a background retry");
+				}
+				catch (RuntimeException ex) {
+					long next = Math.min(backoffNanos * 2, TransientRetries.MAX_BACKOFF.toNanos());
+					boolean again = ex instanceof LockBackendException backend && backend.isTransient()
+							&& untilNanos - System.nanoTime() - next > 0;
+					if (again) {
+						retryRelease(untilNanos, next);
+					}
+					else if (logger.isDebugEnabled()) {
+						logger.debug("Gave up releasing lock '" + this.info.key() + "' in the background", ex);
+					}
+				}
+			}, backoffNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Shutting down: the server frees the lock at the end of its ttl.
 		}
 	}
 
@@ -308,6 +499,9 @@ final class ManagedLock {
 		}
 		if (this.deadlineCheck != null) {
 			this.deadlineCheck.cancel(false);
+		}
+		if (this.remainderEnd != null) {
+			this.remainderEnd.cancel(false);
 		}
 	}
 

@@ -3,11 +3,13 @@ package io.github.distlock.core;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -63,6 +65,12 @@ final class SharedSession implements ServerSession {
 
 	private volatile long confirmedAtNanos;
 
+	/** Whether a watch of the backend's is in flight. */
+	private final AtomicBoolean watching = new AtomicBoolean();
+
+	/** Set once a keepalive found the session alive after its watch had said gone. */
+	private volatile boolean watchRefuted;
+
 	/** Locks and waiters on this session; guarded by the {@link SharedSessions}. */
 	int users;
 
@@ -86,12 +94,7 @@ final class SharedSession implements ServerSession {
 	/** Starts the keepalives and the backend's watch, if it has one. */
 	void start() {
 		scheduleKeepAlive(this.intervalNanos);
-		try {
-			this.backend.watchSession(this);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Watching " + describe() + " failed to start; its end is noticed at keepalives", ex);
-		}
+		watch();
 	}
 
 	@Override
@@ -112,11 +115,6 @@ final class SharedSession implements ServerSession {
 	@Override
 	public void ended(String reason) {
 		end(reason, false);
-	}
-
-	@Override
-	public void checkNow() {
-		keepAlive(false);
 	}
 
 	String describe() {
@@ -180,6 +178,11 @@ final class SharedSession implements ServerSession {
 			return;
 		}
 		long sentAt = System.nanoTime();
+		sendKeepAlive().whenCompleteAsync((alive, failure) -> keptAlive(sentAt, alive, failure, scheduled),
+				this.scheduler);
+	}
+
+	private CompletableFuture<Boolean> sendKeepAlive() {
 		CompletableFuture<Boolean> call;
 		try {
 			call = this.backend.keepAliveOnce(this.id).toCompletableFuture();
@@ -188,9 +191,7 @@ final class SharedSession implements ServerSession {
 			call = CompletableFuture.failedFuture(ex);
 		}
 		// A copy, so that the timeout never completes a future the backend may share.
-		call.copy()
-			.orTimeout(this.intervalNanos, TimeUnit.NANOSECONDS)
-			.whenCompleteAsync((alive, failure) -> keptAlive(sentAt, alive, failure, scheduled), this.scheduler);
+		return call.copy().orTimeout(this.intervalNanos, TimeUnit.NANOSECONDS);
 	}
 
 	private void keptAlive(long sentAt, @Nullable Boolean alive, @Nullable Throwable failure, boolean scheduled) {
@@ -202,6 +203,7 @@ final class SharedSession implements ServerSession {
 				this.confirmedAtNanos = sentAt;
 			}
 			this.locks.forEach((lock) -> lock.keptAlive(sentAt));
+			watch();
 			try {
 				this.backend.keptAlive(this);
 			}
@@ -227,6 +229,61 @@ final class SharedSession implements ServerSession {
 				scheduleKeepAlive(Math.min(this.intervalNanos, RETRY_NANOS));
 			}
 		}
+	}
+
+	private void watch() {
+		if (!this.watchRefuted && this.watching.compareAndSet(false, true)) {
+			watchFrom(0);
+		}
+	}
+
+	private void watchFrom(long index) {
+		CompletionStage<Long> change;
+		try {
+			change = isEnded() ? null : this.backend.watchSessionOnce(this.id, index);
+		}
+		catch (RuntimeException ex) {
+			change = CompletableFuture.failedFuture(ex);
+		}
+		if (change == null) {
+			this.watching.set(false);
+			return;
+		}
+		change.whenComplete((next, failure) -> {
+			if (failure != null) {
+				this.watching.set(false);
+				logger.debug("Watching " + describe() + " failed; it resumes after the next keepalive: " + failure);
+			}
+			else if (next >= 0) {
+				watchFrom(next);
+			}
+			else {
+				confirmEnd();
+			}
+		});
+	}
+
+	/**
+	 * A watch said the session is gone: a keepalive decides, since the server may only
+	 * hide it (Consul hides sessions an ACL token may not read).
+	 */
+	private void confirmEnd() {
+		long sentAt = System.nanoTime();
+		sendKeepAlive().whenCompleteAsync((alive, failure) -> {
+			if (failure == null && Boolean.TRUE.equals(alive)) {
+				this.watchRefuted = true;
+				logger.warn("The watch of " + describe() + " reported it gone, but it is alive (the server hides it, "
+						+ "as Consul does from an ACL token without session read permission); its end is noticed "
+						+ "at keepalives only, up to one keepalive interval late");
+			}
+			this.watching.set(false);
+			if (failure == null && Boolean.FALSE.equals(alive)) {
+				end(this.backend.describeWatchedSessionGone(this.id), false);
+			}
+			else {
+				keptAlive(sentAt, alive, failure, false);
+			}
+		}, this.scheduler);
 	}
 
 	private void scheduleKeepAlive(long delayNanos) {

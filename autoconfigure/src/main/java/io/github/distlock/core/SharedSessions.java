@@ -104,7 +104,8 @@ public class SharedSessions implements LockBackend {
 			SharedSession session = join(request.ttl());
 			boolean held = false;
 			try {
-				Optional<SessionLock> lock = this.backend.tryAcquire(attemptRequest, session);
+				LockRequest current = attemptRequest;
+				Optional<SessionLock> lock = interruptibly(() -> this.backend.tryAcquire(current, session));
 				if (lock.isPresent()) {
 					SharedSessionLock shared = new SharedSessionLock(lock.get(), session, this);
 					session.attach(shared);
@@ -116,7 +117,7 @@ public class SharedSessions implements LockBackend {
 				}
 				if (attempt == ATTEMPTS) {
 					throw new LockBackendException(name() + " ended our session " + ATTEMPTS + " times in a row while "
-							+ "queuing for lock '" + request.key() + "'");
+							+ "queuing for lock '" + request.key() + "'", true);
 				}
 			}
 			finally {
@@ -130,6 +131,30 @@ public class SharedSessions implements LockBackend {
 	}
 
 	/**
+	 * Calls the backend; a backend failure that an interrupt caused (the flag is set) is
+	 * that interrupt, so that the caller sees the cause it acted on.
+	 */
+	private <T> T interruptibly(BackendCall<T> call) throws InterruptedException {
+		try {
+			return call.run();
+		}
+		catch (LockBackendException ex) {
+			if (Thread.interrupted()) {
+				InterruptedException interrupted = new InterruptedException("Interrupted while waiting for " + name());
+				interrupted.initCause(ex);
+				throw interrupted;
+			}
+			throw ex;
+		}
+	}
+
+	private interface BackendCall<T> {
+
+		T run() throws InterruptedException;
+
+	}
+
+	/**
 	 * The live session for {@code ttl}, opened if there is none; counts one more user
 	 * until {@link #leave}.
 	 */
@@ -139,7 +164,7 @@ public class SharedSessions implements LockBackend {
 			return existing;
 		}
 		long sentAt = System.nanoTime();
-		String id = this.backend.openSession(ttl);
+		String id = interruptibly(() -> this.backend.openSession(ttl));
 		SharedSession opened = new SharedSession(this.backend, this.scheduler, id, ttl, sentAt, this::forget);
 		SharedSession winner;
 		try {

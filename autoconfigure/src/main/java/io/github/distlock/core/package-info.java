@@ -10,7 +10,9 @@
  * <li>{@code ManagedLock}: one acquisition's local validity deadline, renewal, loss
  * fan-out and release; {@code LockHold} is the {@code Lease} callers get for it.</li>
  * <li>{@code LockedCall}: the lost-lock policy around code run under a lock;
- * {@code StageHolds}: locks held across a {@code CompletionStage}.</li>
+ * {@code StageHolds}: locks held across a {@code CompletionStage};
+ * {@link io.github.distlock.core.DefaultReactiveLockTemplate} and {@code ReactiveHold}:
+ * locks held across a Reactor {@code Mono} or {@code Flux}, one per subscription.</li>
  * <li>{@code LockScheduler}: the one shared scheduler;
  * {@link io.github.distlock.core.LockKeys}: key encoding;
  * {@link io.github.distlock.core.LockListener}: the hooks metrics and events attach

@@ -9,7 +9,7 @@ import io.github.distlock.core.LockListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.Tags;
 
 /**
  * Records lock activity in Micrometer:
@@ -42,24 +42,33 @@ public final class MicrometerLockListener implements LockListener {
 
 	private final MeterRegistry registry;
 
+	private final boolean recordTimers;
+
 	private final ConcurrentHashMap<LockMeters.Key, LockMeters> meters = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the listener on a registry.
 	 */
 	public MicrometerLockListener(MeterRegistry registry) {
+		this(registry, true);
+	}
+
+	/**
+	 * Creates the listener on a registry.
+	 * @param recordTimers whether it records the {@code distlock.wait} and
+	 * {@code distlock.hold} timers; {@code false} where the
+	 * {@link DistlockMeterObservationHandler} records them from the observations
+	 */
+	public MicrometerLockListener(MeterRegistry registry, boolean recordTimers) {
 		this.registry = registry;
+		this.recordTimers = recordTimers;
 	}
 
 	@Override
 	public void acquireFinished(LockInfo lock, AcquireOutcome outcome, long waitNanos) {
-		Timer.builder(WAIT)
-			.description("Time spent acquiring a distributed lock")
-			.tag("backend", lock.backend())
-			.tag("lock", lock.name())
-			.tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
-			.register(this.registry)
-			.record(waitNanos, TimeUnit.NANOSECONDS);
+		if (this.recordTimers) {
+			record(WAIT, lock, outcome.name().toLowerCase(Locale.ROOT), waitNanos);
+		}
 		LockMeters meters = meters(lock);
 		if (outcome == AcquireOutcome.ACQUIRED) {
 			meters.active.incrementAndGet();
@@ -68,19 +77,21 @@ public final class MicrometerLockListener implements LockListener {
 
 	@Override
 	public void released(LockInfo lock, boolean lost, long holdNanos) {
-		Timer.builder(HOLD)
-			.description("Time a distributed lock was held")
-			.tag("backend", lock.backend())
-			.tag("lock", lock.name())
-			.tag("outcome", lost ? "lost" : "released")
-			.register(this.registry)
-			.record(holdNanos, TimeUnit.NANOSECONDS);
+		if (this.recordTimers) {
+			record(HOLD, lock, lost ? "lost" : "released", holdNanos);
+		}
 		meters(lock).active.decrementAndGet();
 	}
 
 	@Override
 	public void lost(LockInfo lock, long fencingToken, String reason) {
 		meters(lock).lost.increment();
+	}
+
+	private void record(String name, LockInfo lock, String outcome, long nanos) {
+		LockTimers.builder(name, Tags.of("backend", lock.backend(), "lock", lock.name(), "outcome", outcome))
+			.register(this.registry)
+			.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	/**

@@ -23,6 +23,18 @@ public interface BackendLock {
 	long confirmedAtNanos();
 
 	/**
+	 * How long, at most, the server keeps this lock after a confirmation, when the server
+	 * bounds that below the requested ttl (ZooKeeper: the negotiated session timeout,
+	 * which the server may set lower than asked). The local validity never extends past
+	 * it, so {@code isHeld()} turns false before the server can hand the lock on.
+	 * @return the bound in nanoseconds; {@link Long#MAX_VALUE} (the default) when the
+	 * server honours the ttl
+	 */
+	default long maxValidityNanos() {
+		return Long.MAX_VALUE;
+	}
+
+	/**
 	 * Confirms on the server that the lock is still ours for another ttl from the send
 	 * time of the confirming request, and records that time in
 	 * {@link #confirmedAtNanos()}. For a lock carrying its own ttl (Redis, local) that

@@ -31,12 +31,4 @@ public interface ServerSession {
 	 */
 	void ended(String reason);
 
-	/**
-	 * Sends a keepalive now, outside the schedule: for a backend whose watch suggests the
-	 * session is gone but must confirm it (Consul hides sessions from a token without
-	 * read permission). A keepalive answered "gone" ends the session; a successful one
-	 * confirms its locks.
-	 */
-	void checkNow();
-
 }

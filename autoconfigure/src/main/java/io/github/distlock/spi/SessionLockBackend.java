@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Optional capability of a {@link LockBackend} whose server keeps locks alive through a
  * session (an etcd lease, a Consul session) rather than one ttl per lock.
@@ -26,7 +28,9 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>
  * Session ids are opaque to the generic layer. Every method may be called from any
- * thread.
+ * thread. A {@code LockBackendException} thrown by {@code openSession} or
+ * {@code tryAcquire} while the thread's interrupt flag is set is reported to the caller
+ * as the interrupt.
  */
 public interface SessionLockBackend extends LockBackend {
 
@@ -106,12 +110,25 @@ public interface SessionLockBackend extends LockBackend {
 	}
 
 	/**
-	 * Called once when a session is opened, so that a backend whose server can notify may
-	 * watch it and report its end through {@link ServerSession#ended} before the next
-	 * keepalive would notice (Consul's blocking query on the session). The watch stops
-	 * once {@link ServerSession#isEnded()}.
+	 * Why the locks were lost when the session's watch said it was gone and a keepalive
+	 * confirmed it; by default {@link #describeSessionGone}.
 	 */
-	default void watchSession(ServerSession session) {
+	default String describeWatchedSessionGone(String sessionId) {
+		return describeSessionGone(sessionId);
+	}
+
+	/**
+	 * Waits, without a thread, for the session to change after {@code index} (at once for
+	 * 0), for a backend whose server can notify (Consul's blocking query on a session),
+	 * so that an end is noticed before the next keepalive would. The generic layer keeps
+	 * one such watch per session, resumes a failed one after the next successful
+	 * keepalive, and confirms a suspected end with a keepalive: when that finds the
+	 * session alive, it stops watching the session.
+	 * @return a stage completing with the index to wait from next, or with a negative
+	 * number when the session seems gone; {@code null} when sessions are not watched
+	 */
+	default @Nullable CompletionStage<Long> watchSessionOnce(String sessionId, long index) {
+		return null;
 	}
 
 	/**

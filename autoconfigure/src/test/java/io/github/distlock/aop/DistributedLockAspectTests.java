@@ -16,6 +16,7 @@ import io.github.distlock.InvalidLockKeyException;
 import io.github.distlock.LockLostEvent;
 import io.github.distlock.LockLostException;
 import io.github.distlock.LockNotAcquiredException;
+import io.github.distlock.Lease;
 import io.github.distlock.LockOptions;
 import io.github.distlock.LockTemplate;
 import io.github.distlock.NotAcquiredAction;
@@ -29,12 +30,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import reactor.core.publisher.Mono;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -83,7 +86,7 @@ class DistributedLockAspectTests {
 						.submit(() -> locks.tryAcquire("order:5", LockOptions.defaults()).isEmpty())
 						.get(10, TimeUnit.SECONDS));
 			assertThat(heldAfterInner[0]).as("still locked after the inner method returned").isTrue();
-			assertThat(locks.tryAcquire("order:5", LockOptions.defaults())).isPresent();
+			assertThat(locks.tryAcquire("order:5", LockOptions.defaults())).isPresent().get().satisfies(Lease::release);
 		});
 	}
 
@@ -187,7 +190,7 @@ class DistributedLockAspectTests {
 				.get(10, TimeUnit.SECONDS)).isTrue();
 			pending.complete("ok");
 			assertThat(result.get(10, TimeUnit.SECONDS)).isEqualTo("ok");
-			assertThat(locks.tryAcquire("order:8", LockOptions.defaults())).isPresent();
+			assertThat(locks.tryAcquire("order:8", LockOptions.defaults())).isPresent().get().satisfies(Lease::release);
 		});
 	}
 
@@ -234,7 +237,24 @@ class DistributedLockAspectTests {
 		assertStartupFails(FinalLocked.class, "FinalLocked.work(String)", "the method is final");
 	}
 
-	private void assertStartupFails(Class<?> bean, String method, String... messages) {
+	@Test
+	void keysAndHoldAtLeastThatCannotWorkFailStartup() {
+		assertStartupFails(KeyAndKeys.class, "KeyAndKeys.work(String, String)", "both key and keys are set",
+				"for one lock, or keys = {");
+		assertStartupFails(HoldLongerThanUnrenewedTtl.class, "HoldLongerThanUnrenewedTtl.work()",
+				"holdAtLeast \"20s\" is longer than the ttl (\"10s\") and autoRenew is false",
+				"Set ttl to at least holdAtLeast, for example ttl = \"20s\", or remove autoRenew = false");
+		assertStartupFails(HoldLongerThanDefaultTtl.class, "HoldLongerThanDefaultTtl.work()",
+				"is longer than the ttl (distlock.default-ttl, PT30S)");
+		assertStartupFails(KeysOnStage.class, "KeysOnStage.work(String)",
+				"keys (several locks) is not supported on a method returning CompletableFuture",
+				"LockTemplate.acquireAll");
+		assertStartupFails(EmptyKeyInKeys.class, "EmptyKeyInKeys.work(String)", "keys contains an empty expression");
+		assertStartupFails(KeysOnMono.class, "KeysOnMono.work(String)",
+				"keys (several locks) is not supported on a method returning Mono", "LockTemplate.acquireAll");
+	}
+
+	static void assertStartupFails(Class<?> bean, String method, String... messages) {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DistlockAutoConfiguration.class, LocalLockAutoConfiguration.class))
 			.withPropertyValues("distlock.backend=local")
@@ -245,8 +265,10 @@ class DistributedLockAspectTests {
 					.isInstanceOf(InvalidLockDefinitionException.class)
 					.hasMessageContaining(method)
 					.hasMessageContaining(messages[0]);
+				InvalidLockDefinitionException failure = (InvalidLockDefinitionException) NestedExceptionUtils
+					.getMostSpecificCause(context.getStartupFailure());
 				for (String message : messages) {
-					assertThat(context.getStartupFailure()).rootCause().hasMessageContaining(message);
+					assertThat(failure.getMessage() + " " + failure.getAction()).contains(message);
 				}
 			});
 	}
@@ -487,6 +509,56 @@ class DistributedLockAspectTests {
 
 		@DistributedLock(ttl = "${no.such.property}")
 		public void work() {
+		}
+
+	}
+
+	static class KeyAndKeys {
+
+		@DistributedLock(key = "#a", keys = { "#a", "#b" })
+		public void work(String a, String b) {
+		}
+
+	}
+
+	static class HoldLongerThanUnrenewedTtl {
+
+		@DistributedLock(ttl = "10s", autoRenew = false, holdAtLeast = "20s")
+		public void work() {
+		}
+
+	}
+
+	static class HoldLongerThanDefaultTtl {
+
+		@DistributedLock(autoRenew = false, holdAtLeast = "1m")
+		public void work() {
+		}
+
+	}
+
+	static class KeysOnStage {
+
+		@DistributedLock(keys = { "#id", "'other'" })
+		public CompletableFuture<String> work(String id) {
+			return CompletableFuture.completedFuture(id);
+		}
+
+	}
+
+	static class KeysOnMono {
+
+		@DistributedLock(keys = { "#id", "'other'" })
+		public Mono<String> work(String id) {
+			return Mono.just(id);
+		}
+
+	}
+
+	static class EmptyKeyInKeys {
+
+		@DistributedLock(keys = { "#id", " " })
+		public void work(String id) {
 		}
 
 	}

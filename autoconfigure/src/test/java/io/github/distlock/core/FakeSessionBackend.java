@@ -47,7 +47,8 @@ class FakeSessionBackend implements SessionLockBackend {
 
 	final Set<SessionLock> released = ConcurrentHashMap.newKeySet();
 
-	final List<ServerSession> watched = new CopyOnWriteArrayList<>();
+	/** Every watch asked for, in order; the test completes them. */
+	final List<Watch> watches = new CopyOnWriteArrayList<>();
 
 	volatile boolean failKeepAlives;
 
@@ -100,8 +101,10 @@ class FakeSessionBackend implements SessionLockBackend {
 	}
 
 	@Override
-	public void watchSession(ServerSession session) {
-		this.watched.add(session);
+	public CompletionStage<Long> watchSessionOnce(String sessionId, long index) {
+		Watch watch = new Watch(sessionId, index, new CompletableFuture<>());
+		this.watches.add(watch);
+		return watch.change();
 	}
 
 	@Override
@@ -146,6 +149,11 @@ class FakeSessionBackend implements SessionLockBackend {
 			}
 
 		};
+	}
+
+	/** One watch of a session from {@code index}, completed by the test. */
+	record Watch(String sessionId, long index, CompletableFuture<Long> change) {
+
 	}
 
 }

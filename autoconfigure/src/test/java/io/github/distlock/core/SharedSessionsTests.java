@@ -192,23 +192,56 @@ class SharedSessionsTests {
 	}
 
 	@Test
-	void aWatchThatSuspectsTheEndIsConfirmedByAKeepaliveAtOnce() throws Exception {
+	void aWatchFollowsTheSessionFromTheIndexItLastSaw() throws Exception {
 		Duration longTtl = Duration.ofMinutes(1);
 		SharedSessionLock lease = acquire("a", longTtl);
-		assertThat(this.backend.watched).singleElement().satisfies((session) -> {
-			assertThat(session.id()).isEqualTo(lease.sessionId());
-			assertThat(session.ttl()).isEqualTo(longTtl);
-		});
-		ServerSession watched = this.backend.watched.get(0);
+		FakeSessionBackend.Watch first = awaitWatch(1);
+		assertThat(first.sessionId()).isEqualTo(lease.sessionId());
+		assertThat(first.index()).as("the first watch answers at once").isZero();
+		first.change().complete(42L);
+		assertThat(awaitWatch(2).index()).isEqualTo(42L);
+		assertThat(lease.renew()).isTrue();
+	}
+
+	@Test
+	void aWatchThatSaysGoneIsConfirmedByAKeepaliveBeforeTheLocksAreLost() throws Exception {
+		SharedSessionLock lease = acquire("a", Duration.ofMinutes(1));
 		CountDownLatch lost = new CountDownLatch(1);
 		lease.onLost((reason) -> lost.countDown());
-		watched.checkNow();
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.backend.keepAlivesOf(lease.sessionId()) == 1);
-		assertThat(lease.renew()).as("alive: the check confirmed it").isTrue();
 		this.backend.gone.add(lease.sessionId());
-		watched.checkNow();
+		awaitWatch(1).change().complete(-1L);
 		assertThat(lost.await(5, TimeUnit.SECONDS)).isTrue();
-		assertThat(watched.isEnded()).isTrue();
+		assertThat(this.backend.keepAlivesOf(lease.sessionId())).as("confirmed by one keepalive").isEqualTo(1);
+	}
+
+	@Test
+	void aSessionFoundAliveAfterItsWatchSaidGoneIsNoLongerWatched() throws Exception {
+		SharedSessionLock lease = acquire("a", TTL);
+		List<String> reasons = new CopyOnWriteArrayList<>();
+		lease.onLost(reasons::add);
+		awaitWatch(1).change().complete(-1L);
+		// Scheduled keepalives succeed every ttl/3 and would resume a watch that merely
+		// failed; this one was refuted, so none is asked for again.
+		int keepAlives = this.backend.keepAlivesOf(lease.sessionId());
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> this.backend.keepAlivesOf(lease.sessionId()) >= keepAlives + 3);
+		assertThat(this.backend.watches).hasSize(1);
+		assertThat(reasons).isEmpty();
+		assertThat(lease.renew()).isTrue();
+	}
+
+	@Test
+	void aFailedWatchResumesAfterTheNextKeepalive() throws Exception {
+		SharedSessionLock lease = acquire("a", TTL);
+		awaitWatch(1).change().completeExceptionally(new IllegalStateException("connection reset"));
+		FakeSessionBackend.Watch resumed = awaitWatch(2);
+		assertThat(resumed.sessionId()).isEqualTo(lease.sessionId());
+		assertThat(resumed.index()).isZero();
+	}
+
+	private FakeSessionBackend.Watch awaitWatch(int count) {
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.backend.watches.size() >= count);
+		return this.backend.watches.get(count - 1);
 	}
 
 	@Test

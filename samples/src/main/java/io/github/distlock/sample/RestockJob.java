@@ -2,18 +2,21 @@ package io.github.distlock.sample;
 
 import java.time.Duration;
 
-import io.github.distlock.Lease;
+import io.github.distlock.DistributedLock;
+import io.github.distlock.DistributedLocks;
 import io.github.distlock.LockOptions;
 import io.github.distlock.LockTemplate;
+import io.github.distlock.NotAcquiredAction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * A job that every instance schedules but only one runs at a time, through
- * {@link LockTemplate}: it takes the job lock without waiting, then each SKU's lock while
- * it restocks that SKU.
+ * A job that every instance schedules but that runs once per period across them: the job
+ * lock is tried without waiting and kept for {@code holdAtLeast} even though the job
+ * itself takes milliseconds, so the other instances' ticks of the same period find it
+ * taken and skip. Each SKU is restocked under its own lock, so reservations wait for it.
  */
 @Component
 public class RestockJob {
@@ -32,25 +35,18 @@ public class RestockJob {
 		this.properties = properties;
 	}
 
-	@Scheduled(fixedDelayString = "${sample.restock-interval:60s}",
+	@Scheduled(fixedRateString = "${sample.restock-interval:60s}",
 			initialDelayString = "${sample.restock-interval:60s}")
+	@DistributedLock(key = "'job:restock'", name = "restock-job", ttl = "1m", waitTime = "0s",
+			onNotAcquired = NotAcquiredAction.SKIP, holdAtLeast = "${sample.restock-hold-at-least:55s}")
 	public void restock() {
-		LockOptions job = LockOptions.ttl(Duration.ofMinutes(1)).withName("restock-job");
-		this.locks.tryAcquire("job:restock", job)
-			.ifPresentOrElse(this::restockAll, () -> logger.info("Another instance is restocking"));
-	}
-
-	private void restockAll(Lease jobLease) {
-		try (jobLease) {
-			LockOptions perSku = LockOptions.ttl(Duration.ofSeconds(10))
-				.withWaitTime(Duration.ofSeconds(2))
-				.withName("restock");
-			for (String sku : this.stock.skus()) {
-				this.locks.execute("sku:" + sku, perSku,
-						() -> this.stock.restock(sku, this.properties.getInitialStock()));
-			}
-			logger.info("Restocked under fencing token {}", jobLease.fencingToken());
+		LockOptions perSku = LockOptions.ttl(Duration.ofSeconds(10))
+			.withWaitTime(Duration.ofSeconds(2))
+			.withName("restock");
+		for (String sku : this.stock.skus()) {
+			this.locks.execute("sku:" + sku, perSku, () -> this.stock.restock(sku, this.properties.getInitialStock()));
 		}
+		logger.info("Restocked under fencing token {}", DistributedLocks.assertHeld().fencingToken());
 	}
 
 }

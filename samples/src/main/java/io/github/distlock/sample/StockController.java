@@ -17,7 +17,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /stock/{sku}/reserve?quantity=1} reserves, {@code GET /stock/{sku}} shows
- * what is left.
+ * what is left, {@code POST /stock/{sku}/stocktake?seconds=20} holds the SKU's lock while
+ * it counts.
  */
 @RestController
 public class StockController {
@@ -33,6 +34,13 @@ public class StockController {
 		// Checked before the lock is taken: a refused request needs no lock round trip.
 		StockService.requirePositive(quantity);
 		return Map.of("sku", sku, "reserved", quantity, "remaining", this.stock.reserve(sku, quantity));
+	}
+
+	@PostMapping("/stock/{sku}/stocktake")
+	public Map<String, Object> stocktake(@PathVariable String sku, @RequestParam(defaultValue = "20") int seconds)
+			throws InterruptedException {
+		boolean completed = this.stock.stocktake(sku, seconds);
+		return Map.of("sku", sku, "completed", completed, "remaining", this.stock.available(sku));
 	}
 
 	@GetMapping("/stock/{sku}")

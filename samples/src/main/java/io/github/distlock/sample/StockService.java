@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.distlock.DistributedLock;
+import io.github.distlock.DistributedLocks;
+import io.github.distlock.Lease;
 import org.springframework.stereotype.Service;
 
 /**
@@ -32,6 +34,27 @@ public class StockService {
 		simulateRemoteCall();
 		this.stock.put(sku, available - quantity);
 		return available - quantity;
+	}
+
+	/**
+	 * Counts the stock of {@code sku} by hand, holding its lock for {@code seconds} (at
+	 * most 60): long enough to watch the lock, its owner and its renewals (every second,
+	 * with a ttl of 3s) in {@code /actuator/distlock}. It stops as soon as its lock is
+	 * lost (or taken away through the endpoint), checking {@code isHeld()} before each
+	 * step as work under a lock should.
+	 * @return whether the count was completed under the lock
+	 */
+	@DistributedLock(key = "'sku:' + #sku", name = "stocktake", ttl = "3s", waitTime = "${sample.reserve-wait:2s}")
+	public boolean stocktake(String sku, int seconds) throws InterruptedException {
+		long steps = Math.max(0, Math.min(seconds, 60)) * 10L;
+		for (long step = 0; step < steps; step++) {
+			if (!DistributedLocks.currentLease().map(Lease::isHeld).orElse(false)) {
+				return false;
+			}
+			// One shelf counted: a stand-in for slow work under the lock.
+			Thread.sleep(100);
+		}
+		return true;
 	}
 
 	/**

@@ -17,7 +17,11 @@ import static org.mockito.Mockito.verifyNoInteractions;
  * that is down. The service is a mock: these tests are about the HTTP answers; the lock
  * server's failure itself is proven against real servers in the integration tests.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// The scheduled jobs stay off: a call of theirs on the mock while a test stubs it would
+// take
+// the stubbing.
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "sample.report-interval=1h", "sample.restock-interval=1h" })
 class StockControllerErrorsTests {
 
 	@LocalServerPort

@@ -11,30 +11,14 @@ import org.springframework.boot.json.JsonParser;
 /**
  * One answer of Consul to a request made to do {@code action}.
  */
-final class ConsulAnswer {
+record ConsulAnswer(int status, long index, String body, String action, String baseUrl, boolean tokenSent,
+		JsonParser json) {
 
-	final int status;
-
-	final long index;
-
-	final String body;
-
-	private final String action;
-
-	private final String baseUrl;
-
-	private final boolean tokenSent;
-
-	private final JsonParser json;
-
-	ConsulAnswer(HttpResponse<String> response, String action, String baseUrl, boolean tokenSent, JsonParser json) {
-		this.status = response.statusCode();
-		this.index = response.headers().firstValue("X-Consul-Index").map(ConsulAnswer::parseIndex).orElse(0L);
-		this.body = response.body().strip();
-		this.action = action;
-		this.baseUrl = baseUrl;
-		this.tokenSent = tokenSent;
-		this.json = json;
+	static ConsulAnswer of(HttpResponse<String> response, String action, String baseUrl, boolean tokenSent,
+			JsonParser json) {
+		long index = response.headers().firstValue("X-Consul-Index").map(ConsulAnswer::parseIndex).orElse(0L);
+		return new ConsulAnswer(response.statusCode(), index, response.body().strip(), action, baseUrl, tokenSent,
+				json);
 	}
 
 	private static long parseIndex(String value) {

@@ -28,32 +28,24 @@ import org.springframework.boot.json.JsonWriter;
 import org.springframework.web.util.UriUtils;
 
 /**
- * The calls of Consul's HTTP API that locks need (sessions, KV lock transactions,
- * blocking reads; Spring Cloud Consul's own client has none of them) over one JDK
- * {@link HttpClient}: HTTP/1.1 as Consul's clients speak it, no compression, no thread
- * per request. Renewals, destroys and session watches are sent asynchronously, so the
- * client parks them on its selector thread. JSON is read with Spring Boot's
- * {@link JsonParser} (the application's Jackson or Gson) and written with its
- * {@link JsonWriter}. Failures are told apart by HTTP status (403 a refused token, 5xx a
- * failure of Consul, other 4xx a rejected request) and, for a rolled back transaction
- * (409), by the errors it lists.
+ * The calls of Consul's HTTP API that locks need (Spring Cloud Consul's client has none
+ * of them) over one JDK {@link HttpClient}: HTTP/1.1, no compression, no thread per
+ * request; renewals, destroys and session watches wait on the client's selector thread.
+ * JSON goes through Spring Boot's {@link JsonParser} and {@link JsonWriter}. Failures are
+ * told apart by HTTP status and, for a rolled back transaction, by the errors it lists.
  *
  * <p>
- * A request that died on a connection the agent had closed (it closes idle keep-alive
- * connections) is sent once more, which is safe for every call here: reads, renewals and
- * destroys are idempotent; a lock repeated by the same session is granted again;
- * {@code ?release=} and check-session are conditional on our session; a session created
- * twice leaves one that holds nothing and expires. Refused connections and timeouts are
- * not retried.
+ * A request that died on a connection the agent had closed (idle keep-alive) is sent once
+ * more, which is safe for every call here: reads, renewals and destroys are idempotent, a
+ * lock repeated by the same session is granted again, releases are conditional on our
+ * session, and a session created twice holds nothing and expires.
  */
 public final class ConsulApi {
 
 	/** The longest single blocking query; a longer wait is several queries. */
 	static final Duration MAX_BLOCKING_WAIT = Duration.ofSeconds(30);
 
-	/**
-	 * Consul adds up to 1/16 of jitter to a blocking query's wait; this outlasts both.
-	 */
+	/** Outlasts a blocking query's wait plus Consul's jitter of up to 1/16 of it. */
 	private static final Duration READ_TIMEOUT = MAX_BLOCKING_WAIT.plus(MAX_BLOCKING_WAIT.dividedBy(16))
 		.plusSeconds(15);
 
@@ -94,12 +86,10 @@ public final class ConsulApi {
 	}
 
 	/**
-	 * The HTTP client for Consul: a connect timeout, Spring Cloud Consul's TLS settings,
-	 * HTTP/1.1 (no h2c upgrade attempt on cleartext connections), and the client's own
-	 * tasks run on its selector thread: none of them blocks, as every body is read into a
-	 * byte array, and handing them to a pool thread and back was a third of the client's
-	 * CPU time per request.
-	 * @param settings Spring Cloud Consul's settings (its TLS bundle), or {@code null}
+	 * The HTTP client for Consul: Spring Cloud Consul's TLS settings, a connect timeout,
+	 * HTTP/1.1 (no h2c upgrade attempt), and the client's tasks run on its selector
+	 * thread: none blocks, and a hand-off to a pool was a third of its CPU per request.
+	 * @param settings Spring Cloud Consul's settings, or {@code null}
 	 */
 	public static HttpClient httpClient(@Nullable HttpClientSettings settings) {
 		HttpClientSettings base = (settings != null) ? settings : HttpClientSettings.defaults();
@@ -108,28 +98,20 @@ public final class ConsulApi {
 			.build(base.withConnectTimeout((base.connectTimeout() != null) ? base.connectTimeout() : CONNECT_TIMEOUT));
 	}
 
-	/**
-	 * The same API, telling {@code observer} of every request before it is sent (for
-	 * diagnostics and tests).
-	 */
+	/** The same API, telling {@code observer} of every request before it is sent. */
 	public ConsulApi observing(Consumer<HttpRequest> observer) {
 		return new ConsulApi(this.baseUrl, this.client, this.token, this.observer.andThen(observer));
 	}
 
-	/**
-	 * The agent's URL.
-	 */
+	/** The agent's URL. */
 	public String baseUrl() {
 		return this.baseUrl;
 	}
 
-	/**
-	 * Asks the agent for the cluster leader: needs no ACL permission and fails when
-	 * Consul is down or has no leader (then no session or lock request can succeed).
-	 */
+	/** Asks for the cluster leader: needs no ACL permission, fails without a leader. */
 	void checkLeader() {
 		ConsulAnswer answer = send("GET", "/v1/status/leader", null, "name its cluster leader");
-		if (answer.ok().body.replace("\"", "").isBlank()) {
+		if (answer.ok().body().replace("\"", "").isBlank()) {
 			throw new ConsulApiException("Consul at " + this.baseUrl + " has no cluster leader", 200, null);
 		}
 	}
@@ -143,12 +125,34 @@ public final class ConsulApi {
 	}
 
 	/**
-	 * @return a stage completing with {@code false} when Consul answers 404: the session
-	 * is gone
+	 * Completes with {@code false} when Consul answers 404 and a consistent read confirms
+	 * that the session is gone; exceptionally (the renewal is retried) when the session
+	 * is still there, as a leader just elected can answer 404 before it has applied its
+	 * log.
 	 */
 	CompletableFuture<Boolean> renewSession(String id) {
 		return sendAsync("PUT", "/v1/session/renew/" + id, "renew session " + id, REQUEST_TIMEOUT,
-				(answer) -> answer.status != 404 && answer.ok() != null);
+				(answer) -> answer.status() != 404 && answer.ok() != null)
+			.thenCompose((renewed) -> renewed ? CompletableFuture.completedFuture(true)
+					: sessionConfirmed(id).thenApply((alive) -> {
+						if (alive.value()) {
+							throw new ConsulApiException(
+									"Consul answered 404 to the renewal of session " + id
+											+ ", but a consistent read still shows it (a leader just elected?)",
+									404, null);
+						}
+						return false;
+					}));
+	}
+
+	/**
+	 * Whether the session exists, read in Consul's {@code consistent} mode: the leader
+	 * confirms its leadership with a quorum and must be ready for consistent reads, so a
+	 * leader that has not yet caught up answers 500 rather than a false "gone".
+	 */
+	CompletableFuture<Indexed<Boolean>> sessionConfirmed(String id) {
+		return sendAsync("GET", "/v1/session/info/" + id + "?consistent", "read session " + id + " consistently",
+				READ_TIMEOUT, (answer) -> new Indexed<>(answer.index(), !answer.ok().list().isEmpty()));
 	}
 
 	CompletableFuture<Boolean> destroySession(String id) {
@@ -157,35 +161,30 @@ public final class ConsulApi {
 	}
 
 	/**
-	 * Whether the session exists, waiting up to {@code wait} for a change after
-	 * {@code index} when {@code index} is positive. Consul hides sessions the token may
-	 * not read, so "absent" alone does not prove the session is gone.
+	 * Whether the session is visible (Consul hides those the token may not read), waiting
+	 * up to {@code wait} for a change after a positive {@code index}.
 	 */
 	CompletableFuture<Indexed<Boolean>> sessionVisible(String id, long index, Duration wait) {
 		return sendAsync("GET", "/v1/session/info/" + id + blocking(index, wait), "read session " + id, READ_TIMEOUT,
-				(answer) -> new Indexed<>(answer.index, !answer.ok().list().isEmpty()));
+				(answer) -> new Indexed<>(answer.index(), !answer.ok().list().isEmpty()));
 	}
 
 	/**
-	 * The session holding {@code key} ({@code null} when the key is free or absent),
-	 * waiting up to {@code wait} for a change after {@code index} when {@code index} is
-	 * positive.
+	 * The session holding {@code key}, if any, waiting up to {@code wait} for a change
+	 * after a positive {@code index}.
 	 */
 	Indexed<@Nullable String> readHolder(String key, long index, Duration wait) {
 		ConsulAnswer answer = send("GET", kvPath(key) + blocking(index, wait), null, "read key '" + key + "'");
-		List<Object> entries = (answer.status == 404) ? List.of() : answer.ok().list();
+		List<Object> entries = (answer.status() == 404) ? List.of() : answer.ok().list();
 		Object session = entries.isEmpty() ? null : ((Map<?, ?>) entries.get(0)).get("Session");
-		return new Indexed<>(answer.index, (session instanceof String held && !held.isEmpty()) ? held : null);
+		return new Indexed<>(answer.index(), (session instanceof String held && !held.isEmpty()) ? held : null);
 	}
 
-	/**
-	 * Locks {@code key} for {@code session} with {@code value} in one transaction, whose
-	 * answer carries the entry's new {@code ModifyIndex}.
-	 */
+	/** Locks {@code key} in a transaction, whose answer carries its new ModifyIndex. */
 	Acquisition acquire(String key, String session, byte[] value) {
 		ConsulAnswer answer = send("PUT", "/v1/txn", List.of(kv("lock", key, session, value)),
 				"lock key '" + key + "'");
-		if (answer.status == 200) {
+		if (answer.status() == 200) {
 			Object results = answer.map().get("Results");
 			Object entry = (results instanceof List<?> list && !list.isEmpty()) ? ((Map<?, ?>) list.get(0)).get("KV")
 					: null;
@@ -205,48 +204,36 @@ public final class ConsulApi {
 		return new Acquisition(outcome, 0);
 	}
 
-	/**
-	 * Unlocks {@code key} if, and only if, {@code session} holds it ({@code ?release=});
-	 * the entry stays, with an empty value.
-	 * @return whether the key was ours and is now unlocked
-	 */
+	/** Unlocks {@code key} if {@code session} holds it; whether it did. */
 	boolean release(String key, String session) {
 		return "true"
-			.equals(send("PUT", kvPath(key) + "?release=" + session, null, "release key '" + key + "'").ok().body);
+			.equals(send("PUT", kvPath(key) + "?release=" + session, null, "release key '" + key + "'").ok().body());
 	}
 
 	/**
-	 * Deletes {@code key} if, and only if, {@code session} holds it, in one transaction,
-	 * so that no entry is left behind for every key ever locked.
-	 * @return whether the key was ours and is now deleted; a rollback means another
-	 * session or none holds the key, or it is gone
+	 * Deletes {@code key} if {@code session} holds it, in a transaction; whether it did.
 	 */
 	boolean releaseAndDelete(String key, String session) {
 		ConsulAnswer answer = send("PUT", "/v1/txn",
 				List.of(kv("check-session", key, session, null), kv("delete", key, null, null)),
 				"release key '" + key + "'");
-		if (answer.status == 200) {
+		if (answer.status() == 200) {
 			return true;
 		}
 		answer.rolledBack();
 		return false;
 	}
 
-	/**
-	 * Proves that the token may write {@code key} by deleting it, so {@code key} must be
-	 * one no lock uses.
-	 */
+	/** Proves that the token may write {@code key} by deleting it: no lock's key. */
 	void checkWriteAccess(String key) {
 		ConsulAnswer answer = send("PUT", "/v1/txn", List.of(kv("delete", key, null, null)), "write key '" + key + "'");
-		if (answer.status != 200) {
-			throw answer.failure(answer.status, answer.rolledBack());
+		if (answer.status() != 200) {
+			throw answer.failure(answer.status(), answer.rolledBack());
 		}
 	}
 
 	private static Map<String, Object> kv(String verb, String key, @Nullable String session, byte @Nullable [] value) {
-		Map<String, Object> operation = new LinkedHashMap<>();
-		operation.put("Verb", verb);
-		operation.put("Key", key);
+		Map<String, Object> operation = new LinkedHashMap<>(Map.of("Verb", verb, "Key", key));
 		if (session != null) {
 			operation.put("Session", session);
 		}
@@ -270,9 +257,8 @@ public final class ConsulApi {
 			}
 		}
 		catch (InterruptedException ex) {
-			// java.net.http has cancelled the exchange; the backend turns the flag into
-			// an
-			// InterruptedException.
+			// The exchange is cancelled; the session layer reports the flag as the
+			// interrupt.
 			Thread.currentThread().interrupt();
 			throw unreachable(request, ex);
 		}
@@ -315,13 +301,12 @@ public final class ConsulApi {
 	}
 
 	private ConsulAnswer answer(HttpResponse<String> response, String action) {
-		return new ConsulAnswer(response, action, this.baseUrl, this.token != null, this.json);
+		return ConsulAnswer.of(response, action, this.baseUrl, this.token != null, this.json);
 	}
 
 	/**
-	 * Whether the request failed after a connection was there: the peer closed or reset
-	 * it. A refused connection means the agent is down, and a timeout may mean the
-	 * request is still being served.
+	 * Whether the peer closed or reset a connection that was there; not a refused
+	 * connection (the agent is down) or a timeout (the request may still be served).
 	 */
 	private static boolean diedOnOpenConnection(Throwable ex) {
 		return ex instanceof IOException && !(ex instanceof ConnectException || ex instanceof HttpTimeoutException
@@ -346,11 +331,7 @@ public final class ConsulApi {
 		return (index <= 0) ? "" : "?index=" + index + "&wait=" + Math.max(1, wait.toMillis()) + "ms";
 	}
 
-	/**
-	 * A value read with the index to block on for its next change. The index is at least
-	 * 1, as Consul asks of clients: an index of 0 would make the next query return at
-	 * once instead of blocking.
-	 */
+	/** A value with the index to block on next: at least 1, as 0 would not block. */
 	record Indexed<T>(long index, T value) {
 
 		Indexed {
@@ -359,10 +340,7 @@ public final class ConsulApi {
 
 	}
 
-	/**
-	 * What a lock transaction achieved; {@code modifyIndex} is the entry's index when
-	 * acquired.
-	 */
+	/** What a lock transaction achieved, and the entry's index when acquired. */
 	record Acquisition(Outcome outcome, long modifyIndex) {
 
 		enum Outcome {

@@ -21,36 +21,28 @@ public class ConsulApiException extends LockBackendException {
 	 * refused for lack of permission, or {@link #NO_ANSWER}
 	 */
 	public ConsulApiException(String message, int status, @Nullable Throwable cause) {
-		super(message, cause);
+		// No answer, a server error (no cluster leader, an RPC to a dead server) or rate
+		// limiting pass by themselves; a refusal or a rejected request does not.
+		super(message, cause, status == NO_ANSWER || status >= 500 || status == 429);
 		this.status = status;
 	}
 
-	/**
-	 * The HTTP status Consul answered, or {@link #NO_ANSWER}.
-	 */
+	/** The HTTP status Consul answered, or {@link #NO_ANSWER}. */
 	public int status() {
 		return this.status;
 	}
 
-	/**
-	 * Whether Consul refused the ACL token: missing, unknown, or without the permission
-	 * needed.
-	 */
+	/** Whether Consul refused the ACL token: missing, unknown, or lacking permission. */
 	public boolean isAccessDenied() {
 		return this.status == 403;
 	}
 
-	/**
-	 * Whether Consul answered with a server error (5xx): it failed to do what was asked,
-	 * for example while it had no cluster leader.
-	 */
+	/** Whether Consul failed to do what was asked (5xx), as without a cluster leader. */
 	public boolean isServerError() {
 		return this.status >= 500;
 	}
 
-	/**
-	 * Whether the request got no answer at all (connection refused, timeout).
-	 */
+	/** Whether the request got no answer at all (connection refused, timeout). */
 	public boolean isUnreachable() {
 		return this.status == NO_ANSWER;
 	}

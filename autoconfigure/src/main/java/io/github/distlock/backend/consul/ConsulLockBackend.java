@@ -1,22 +1,19 @@
 package io.github.distlock.backend.consul;
 
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
-import io.github.distlock.LockBackendException;
 import io.github.distlock.backend.consul.ConsulApi.Acquisition;
 import io.github.distlock.backend.consul.ConsulApi.Indexed;
 import io.github.distlock.core.SharedSessions;
@@ -26,34 +23,19 @@ import io.github.distlock.spi.LockRequest;
 import io.github.distlock.spi.ServerSession;
 import io.github.distlock.spi.SessionLock;
 import io.github.distlock.spi.SessionLockBackend;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.json.JsonWriter;
 
 /**
- * Locks on Consul: a key {@code <prefix>/<encoded key>} locked by this backend's session
- * for the request's ttl, in one {@code lock} transaction whose answer carries the entry's
- * {@code ModifyIndex}, the fencing token. Waiters block on the key with blocking queries
- * and try again when its session is gone; release unlocks the key ({@code ?release=}), or
- * deletes it, only while our session holds it.
- *
- * <p>
- * Why {@code ModifyIndex} and not {@code LockIndex}: {@code ModifyIndex} is the Raft
- * index of the write that locked the key, so it grows with every holder even when a key
- * is deleted and created again (by a session with behavior {@code delete}, by
- * delete-on-release, or by an operator), while {@code LockIndex} starts again at 1 for a
- * new key.
- *
- * <p>
- * Sessions are those of {@link SessionLockBackend}: one per ttl, shared by every lock and
- * waiter with that ttl, renewed at half their ttl and retired by the generic session
- * layer. Each is also watched with a blocking query on the session, sent asynchronously
- * so that no thread waits for it, which reports its end before the next renewal would.
+ * Locks on Consul: the key {@code <prefix>/<encoded key>} locked by a session of the
+ * request's ttl in one {@code lock} transaction, whose answer carries the entry's
+ * {@code ModifyIndex}: the fencing token, as it grows with every holder even when the key
+ * is deleted and created again ({@code LockIndex} starts again at 1). Waiters block on
+ * the key with blocking queries; release unlocks or deletes the key only while our
+ * session holds it. Sessions are shared per ttl by the generic session layer, and each is
+ * watched so that its end is reported before the next renewal would.
  */
 public final class ConsulLockBackend implements SessionLockBackend, ConnectionCheck {
-
-	private static final Log logger = LogFactory.getLog(ConsulLockBackend.class);
 
 	private static final Duration FIRST_LOCK_DELAY_PAUSE = Duration.ofMillis(100);
 
@@ -69,23 +51,15 @@ public final class ConsulLockBackend implements SessionLockBackend, ConnectionCh
 
 	private final Supplier<@Nullable String> serviceCheck;
 
-	private final ConsulSessionWatch sessionWatch;
-
-	/**
-	 * The sessions of raw {@link #tryAcquire(LockRequest)} calls; a lock template brings
-	 * its own.
-	 */
+	/** The sessions of raw {@link #tryAcquire(LockRequest)} calls. */
 	private final SharedSessions standalone = SharedSessions.standalone(this);
 
 	private final JsonWriter<Object> writer = JsonWriter.standard();
 
-	private final String host = hostName();
+	/** {@code pid@host}. */
+	private final String process = ManagementFactory.getRuntimeMXBean().getName();
 
-	private final long pid = ProcessHandle.current().pid();
-
-	/**
-	 * Creates a backend whose sessions are bound to the configured checks only.
-	 */
+	/** Creates a backend whose sessions are bound to the configured checks only. */
 	public ConsulLockBackend(ConsulApi api, ConsulLockSettings settings) {
 		this(api, settings, () -> null);
 	}
@@ -99,7 +73,6 @@ public final class ConsulLockBackend implements SessionLockBackend, ConnectionCh
 		this.api = api;
 		this.settings = settings;
 		this.serviceCheck = serviceCheck;
-		this.sessionWatch = new ConsulSessionWatch(api);
 	}
 
 	@Override
@@ -107,16 +80,12 @@ public final class ConsulLockBackend implements SessionLockBackend, ConnectionCh
 		return "consul";
 	}
 
-	/**
-	 * The settings in force.
-	 */
+	/** The settings in force. */
 	public ConsulLockSettings settings() {
 		return this.settings;
 	}
 
-	/**
-	 * The URL of the Consul agent this backend talks to.
-	 */
+	/** The URL of the Consul agent this backend talks to. */
 	public String baseUrl() {
 		return this.api.baseUrl();
 	}
@@ -134,30 +103,20 @@ public final class ConsulLockBackend implements SessionLockBackend, ConnectionCh
 		return checks;
 	}
 
-	/**
-	 * A session definition for {@code PUT /v1/session/create}.
-	 */
 	private Map<String, Object> definition(Duration ttl, List<String> checks, String name) {
-		Map<String, Object> definition = new LinkedHashMap<>();
-		definition.put("Name", name);
-		definition.put("TTL", ConsulLockSettings.describe(ttl));
-		definition.put("LockDelay", ConsulLockSettings.describe(this.settings.lockDelay()));
-		definition.put("Behavior", this.settings.behavior().apiValue());
+		Map<String, Object> definition = new LinkedHashMap<>(Map.of("Name", name, "TTL",
+				ConsulLockSettings.describe(ttl), "LockDelay", ConsulLockSettings.describe(this.settings.lockDelay()),
+				"Behavior", this.settings.behavior().apiValue()));
 		if (!checks.isEmpty()) {
-			// A list of checks replaces Consul's default one; keep the node's serf health
-			// in it.
-			Set<String> all = new LinkedHashSet<>();
-			all.add("serfHealth");
-			all.addAll(checks);
-			definition.put("Checks", List.copyOf(all));
+			// A list of checks replaces Consul's default one: keep the node's serfHealth.
+			definition.put("Checks", Stream.concat(Stream.of("serfHealth"), checks.stream()).distinct().toList());
 		}
 		return definition;
 	}
 
 	/**
-	 * Checks that Consul answers, that the token may create sessions bound to the
-	 * configured checks, and that it may write under the key prefix; creates nothing that
-	 * outlives the call.
+	 * Checks that the token may create sessions bound to the configured checks and write
+	 * under the key prefix, leaving nothing behind.
 	 * @throws ConsulApiException when it may not, or Consul cannot be reached
 	 */
 	public void verifyAccess() {
@@ -172,18 +131,12 @@ public final class ConsulLockBackend implements SessionLockBackend, ConnectionCh
 		}
 	}
 
-	/**
-	 * Asks the agent for its cluster leader.
-	 * @throws ConsulApiException when Consul does not answer or has no leader
-	 */
+	/** Asks the agent for its cluster leader. */
 	@Override
 	public void checkConnection() {
 		this.api.checkLeader();
 	}
 
-	/**
-	 * Acquires with sessions of this backend's own, for use without a lock template.
-	 */
 	@Override
 	public Optional<BackendLock> tryAcquire(LockRequest request) throws InterruptedException {
 		ConsulLockSettings.requireSupportedTtl(request.ttl());
@@ -191,13 +144,13 @@ public final class ConsulLockBackend implements SessionLockBackend, ConnectionCh
 	}
 
 	@Override
-	public Optional<SessionLock> tryAcquire(LockRequest request, ServerSession session) throws InterruptedException {
+	public Optional<SessionLock> tryAcquire(LockRequest request, ServerSession session) {
 		String key = this.settings.keyPrefix() + "/" + request.key();
 		long deadline = System.nanoTime() + request.waitTime().toNanos();
 		Duration lockDelayPause = FIRST_LOCK_DELAY_PAUSE;
 		long index = 0;
 		while (true) {
-			Acquisition attempt = interruptibly(() -> this.api.acquire(key, session.id(), holder(session.id())));
+			Acquisition attempt = this.api.acquire(key, session.id(), holder(session.id()));
 			switch (attempt.outcome()) {
 				case ACQUIRED -> {
 					return Optional.of(new ConsulLock(this.api, key, session.id(), this.settings.deleteOnRelease(),
@@ -215,32 +168,27 @@ public final class ConsulLockBackend implements SessionLockBackend, ConnectionCh
 					}
 				}
 				case LOCK_DELAY -> {
-					// Consul announces no end of a lock-delay: wait a bounded, growing
-					// pause,
-					// cut short when the key changes (a blocking query is the timer).
+					// Consul announces no end of a lock-delay: pause, growing, cut short
+					// when the key changes (a blocking query is the timer).
 					Duration remaining = remaining(deadline);
 					if (remaining.compareTo(MIN_BLOCKING_WAIT) < 0) {
 						return Optional.empty();
 					}
 					if (index <= 0) {
-						index = read(key, 0, Duration.ZERO).index();
+						index = this.api.readHolder(key, 0, Duration.ZERO).index();
 					}
-					index = read(key, index, min(lockDelayPause, remaining)).index();
+					index = this.api.readHolder(key, index, min(lockDelayPause, remaining)).index();
 					lockDelayPause = min(lockDelayPause.multipliedBy(2), MAX_LOCK_DELAY_PAUSE);
 				}
 			}
 		}
 	}
 
-	/**
-	 * Creates a session bound to the health checks in force now; a ttl Consul would
-	 * refuse is rejected before any request.
-	 */
+	/** Creates a session bound to the health checks in force now. */
 	@Override
-	public String openSession(Duration ttl) throws InterruptedException {
+	public String openSession(Duration ttl) {
 		ConsulLockSettings.requireSupportedTtl(ttl);
-		return interruptibly(
-				() -> this.api.createSession(definition(ttl, sessionChecks(), this.settings.sessionName())));
+		return this.api.createSession(definition(ttl, sessionChecks(), this.settings.sessionName()));
 	}
 
 	@Override
@@ -274,82 +222,55 @@ public final class ConsulLockBackend implements SessionLockBackend, ConnectionCh
 		return gone(sessionId, "its renewal was answered 404");
 	}
 
-	/** Watches the session, so that its end is reported before the next renewal would. */
 	@Override
-	public void watchSession(ServerSession session) {
-		if (this.settings.watchSessions()) {
-			this.sessionWatch.watch(session);
+	public String describeWatchedSessionGone(String sessionId) {
+		return gone(sessionId, "Consul reported it gone");
+	}
+
+	/**
+	 * A blocking query on the session: one Consul no longer shows is suspected gone (it
+	 * also hides sessions the ACL token may not read).
+	 */
+	@Override
+	public @Nullable CompletionStage<Long> watchSessionOnce(String sessionId, long index) {
+		if (!this.settings.watchSessions()) {
+			return null;
 		}
+		// A session that vanished from a blocking read is confirmed gone by a consistent
+		// one: right after a leader change, a stale server may not show it yet.
+		return this.api.sessionVisible(sessionId, index, ConsulApi.MAX_BLOCKING_WAIT)
+			.thenCompose((visible) -> visible.value() ? CompletableFuture.completedFuture(visible)
+					: this.api.sessionConfirmed(sessionId))
+			.thenApply((visible) -> visible.value() ? visible.index() : -1L);
 	}
 
-	/** Resumes a watch that failed, now that Consul answers again. */
-	@Override
-	public void keptAlive(ServerSession session) {
-		watchSession(session);
-	}
-
-	static String gone(String sessionId, String how) {
+	private static String gone(String sessionId, String how) {
 		return "Consul session " + sessionId + " no longer exists (" + how + "): it was destroyed, one of its "
 				+ "health checks failed, or it expired; Consul released its locks";
 	}
 
-	/**
-	 * Blocks until {@code key} has no session, or the deadline passes.
-	 * @return the key's index when it became free, or {@code -1} at the deadline
-	 */
-	private long awaitRelease(String key, long deadline) throws InterruptedException {
-		Indexed<@Nullable String> holder = read(key, 0, Duration.ZERO);
+	/** The key's index once it has no session, or {@code -1} at the deadline. */
+	private long awaitRelease(String key, long deadline) {
+		Indexed<@Nullable String> holder = this.api.readHolder(key, 0, Duration.ZERO);
 		while (holder.value() != null) {
 			Duration remaining = remaining(deadline);
 			if (remaining.compareTo(MIN_BLOCKING_WAIT) < 0) {
 				return -1;
 			}
-			holder = read(key, holder.index(), min(remaining, ConsulApi.MAX_BLOCKING_WAIT));
+			holder = this.api.readHolder(key, holder.index(), min(remaining, ConsulApi.MAX_BLOCKING_WAIT));
 		}
 		return holder.index();
 	}
 
-	private Indexed<@Nullable String> read(String key, long index, Duration wait) throws InterruptedException {
-		return interruptibly(() -> this.api.readHolder(key, index, wait));
-	}
-
 	private byte[] holder(String session) {
-		Map<String, Object> value = new LinkedHashMap<>();
-		value.put("host", this.host);
-		value.put("pid", this.pid);
-		value.put("thread", Thread.currentThread().getName());
-		value.put("session", session);
-		value.put("acquiredAt", Instant.now().toString());
+		Map<String, Object> value = Map.of("process", this.process, "thread", Thread.currentThread().getName(),
+				"session", session, "acquiredAt", Instant.now().toString());
 		return this.writer.writeToString(value).getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**
-	 * Runs a request; an interrupt that ended it, or arrived during it, becomes an
-	 * InterruptedException.
-	 */
-	private static <T> T interruptibly(Supplier<T> request) throws InterruptedException {
-		T result;
-		try {
-			result = request.get();
-		}
-		catch (LockBackendException ex) {
-			if (Thread.interrupted()) {
-				InterruptedException interrupted = new InterruptedException("Interrupted while waiting for Consul");
-				interrupted.initCause(ex);
-				throw interrupted;
-			}
-			throw ex;
-		}
-		if (Thread.interrupted()) {
-			throw new InterruptedException("Interrupted while waiting for Consul");
-		}
-		return result;
-	}
-
-	/**
 	 * Destroys the sessions of raw {@link #tryAcquire(LockRequest)} calls, which frees
-	 * their locks at once (after Consul's lock-delay). A lock template over this backend
-	 * destroys its own sessions first.
+	 * their locks (after Consul's lock-delay).
 	 */
 	@Override
 	public void close() {
@@ -362,15 +283,6 @@ public final class ConsulLockBackend implements SessionLockBackend, ConnectionCh
 
 	private static Duration min(Duration a, Duration b) {
 		return (a.compareTo(b) <= 0) ? a : b;
-	}
-
-	private static String hostName() {
-		try {
-			return InetAddress.getLocalHost().getHostName();
-		}
-		catch (UnknownHostException ex) {
-			return ManagementFactory.getRuntimeMXBean().getName();
-		}
 	}
 
 }

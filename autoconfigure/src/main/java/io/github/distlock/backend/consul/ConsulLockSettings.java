@@ -7,23 +7,16 @@ import java.util.Objects;
 /**
  * How the Consul backend creates its sessions and names its keys.
  *
- * @param keyPrefix the KV folder holding the lock keys, without leading or trailing
- * {@code /}
- * @param behavior what Consul does with a session's keys when the session is invalidated
- * @param lockDelay how long Consul refuses to lock a key after the session holding it was
- * invalidated (0s to 60s): the window in which the former holder learns of its loss
- * before anyone else can lock
- * @param checks health check IDs on the local agent every session is bound to besides
- * {@code serfHealth}; when one turns critical, Consul invalidates the session and its
- * locks
- * @param sessionName the name sessions carry, to tell them apart in Consul's UI
- * @param watchSessions whether a blocking query on each session reports its loss at once,
- * rather than at its next renewal
- * @param deleteOnRelease whether release deletes the key (only while our session holds
- * it) instead of unlocking it, so that keys locked once do not stay in the KV store
- * @param sessionIdleTimeout how long a session may hold no lock (and serve no
- * acquisition) before it is destroyed, so that a ttl used once does not keep a session
- * renewed and watched forever
+ * @param keyPrefix the KV folder of the lock keys, without leading or trailing {@code /}
+ * @param behavior what Consul does with a session's keys when it is invalidated
+ * @param lockDelay how long Consul refuses a key whose session was invalidated (0s to
+ * 60s): the former holder learns of its loss before anyone else can lock
+ * @param checks agent health checks, besides {@code serfHealth}, every session is bound
+ * to
+ * @param sessionName the name sessions carry in Consul's UI
+ * @param watchSessions whether a blocking query on each session reports its loss at once
+ * @param deleteOnRelease whether release deletes the key instead of unlocking it
+ * @param sessionIdleTimeout how long a session may serve no lock before it is destroyed
  */
 public record ConsulLockSettings(String keyPrefix, SessionBehavior behavior, Duration lockDelay, List<String> checks,
 		String sessionName, boolean watchSessions, boolean deleteOnRelease, Duration sessionIdleTimeout) {
@@ -43,9 +36,7 @@ public record ConsulLockSettings(String keyPrefix, SessionBehavior behavior, Dur
 	/** The longest lock-delay Consul accepts. */
 	public static final Duration MAX_LOCK_DELAY = Duration.ofSeconds(60);
 
-	/**
-	 * Validates and normalizes the settings.
-	 */
+	/** Validates and normalizes the settings. */
 	public ConsulLockSettings {
 		keyPrefix = normalizeKeyPrefix(keyPrefix);
 		Objects.requireNonNull(behavior, "behavior");
@@ -83,21 +74,9 @@ public record ConsulLockSettings(String keyPrefix, SessionBehavior behavior, Dur
 				this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
 	}
 
-	/** These settings with another session behavior. */
-	public ConsulLockSettings withBehavior(SessionBehavior behavior) {
-		return new ConsulLockSettings(this.keyPrefix, behavior, this.lockDelay, this.checks, this.sessionName,
-				this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
-	}
-
 	/** These settings with another lock-delay. */
 	public ConsulLockSettings withLockDelay(Duration lockDelay) {
 		return new ConsulLockSettings(this.keyPrefix, this.behavior, lockDelay, this.checks, this.sessionName,
-				this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
-	}
-
-	/** These settings with other health checks. */
-	public ConsulLockSettings withChecks(List<String> checks) {
-		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, checks, this.sessionName,
 				this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
 	}
 
@@ -107,35 +86,12 @@ public record ConsulLockSettings(String keyPrefix, SessionBehavior behavior, Dur
 				this.watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
 	}
 
-	/** These settings with sessions watched or not. */
-	public ConsulLockSettings withWatchSessions(boolean watchSessions) {
-		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks, this.sessionName,
-				watchSessions, this.deleteOnRelease, this.sessionIdleTimeout);
-	}
-
-	/** These settings with keys deleted or unlocked on release. */
-	public ConsulLockSettings withDeleteOnRelease(boolean deleteOnRelease) {
-		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks, this.sessionName,
-				this.watchSessions, deleteOnRelease, this.sessionIdleTimeout);
-	}
-
-	/** These settings with another idle timeout for sessions. */
-	public ConsulLockSettings withSessionIdleTimeout(Duration sessionIdleTimeout) {
-		return new ConsulLockSettings(this.keyPrefix, this.behavior, this.lockDelay, this.checks, this.sessionName,
-				this.watchSessions, this.deleteOnRelease, sessionIdleTimeout);
-	}
-
-	/**
-	 * Whether Consul accepts {@code ttl} as a session ttl.
-	 */
+	/** Whether Consul accepts {@code ttl} as a session ttl. */
 	public static boolean isSupportedTtl(Duration ttl) {
 		return ttl.compareTo(MIN_TTL) >= 0 && ttl.compareTo(MAX_TTL) <= 0;
 	}
 
-	/**
-	 * Rejects a ttl Consul would refuse; it is never rounded silently.
-	 * @throws IllegalArgumentException naming the ttl and the accepted range
-	 */
+	/** Rejects, naming the accepted range, a ttl Consul would refuse (never rounded). */
 	public static void requireSupportedTtl(Duration ttl) {
 		if (!isSupportedTtl(ttl)) {
 			throw new IllegalArgumentException("Consul sessions accept a ttl from 10s to 24h (86400s), but the lock "
@@ -143,10 +99,7 @@ public record ConsulLockSettings(String keyPrefix, SessionBehavior behavior, Dur
 		}
 	}
 
-	/**
-	 * A duration the way Consul and application.yml write it: {@code 15s},
-	 * {@code 1500ms}.
-	 */
+	/** A duration as Consul and application.yml write it: {@code 15s}, {@code 1500ms}. */
 	public static String describe(Duration duration) {
 		long millis = duration.toMillis();
 		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";

@@ -14,9 +14,7 @@ public enum SessionBehavior {
 	/** The keys are deleted; waiters acquire them after the lock-delay. */
 	DELETE;
 
-	/**
-	 * The value of the session's {@code Behavior} field.
-	 */
+	/** The value of the session's {@code Behavior} field. */
 	String apiValue() {
 		return name().toLowerCase(Locale.ROOT);
 	}

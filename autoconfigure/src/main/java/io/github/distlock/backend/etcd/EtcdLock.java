@@ -21,6 +21,13 @@ import io.github.distlock.spi.SessionLock;
  */
 final class EtcdLock implements SessionLock {
 
+	/**
+	 * A release that etcd does not answer this soon (an election) hands the key to the
+	 * leftover cleanup rather than keep the releasing thread for the whole request
+	 * timeout.
+	 */
+	private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(1);
+
 	private final ByteSequence key;
 
 	private final long createRevision;
@@ -68,12 +75,14 @@ final class EtcdLock implements SessionLock {
 	 */
 	@Override
 	public boolean release() {
+		Duration timeout = (RELEASE_TIMEOUT.compareTo(this.calls.timeout()) < 0) ? RELEASE_TIMEOUT
+				: this.calls.timeout();
 		try {
 			return this.calls
 				.await(this.kv.txn()
 					.If(new Cmp(this.key, Cmp.Op.EQUAL, CmpTarget.createRevision(this.createRevision)))
 					.Then(Op.delete(this.key, DeleteOption.DEFAULT))
-					.commit(), "delete lock key " + this.key)
+					.commit(), "delete lock key " + this.key, timeout)
 				.isSucceeded();
 		}
 		catch (InterruptedException ex) {
@@ -86,7 +95,8 @@ final class EtcdLock implements SessionLock {
 			// The shared lease outlives this lock, so the server would not free the key
 			// by itself.
 			this.leftovers.add(this.key);
-			throw ex;
+			throw new LockBackendException(ex.getMessage() + "; distlock deletes the key after the next successful "
+					+ "keepalive of its lease, which outlives this lock", ex, ex.isTransient());
 		}
 	}
 

@@ -72,7 +72,8 @@ final class LockQueue {
 	long acquire(ByteSequence prefix, ByteSequence own, long leaseId, ServerSession session, long deadlineNanos)
 			throws InterruptedException {
 		if (!this.leftovers.clean(own)) {
-			throw new LockBackendException("etcd could not delete our leftover key " + own + " before queuing again");
+			throw new LockBackendException("etcd could not delete our leftover key " + own + " before queuing again",
+					true);
 		}
 		try {
 			// Put our key unless a call that failed on our side left it there, and read

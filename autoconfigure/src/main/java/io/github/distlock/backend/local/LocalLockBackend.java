@@ -1,5 +1,6 @@
 package io.github.distlock.backend.local;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.github.distlock.spi.AbstractBackendLock;
 import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.ConnectionCheck;
+import io.github.distlock.spi.ExpiringBackendLock;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
 
@@ -81,7 +83,7 @@ public final class LocalLockBackend implements LockBackend, ConnectionCheck {
 		return this.store.isHeld(encodedKey);
 	}
 
-	private final class LocalLock extends AbstractBackendLock {
+	private final class LocalLock extends AbstractBackendLock implements ExpiringBackendLock {
 
 		private final String key;
 
@@ -104,6 +106,13 @@ public final class LocalLockBackend implements LockBackend, ConnectionCheck {
 				return true;
 			}
 			return false;
+		}
+
+		@Override
+		public boolean expireAfter(Duration remaining) {
+			// Nobody releases it any more: the store's expiry ends it.
+			LocalLockBackend.this.leases.remove(this.owner);
+			return LocalLockBackend.this.store.renew(this.key, this.owner, Math.max(1, remaining.toNanos()));
 		}
 
 		@Override

@@ -2,13 +2,15 @@ package io.github.distlock.backend.redis;
 
 import java.time.Duration;
 
+import io.github.distlock.LockBackendException;
 import io.github.distlock.spi.AbstractBackendLock;
+import io.github.distlock.spi.ExpiringBackendLock;
 
 /**
  * A lock entry in Redis whose value is this lease's holder id; renewal and release
  * compare that value first, so a lease never extends or deletes another holder's lock.
  */
-final class RedisLock extends AbstractBackendLock {
+final class RedisLock extends AbstractBackendLock implements ExpiringBackendLock {
 
 	/**
 	 * Renewal runs on the generic layer's shared scheduler, so even a generous call is
@@ -26,10 +28,13 @@ final class RedisLock extends AbstractBackendLock {
 
 	private final Duration renewTimeout;
 
-	RedisLock(RedisLockCommands commands, String encodedKey, String holder, long ttlMillis, long fencingToken,
-			long sentAtNanos) {
+	private final ReconnectCheck reconnects;
+
+	RedisLock(RedisLockCommands commands, ReconnectCheck reconnects, String encodedKey, String holder, long ttlMillis,
+			long fencingToken, long sentAtNanos) {
 		super(fencingToken, sentAtNanos);
 		this.commands = commands;
+		this.reconnects = reconnects;
 		this.encodedKey = encodedKey;
 		this.holder = holder;
 		this.ttlMillis = ttlMillis;
@@ -38,6 +43,30 @@ final class RedisLock extends AbstractBackendLock {
 		Duration third = Duration.ofMillis(Math.max(1, ttlMillis / 3));
 		Duration bounded = (third.compareTo(MIN_RENEW_TIMEOUT) < 0) ? MIN_RENEW_TIMEOUT : third;
 		this.renewTimeout = (bounded.compareTo(commands.timeout()) < 0) ? bounded : commands.timeout();
+		reconnects.track(this);
+	}
+
+	/**
+	 * Renews at once, asynchronously, after a reconnect: reports the loss when Redis no
+	 * longer holds the entry for us.
+	 */
+	void recheck() {
+		long sentAt = System.nanoTime();
+		this.commands.renewAsync(this.encodedKey, this.holder, this.ttlMillis).whenComplete((extended, failure) -> {
+			if (failure != null) {
+				// Unreachable again: the renewals and the validity deadline take it from
+				// here.
+				return;
+			}
+			if (extended) {
+				confirmed(sentAt);
+			}
+			else {
+				this.reconnects.untrack(this);
+				reportLost("Redis no longer held the lock when the connection was re-established (a restart without "
+						+ "persistence, or a failover to a replica that had not received it, forgot it)");
+			}
+		});
 	}
 
 	@Override
@@ -50,9 +79,26 @@ final class RedisLock extends AbstractBackendLock {
 		return false;
 	}
 
+	/**
+	 * Waits at most the ttl for the answer: later, the entry has expired anyway.
+	 */
+	@Override
+	public boolean expireAfter(Duration remaining) throws InterruptedException {
+		// The renewal script is a compare-and-PEXPIRE: with the remainder instead of the
+		// ttl it hands the end of the hold to Redis.
+		return this.commands.renew(this.encodedKey, this.holder, Math.max(1, remaining.toMillis()), this.renewTimeout);
+	}
+
 	@Override
 	public boolean release() {
-		return this.commands.release(this.encodedKey, this.holder);
+		this.reconnects.untrack(this);
+		try {
+			return this.commands.release(this.encodedKey, this.holder, Duration.ofMillis(this.ttlMillis));
+		}
+		catch (LockBackendException ex) {
+			throw new LockBackendException(ex.getMessage() + "; Redis frees it when its ttl expires", ex,
+					ex.isTransient());
+		}
 	}
 
 	@Override

@@ -70,10 +70,16 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
+	private final ReconnectCheck reconnects = new ReconnectCheck();
+
+	private final AbstractRedisClient client;
+
 	private volatile Runnable afterClose = () -> {
 	};
 
-	private RedisLockBackend(Connections connections, RedisKeyspace keyspace, Duration notificationTimeout) {
+	private RedisLockBackend(AbstractRedisClient client, Connections connections, RedisKeyspace keyspace,
+			Duration notificationTimeout) {
+		this.client = client;
 		this.connection = connections.commands();
 		this.subscription = connections.subscription();
 		this.commands = new RedisLockCommands(connections.async(), keyspace, this.connection.getTimeout());
@@ -111,7 +117,8 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 		if (notificationTimeout.isNegative() || notificationTimeout.isZero()) {
 			throw new IllegalArgumentException("notificationTimeout must be positive, but was " + notificationTimeout);
 		}
-		RedisLockBackend backend = new RedisLockBackend(Connections.open(client), keyspace, notificationTimeout);
+		RedisLockBackend backend = new RedisLockBackend(client, Connections.open(client), keyspace,
+				notificationTimeout);
 		try {
 			backend.start();
 		}
@@ -125,6 +132,8 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 			throw ex;
 		}
 		backend.afterClose = afterClose;
+		// From now on, every connection established is a reconnect.
+		client.addListener(backend.reconnects);
 		return backend;
 	}
 
@@ -169,6 +178,19 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 
 	@Override
 	public Optional<BackendLock> tryAcquire(LockRequest request) throws InterruptedException {
+		try {
+			return acquire(request);
+		}
+		catch (LockBackendException ex) {
+			if (this.closed.get() && ex.isTransient()) {
+				// A closed connection never comes back: waiting for it would only spin.
+				throw new LockBackendException("The Redis lock backend is closed", ex);
+			}
+			throw ex;
+		}
+	}
+
+	private Optional<BackendLock> acquire(LockRequest request) throws InterruptedException {
 		String key = request.key();
 		// Whole milliseconds, rounded up: Redis must never expire the entry before the
 		// local deadline.
@@ -185,7 +207,8 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 				long sentAt = System.nanoTime();
 				Attempt attempt = this.commands.acquire(key, holder, ttlMillis, awaitedMillis(waiter, deadline));
 				if (attempt.acquired()) {
-					return Optional.of(new RedisLock(this.commands, key, holder, ttlMillis, attempt.value(), sentAt));
+					return Optional.of(new RedisLock(this.commands, this.reconnects, key, holder, ttlMillis,
+							attempt.value(), sentAt));
 				}
 				long remaining = deadline - System.nanoTime();
 				if (waiter == null || remaining <= 0) {
@@ -264,6 +287,7 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 			return;
 		}
 		try {
+			this.client.removeListener(this.reconnects);
 			this.subscription.close();
 			this.connection.close();
 			// Their next attempt fails at once on the closed connection instead of taking
@@ -280,10 +304,12 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 			future.get(this.connection.getTimeout().toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (ExecutionException ex) {
-			throw new LockBackendException("Redis failed to " + what + ": " + describe(ex.getCause()), ex.getCause());
+			throw new LockBackendException("Redis failed to " + what + ": " + describe(ex.getCause()), ex.getCause(),
+					RedisFailures.isTransient(ex.getCause()));
 		}
 		catch (TimeoutException ex) {
-			throw new LockBackendException("Redis did not " + what + " within " + this.connection.getTimeout(), ex);
+			throw new LockBackendException("Redis did not " + what + " within " + this.connection.getTimeout(), ex,
+					true);
 		}
 	}
 

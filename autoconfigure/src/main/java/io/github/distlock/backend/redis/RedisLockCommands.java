@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -134,7 +135,8 @@ final class RedisLockCommands {
 		String[] keys = { this.keyspace.lockKey(encodedKey), this.keyspace.fencingKey(encodedKey),
 				this.keyspace.waitersKey(encodedKey) };
 		try {
-			List<Long> reply = run(ACQUIRE, ScriptOutputType.MULTI, keys, this.timeout, holder,
+			// An answer later than the ttl could not give a valid lock anyway.
+			List<Long> reply = run(ACQUIRE, ScriptOutputType.MULTI, keys, bounded(Duration.ofMillis(ttlMillis)), holder,
 					Long.toString(ttlMillis), Long.toString(counterRetentionMillis), Long.toString(waitingMillis));
 			return new Attempt(reply.get(0) == 1, reply.get(1));
 		}
@@ -167,14 +169,34 @@ final class RedisLockCommands {
 	}
 
 	/**
+	 * Like {@link #renew}, without waiting: sent with {@code EVAL}, so that a server that
+	 * lost its script cache (a restart) runs it too.
+	 * @return a stage completing with whether the lock was ours and is extended
+	 */
+	CompletionStage<Boolean> renewAsync(String encodedKey, String holder, long ttlMillis) {
+		String[] keys = { this.keyspace.lockKey(encodedKey) };
+		RedisFuture<Long> reply = this.commands.eval(RENEW.text(), ScriptOutputType.INTEGER, keys, holder,
+				Long.toString(ttlMillis));
+		return reply.thenApply((extended) -> extended == 1);
+	}
+
+	/**
 	 * Deletes the lock if {@code holder} holds it, and then notifies waiters. Waits for
 	 * the answer even when interrupted (the interrupt is kept): the script is sent at
 	 * once, and whether the lock was ours is what the caller needs.
 	 */
 	boolean release(String encodedKey, String holder) {
+		return release(encodedKey, holder, this.timeout);
+	}
+
+	/**
+	 * Like {@link #release(String, String)}, waiting at most {@code timeout} (and never
+	 * longer than the connection's timeout) for the answer.
+	 */
+	boolean release(String encodedKey, String holder, Duration timeout) {
 		try {
-			Long deleted = run(RELEASE, ScriptOutputType.INTEGER, releaseKeys(encodedKey), this.timeout, false, holder,
-					this.keyspace.releaseChannel(), encodedKey);
+			Long deleted = run(RELEASE, ScriptOutputType.INTEGER, releaseKeys(encodedKey), bounded(timeout), false,
+					holder, this.keyspace.releaseChannel(), encodedKey);
 			return deleted == 1;
 		}
 		catch (RuntimeException ex) {
@@ -193,6 +215,10 @@ final class RedisLockCommands {
 		catch (RuntimeException ex) {
 			// Best effort only: the ttl frees the lock anyway.
 		}
+	}
+
+	private Duration bounded(Duration timeout) {
+		return (timeout.compareTo(this.timeout) < 0) ? timeout : this.timeout;
 	}
 
 	private String[] releaseKeys(String encodedKey) {
@@ -249,7 +275,8 @@ final class RedisLockCommands {
 
 	private static LockBackendException failure(String operation, String encodedKey, RuntimeException ex) {
 		return new LockBackendException(
-				"Redis failed to " + operation + " lock '" + encodedKey + "': " + ex.getMessage(), ex);
+				"Redis failed to " + operation + " lock '" + encodedKey + "': " + ex.getMessage(), ex,
+				RedisFailures.isTransient(ex));
 	}
 
 	/**

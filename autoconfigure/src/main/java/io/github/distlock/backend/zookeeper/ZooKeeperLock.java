@@ -1,5 +1,7 @@
 package io.github.distlock.backend.zookeeper;
 
+import java.util.concurrent.TimeUnit;
+
 import io.github.distlock.spi.AbstractBackendLock;
 
 /**
@@ -12,10 +14,24 @@ final class ZooKeeperLock extends AbstractBackendLock {
 
 	private final String path;
 
+	private final long sessionTimeoutNanos;
+
 	ZooKeeperLock(ZooKeeperLockBackend backend, String path, long czxid, long confirmedAtNanos) {
 		super(czxid, confirmedAtNanos);
 		this.backend = backend;
 		this.path = path;
+		int negotiated = backend.client().getZookeeperClient().getLastNegotiatedSessionTimeoutMs();
+		this.sessionTimeoutNanos = (negotiated > 0) ? TimeUnit.MILLISECONDS.toNanos(negotiated) : Long.MAX_VALUE;
+	}
+
+	/**
+	 * The session timeout the server negotiated when the lock was taken: it expires the
+	 * session, and so frees the lock, that long after it last heard from us, whatever the
+	 * ttl.
+	 */
+	@Override
+	public long maxValidityNanos() {
+		return this.sessionTimeoutNanos;
 	}
 
 	String path() {

@@ -184,7 +184,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 					// queue again.
 					ownPath = null;
 					if (System.nanoTime() - deadline >= 0) {
-						throw new LockBackendException("The ZooKeeper session expired while waiting for " + keyPath);
+						throw new LockBackendException("ZooKeeper session expired waiting for " + keyPath, true);
 					}
 					continue;
 				}
@@ -209,7 +209,8 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 			throw ex;
 		}
 		catch (Exception ex) {
-			throw new LockBackendException("ZooKeeper failed while acquiring " + keyPath + ": " + ex.getMessage(), ex);
+			throw new LockBackendException("ZooKeeper failed while acquiring " + keyPath + ": " + ex.getMessage(), ex,
+					ZooKeeperFailures.isTransient(ex));
 		}
 		finally {
 			if (!acquired && ownPath != null) {
@@ -258,7 +259,7 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 		int timeoutMillis = Math.max(1, this.client.getZookeeperClient().getConnectionTimeoutMs());
 		if (!this.client.blockUntilConnected(timeoutMillis, TimeUnit.MILLISECONDS)) {
 			throw new LockBackendException("Not connected to ZooKeeper at " + connectString() + " within the "
-					+ "connection timeout of " + timeoutMillis + "ms");
+					+ "connection timeout of " + timeoutMillis + "ms", true);
 		}
 	}
 

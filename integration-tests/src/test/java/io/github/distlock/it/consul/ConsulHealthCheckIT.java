@@ -53,7 +53,9 @@ class ConsulHealthCheckIT {
 	void lockOfASessionBoundToACheckIsLostWhenTheCheckFails() throws Exception {
 		String check = "distlock-it-" + this.id;
 		this.agent.registerTtlCheck(check);
-		try (ConsulLockBackend backend = this.agent.backend(this.settings.withChecks(List.of(check)))) {
+		try (ConsulLockBackend backend = this.agent.backend(new ConsulLockSettings(this.settings.keyPrefix(),
+				this.settings.behavior(), this.settings.lockDelay(), List.of(check), this.settings.sessionName(), true,
+				false, this.settings.sessionIdleTimeout()))) {
 			assertLostWhenCheckFails(backend, check);
 		}
 		finally {

@@ -99,7 +99,8 @@ class ConsulSessionIT {
 
 	@Test
 	void renewalAnswered404ReportsTheLossWhenSessionsAreNotWatched() throws Exception {
-		DefaultLockTemplate manager = manager(backend(this.settings.withWatchSessions(false)));
+		DefaultLockTemplate manager = manager(
+				backend(settings(SessionBehavior.RELEASE, false, false, this.settings.sessionIdleTimeout())));
 		Lease lease = manager.acquire(key("renewal"), LockOptions.ttl(TEN_SECONDS));
 		CountDownLatch lost = new CountDownLatch(1);
 		lease.onLost(lost::countDown);
@@ -159,7 +160,7 @@ class ConsulSessionIT {
 
 	@Test
 	void sessionLeftIdleIsDestroyedAndANewOneServesTheNextLock() throws Exception {
-		ConsulLockBackend backend = backend(this.settings.withSessionIdleTimeout(Duration.ZERO));
+		ConsulLockBackend backend = backend(settings(SessionBehavior.RELEASE, true, false, Duration.ZERO));
 		BackendLock held = acquire(backend, key("idle"));
 		long acquiredConfirmation = held.confirmedAtNanos();
 		await().atMost(Duration.ofSeconds(20)).until(() -> held.confirmedAtNanos() > acquiredConfirmation);
@@ -189,7 +190,8 @@ class ConsulSessionIT {
 
 	@Test
 	void sessionBehaviorDeleteDeletesTheKeysOfAnInvalidatedSession() throws Exception {
-		DefaultLockTemplate manager = manager(backend(this.settings.withBehavior(SessionBehavior.DELETE)));
+		DefaultLockTemplate manager = manager(
+				backend(settings(SessionBehavior.DELETE, true, false, this.settings.sessionIdleTimeout())));
 		manager.acquire(key("deleted"), LockOptions.ttl(TEN_SECONDS));
 		assertThat(this.agent.exists(path(key("deleted")))).isTrue();
 		this.agent.destroyHolderSession(path(key("deleted")));
@@ -205,7 +207,8 @@ class ConsulSessionIT {
 		assertThat(this.agent.holderSession(path(kept))).isNull();
 
 		String deleted = key("deleted");
-		ConsulLockBackend deleting = backend(this.settings.withDeleteOnRelease(true));
+		ConsulLockBackend deleting = backend(
+				settings(SessionBehavior.RELEASE, true, true, this.settings.sessionIdleTimeout()));
 		BackendLock stale = acquire(deleting, deleted);
 		this.agent.destroyHolderSession(path(deleted));
 		BackendLock current = deleting
@@ -281,6 +284,12 @@ class ConsulSessionIT {
 
 	private String path(String key) {
 		return this.settings.keyPrefix() + "/" + LockKeys.encode(key);
+	}
+
+	private ConsulLockSettings settings(SessionBehavior behavior, boolean watchSessions, boolean deleteOnRelease,
+			Duration sessionIdleTimeout) {
+		return new ConsulLockSettings(this.settings.keyPrefix(), behavior, this.settings.lockDelay(), List.of(),
+				this.settings.sessionName(), watchSessions, deleteOnRelease, sessionIdleTimeout);
 	}
 
 }

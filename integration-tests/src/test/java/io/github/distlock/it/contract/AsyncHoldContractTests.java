@@ -73,10 +73,23 @@ public abstract class AsyncHoldContractTests {
 	 */
 	protected abstract int lockEntriesOnServer(String prefix) throws Exception;
 
+	/**
+	 * The application's configuration classes: the locked beans and the backend.
+	 */
+	protected Class<?>[] applicationSources() {
+		return new Class<?>[] { AsyncApplication.class, backendAutoConfiguration() };
+	}
+
+	/**
+	 * The running application.
+	 */
+	protected ConfigurableApplicationContext context() {
+		return this.context;
+	}
+
 	@BeforeEach
 	void start() {
-		this.context = new SpringApplicationBuilder(AsyncApplication.class, backendAutoConfiguration())
-			.web(WebApplicationType.NONE)
+		this.context = new SpringApplicationBuilder(applicationSources()).web(WebApplicationType.NONE)
 			.properties("spring.main.banner-mode=off", "distlock.default-ttl=10s")
 			.properties(backendProperties())
 			.run();
@@ -189,23 +202,23 @@ public abstract class AsyncHoldContractTests {
 		return work;
 	}
 
-	private void assertNothingHeld(String prefix) throws Exception {
+	protected void assertNothingHeld(String prefix) throws Exception {
 		await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
 			assertThat(this.manager.heldLocks()).as("locks held in the JVM").isEmpty();
 			assertThat(lockEntriesOnServer(prefix)).as("lock entries on the server").isZero();
 		});
 	}
 
-	private void assertAcquiresAtOnce(String key) throws Exception {
+	protected void assertAcquiresAtOnce(String key) throws Exception {
 		assertThat(this.caller.submit(() -> this.jobs.quick(key).get(10, TimeUnit.SECONDS)).get(20, TimeUnit.SECONDS))
 			.isEqualTo("ran " + key);
 	}
 
-	private static String unique(String name) {
+	protected static String unique(String name) {
 		return "async-" + name + "-" + System.nanoTime() + "-";
 	}
 
-	private static void spin(Duration duration) {
+	protected static void spin(Duration duration) {
 		long end = System.nanoTime() + duration.toNanos();
 		while (System.nanoTime() - end < 0) {
 			Thread.onSpinWait();

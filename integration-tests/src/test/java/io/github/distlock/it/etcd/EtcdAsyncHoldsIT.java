@@ -5,7 +5,7 @@ import java.util.concurrent.TimeUnit;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;
 import io.github.distlock.autoconfigure.EtcdLockAutoConfiguration;
-import io.github.distlock.it.contract.AsyncHoldContractTests;
+import io.github.distlock.it.contract.ReactiveHoldContractTests;
 import io.github.distlock.it.servers.EtcdServer;
 import io.github.distlock.it.servers.RealServersExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -15,11 +15,12 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Asynchronous holds on a real etcd 3.5, whose locks share one lease per ttl: lock
- * entries are the queue keys {@code <namespace>/<key>/<lease>}.
+ * Asynchronous holds ({@code CompletionStage}, {@code Mono}, {@code Flux}) on a real etcd
+ * 3.5, whose locks share one lease per ttl: lock entries are the queue keys
+ * {@code <namespace>/<key>/<lease>}.
  */
 @ExtendWith(RealServersExtension.class)
-class EtcdAsyncHoldsIT extends AsyncHoldContractTests {
+class EtcdAsyncHoldsIT extends ReactiveHoldContractTests {
 
 	private static final String NAMESPACE = "distlock-async";
 

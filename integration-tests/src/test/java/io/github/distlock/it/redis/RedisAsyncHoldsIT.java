@@ -3,7 +3,7 @@ package io.github.distlock.it.redis;
 import java.time.Duration;
 
 import io.github.distlock.autoconfigure.RedisLockAutoConfiguration;
-import io.github.distlock.it.contract.AsyncHoldContractTests;
+import io.github.distlock.it.contract.ReactiveHoldContractTests;
 import io.github.distlock.it.servers.RealServersExtension;
 import io.github.distlock.it.servers.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -16,11 +16,11 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Asynchronous holds on a real {@code redis-server}; lock entries are the
- * {@code <prefix>:{key}} keys.
+ * Asynchronous holds ({@code CompletionStage}, {@code Mono}, {@code Flux}) on a real
+ * {@code redis-server}; lock entries are the {@code <prefix>:{key}} keys.
  */
 @ExtendWith(RealServersExtension.class)
-class RedisAsyncHoldsIT extends AsyncHoldContractTests {
+class RedisAsyncHoldsIT extends ReactiveHoldContractTests {
 
 	private static final String KEY_PREFIX = "distlock-async";
 

@@ -82,6 +82,25 @@ class RedisLossDetectionIT {
 	}
 
 	@Test
+	void restartThatLosesTheDataIsFoundWhenTheConnectionIsBackNotAtTheNextRenewal(@Dedicated RedisServer redis)
+			throws Exception {
+		// Renewals every 20s: a loss reported sooner can only come from the reconnect.
+		Lease lease = instance(redis).acquire("orders:reconnect", LockOptions.ttl(Duration.ofMinutes(1)));
+		CountDownLatch lost = new CountDownLatch(1);
+		lease.onLost(lost::countDown);
+
+		redis.restart();
+
+		assertThat(lost.await(1, TimeUnit.MINUTES)).as("onLost fires").isTrue();
+		assertThat(lease.isHeld()).isFalse();
+		assertThat(this.lostReports).singleElement()
+			.asString()
+			.startsWith("orders:reconnect: ")
+			.contains("when the connection was re-established");
+		lease.release();
+	}
+
+	@Test
 	void pauseLongerThanTheTtlIsReportedWhileTheServerIsStillFrozen(@Dedicated RedisServer redis) throws Exception {
 		DefaultLockTemplate holder = instance(redis);
 		Lease lease = holder.acquire("orders:pause", LockOptions.ttl(TTL));

@@ -157,14 +157,7 @@ public abstract class ProcessServer implements RealServer {
 		IllegalStateException last = null;
 		for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
 			ports = Ports.reserve(portCount);
-			try {
-				ServerFiles.deleteRecursively(dataDir());
-				Files.createDirectories(dataDir());
-				Files.deleteIfExists(logFile());
-			}
-			catch (IOException e) {
-				throw new UncheckedIOException("Cannot prepare files of " + describe(), e);
-			}
+			prepareFiles();
 			try {
 				launchAndAwaitReady();
 				return;
@@ -180,6 +173,32 @@ public abstract class ProcessServer implements RealServer {
 		}
 		throw new IllegalStateException(
 				"Gave up starting " + kind.id() + " after " + START_ATTEMPTS + " port conflicts", last);
+	}
+
+	/**
+	 * Starts the server once on ports its caller reserved with {@link Ports#reserve}
+	 * (cluster members must know each other's ports before any of them starts); a port
+	 * conflict fails rather than moving the server.
+	 */
+	final synchronized void startOn(int[] reserved) {
+		if (reserved.length != portCount) {
+			throw new IllegalArgumentException(kind.id() + " needs " + portCount + " ports");
+		}
+		cleanOrphansOnce(root);
+		ports = reserved.clone();
+		prepareFiles();
+		launchAndAwaitReady();
+	}
+
+	private void prepareFiles() {
+		try {
+			ServerFiles.deleteRecursively(dataDir());
+			Files.createDirectories(dataDir());
+			Files.deleteIfExists(logFile());
+		}
+		catch (IOException e) {
+			throw new UncheckedIOException("Cannot prepare files of " + describe(), e);
+		}
 	}
 
 	/**

@@ -19,6 +19,12 @@
  * data kept where the server has durable data).</li>
  * <li>{@link io.github.distlock.it.servers.TcpProxy}: stall or sever the connections of
  * the clients that go through it.</li>
+ * <li>Clusters as users run them, each with {@code leader()} (or {@code masterOf(key)})
+ * to find the member to kill: {@link io.github.distlock.it.servers.RedisCluster} (3
+ * masters + 3 replicas), {@link io.github.distlock.it.servers.EtcdCluster} (3 members),
+ * {@link io.github.distlock.it.servers.ZooKeeperEnsemble} (3 servers, in-process),
+ * {@link io.github.distlock.it.servers.ConsulCluster} (3 servers and a client
+ * agent).</li>
  * </ul>
  *
  * <p>
