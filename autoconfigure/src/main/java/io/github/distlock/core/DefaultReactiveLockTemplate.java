@@ -83,7 +83,7 @@ public final class DefaultReactiveLockTemplate implements ReactiveLockTemplate {
 			if (this.locks.enclosesCurrentThread(key)) {
 				// Waiting on the blocking scheduler for a hold that this thread must end
 				// first would never succeed.
-				sink.error(DefaultLockTemplate.cannotNestAsync(LockKeys.display(key)));
+				sink.error(LockAcquirer.cannotNestAsync(LockKeys.display(key)));
 				return;
 			}
 			ReactiveHold hold = new ReactiveHold(this.locks, this.blocking, key, options, start, otherwise);

@@ -4,13 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
-import io.github.distlock.LockBackendException;
 import io.github.distlock.core.LockListener.LockInfo;
 import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.ExpiringBackendLock;
@@ -54,6 +51,8 @@ final class ManagedLock {
 
 	final LockObserver.Holding holding;
 
+	private final BackendRelease backendRelease;
+
 	private final KeyQueue queue;
 
 	private final KeyQueue.Entry entry;
@@ -80,15 +79,12 @@ final class ManagedLock {
 
 	private final List<Runnable> lostCallbacks = new ArrayList<>();
 
-	private final AtomicLong renewals = new AtomicLong();
-
-	private volatile @Nullable Instant lastRenewal;
+	/** Successful renewals, for operators. */
+	final RenewalCount renewals = new RenewalCount();
 
 	private volatile @Nullable String lostReason;
 
 	private boolean finished;
-
-	private boolean backendReleased;
 
 	/** The remainder of a holdAtLeast was handed to the server's expiry. */
 	private boolean leftToServer;
@@ -111,8 +107,7 @@ final class ManagedLock {
 		this.scheduler = scheduler;
 		this.listener = listener;
 		// The server's own bound, when it is shorter, is the validity window: renewals
-		// and
-		// the margin are sized to it.
+		// and the margin are sized to it.
 		Duration validity = Duration.ofNanos(Math.min(ttl.toNanos(), backendLock.maxValidityNanos()));
 		this.ttlNanos = validity.toNanos();
 		this.serverBounded = validity.compareTo(ttl) < 0;
@@ -122,11 +117,10 @@ final class ManagedLock {
 		this.holdAtLeastNanos = holdAtLeast.toNanos();
 		this.firstConfirmedAtNanos = backendLock.confirmedAtNanos();
 		this.holding = holding;
+		this.backendRelease = new BackendRelease(backendLock, info, this.ttlNanos, scheduler);
 	}
 
-	/**
-	 * Starts renewal and the deadline check, and listens for the backend's loss report.
-	 */
+	/** Starts renewal and the deadline check, and listens for the backend's loss. */
 	void start() {
 		this.backendLock.onLost(this::lost);
 		synchronized (this) {
@@ -146,20 +140,6 @@ final class ManagedLock {
 		return this.lostReason;
 	}
 
-	/**
-	 * Successful renewals so far.
-	 */
-	long renewals() {
-		return this.renewals.get();
-	}
-
-	/**
-	 * When the last successful renewal ended, or {@code null} before the first.
-	 */
-	@Nullable Instant lastRenewal() {
-		return this.lastRenewal;
-	}
-
 	long validUntilNanos() {
 		long confirmed = this.autoRenew ? this.backendLock.confirmedAtNanos() : this.firstConfirmedAtNanos;
 		return confirmed + this.ttlNanos - this.marginNanos;
@@ -169,9 +149,7 @@ final class ManagedLock {
 		return this.lostReason == null && !this.finished && System.nanoTime() - validUntilNanos() < 0;
 	}
 
-	/**
-	 * The acquiring call's hold.
-	 */
+	/** The acquiring call's hold. */
 	LockHold firstHold() {
 		this.holds.incrementAndGet();
 		return new LockHold(this);
@@ -193,10 +171,7 @@ final class ManagedLock {
 		return new LockHold(this);
 	}
 
-	/**
-	 * Ends the acquiring thread's enclosure once the synchronous part of asynchronous
-	 * work returned.
-	 */
+	/** Ends the thread's enclosure once the synchronous part of async work returned. */
 	void unbind() {
 		this.entry.unbind(this);
 	}
@@ -213,9 +188,7 @@ final class ManagedLock {
 		}
 	}
 
-	/**
-	 * Keeps the lock, now without holds, until {@code holdAtLeast} after its acquisition.
-	 */
+	/** Keeps the lock, now without holds, until holdAtLeast after its acquisition. */
 	private void holdRemainder(long remainingNanos) {
 		this.entry.unbind(this);
 		boolean expiresOnServer = this.backendLock instanceof ExpiringBackendLock expiring
@@ -262,10 +235,7 @@ final class ManagedLock {
 		return this.holds.get() > 0;
 	}
 
-	/**
-	 * Ends the lock at shutdown; a holdAtLeast remainder is left to the server's expiry
-	 * where the backend has one.
-	 */
+	/** Ends the lock at shutdown; a remainder is left to the server's expiry if any. */
 	void finishAtShutdown() {
 		if (this.holds.get() > 0) {
 			logger.warn("Releasing lock '" + this.info.key() + "' still held at shutdown");
@@ -301,7 +271,7 @@ final class ManagedLock {
 				return;
 			}
 		}
-		runCallback(callback);
+		LostLockReport.run(this.info, callback);
 	}
 
 	void lost(String reason) {
@@ -310,7 +280,8 @@ final class ManagedLock {
 			// Losses are often seen on a client library's I/O or event thread; user
 			// callbacks and event listeners that call the lock server from there could
 			// stall or deadlock it, so they run on our scheduler.
-			this.scheduler.dispatch(() -> reportLost(reason, callbacks));
+			this.scheduler.dispatch(() -> LostLockReport.report(this.info, this.backendLock.fencingToken(), reason,
+					this.listener, this.holding, callbacks));
 		}
 	}
 
@@ -322,15 +293,15 @@ final class ManagedLock {
 	void revoke(String reason) {
 		List<Runnable> callbacks = markLost(reason);
 		if (callbacks != null) {
-			reportLost(reason, callbacks);
+			LostLockReport.report(this.info, this.backendLock.fencingToken(), reason, this.listener, this.holding,
+					callbacks);
 		}
 		finish();
 	}
 
 	/**
-	 * Records the loss and tells a guarded call.
-	 * @return the callbacks to run, or {@code null} when the lock was already lost or
-	 * released
+	 * Records the loss and tells a guarded call; the callbacks to run, or {@code null}
+	 * when the lock was already lost or released.
 	 */
 	private synchronized @Nullable List<Runnable> markLost(String reason) {
 		if (this.finished || this.lostReason != null) {
@@ -344,19 +315,8 @@ final class ManagedLock {
 		return List.copyOf(this.lostCallbacks);
 	}
 
-	private void reportLost(String reason, List<Runnable> callbacks) {
-		logger.error("Lock '" + this.info.key() + "' (" + this.info.name() + ", backend " + this.info.backend()
-				+ ", fencing token " + this.backendLock.fencingToken() + ") was lost while held: " + reason
-				+ ". The code it protects may overlap with another holder; only a fencing-token check at the "
-				+ "protected resource rules that out.");
-		this.listener.lost(this.info, this.backendLock.fencingToken(), reason);
-		this.holding.lost(reason);
-		callbacks.forEach(this::runCallback);
-	}
-
 	/**
-	 * Releases the lock on the backend, reports a loss found at release, and lets the
-	 * next thread in.
+	 * Releases on the backend, reports a loss found then, and lets the next thread in.
 	 */
 	void finish() {
 		synchronized (this) {
@@ -366,7 +326,7 @@ final class ManagedLock {
 			this.finished = true;
 			cancelTasks();
 		}
-		boolean ours = this.leftToServer || releaseOnBackend();
+		boolean ours = this.leftToServer || this.backendRelease.once();
 		boolean wasLost = this.lostReason != null;
 		if (!ours && !wasLost) {
 			wasLost = true;
@@ -402,7 +362,7 @@ final class ManagedLock {
 		String window = this.serverBounded ? "the server's bound of " + ttlMillis + "ms (below the ttl)"
 				: "the ttl of " + ttlMillis + "ms";
 		lost(this.autoRenew ? "no successful renewal within " + window : window + " elapsed and autoRenew is off");
-		releaseOnBackend();
+		this.backendRelease.once();
 	}
 
 	private void renew() {
@@ -414,82 +374,13 @@ final class ManagedLock {
 				lost("the server no longer holds the lock for this owner (found at renewal)");
 				return;
 			}
-			this.renewals.incrementAndGet();
-			this.lastRenewal = Instant.now();
+			this.renewals.record();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Renewal of lock '" + this.info.key() + "' failed; retrying until its validity ends: " + ex);
-		}
-	}
-
-	private void runCallback(Runnable callback) {
-		try {
-			callback.run();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("An onLost callback of lock '" + this.info.key() + "' failed", ex);
-		}
-	}
-
-	/**
-	 * @return whether the backend deleted our lock (or it was already released by us)
-	 */
-	private boolean releaseOnBackend() {
-		synchronized (this) {
-			if (this.backendReleased) {
-				return true;
-			}
-			this.backendReleased = true;
-		}
-		try {
-			return this.backendLock.release();
-		}
-		catch (LockBackendException ex) {
-			// Compare-and-delete is idempotent, so a release that met a failover is sent
-			// again: waiters then resume once the server is back, not only at the ttl.
-			long until = this.backendLock.confirmedAtNanos() + this.ttlNanos;
-			boolean retried = ex.isTransient() && until - System.nanoTime() > 0;
-			logger.warn("Releasing lock '" + this.info.key() + "' on backend " + this.info.backend() + " failed"
-					+ (retried ? " (retried in the background until its ttl would have ended)" : "") + ": "
-					+ ex.getMessage());
-			if (retried) {
-				retryRelease(until, TransientRetries.FIRST_BACKOFF.toNanos());
-			}
-			return true;
-		}
-		catch (RuntimeException ex) {
-			logger
-				.warn("Releasing lock '" + this.info.key() + "' on backend " + this.info.backend() + " failed: " + ex);
-			return true;
-		}
-	}
-
-	private void retryRelease(long untilNanos, long backoffNanos) {
-		try {
-			this.scheduler.executor().schedule(() -> {
-				try {
-					this.backendLock.release();
-					logger.info("Released lock '" + this.info.key() + "' on backend " + this.info.backend()
-							+ " on a background retry");
-				}
-				catch (RuntimeException ex) {
-					long next = Math.min(backoffNanos * 2, TransientRetries.MAX_BACKOFF.toNanos());
-					boolean again = ex instanceof LockBackendException backend && backend.isTransient()
-							&& untilNanos - System.nanoTime() - next > 0;
-					if (again) {
-						retryRelease(untilNanos, next);
-					}
-					else if (logger.isDebugEnabled()) {
-						logger.debug("Gave up releasing lock '" + this.info.key() + "' in the background", ex);
-					}
-				}
-			}, backoffNanos, TimeUnit.NANOSECONDS);
-		}
-		catch (RejectedExecutionException ex) {
-			// Shutting down: the server frees the lock at the end of its ttl.
 		}
 	}
 
