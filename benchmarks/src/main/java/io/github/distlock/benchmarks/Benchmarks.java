@@ -30,6 +30,7 @@ public final class Benchmarks {
 	public static void main(String[] args) throws Exception {
 		List<String> names = (args.length > 0) ? List.of(args) : List.of("local");
 		Settings settings = Settings.fromSystemProperties();
+		String loadAtStart = Report.loadAverage();
 		PeerProcess peers = new PeerProcess(Path.of(System.getProperty("benchmark.peers.jar", "")),
 				Path.of(System.getProperty("benchmark.peers.classpath", "")));
 		List<Result> results = new ArrayList<>();
@@ -45,11 +46,15 @@ public final class Benchmarks {
 					results.addAll(peers.run(target, endpoint.get(), settings));
 				}
 				System.out.println("== " + name + ": distlock and the floor ==");
-				results.addAll(runner.runAll(Contenders.of(target), LOCK_SCENARIOS));
+				results.addAll(runner.runAll(List.of(Contenders.distlock(target)), LOCK_SCENARIOS));
+				// Before the floor runs: the evidence counts the server's work since
+				// distlock's
+				// last scenario made its clients.
 				String evidence = target.pollingEvidence();
 				if (!evidence.isEmpty()) {
 					notes.add(name + ", distlock's last scenario: " + evidence);
 				}
+				results.addAll(runner.runAll(List.of(Contenders.floor(target)), LOCK_SCENARIOS));
 				if (name.equals("local")) {
 					results.addAll(runner.runAll(AspectOverhead.contenders(), List.of(Scenario.ASPECT)));
 				}
@@ -58,7 +63,7 @@ public final class Benchmarks {
 				}
 			}
 		}
-		Report report = new Report(results, settings, notes);
+		Report report = new Report(results, settings, notes, names, loadAtStart);
 		Path directory = outputDirectory();
 		report.write(directory);
 		System.out.println();
@@ -74,19 +79,16 @@ public final class Benchmarks {
 		return Path.of(System.getProperty("benchmark.output", "target"));
 	}
 
-	/**
-	 * The target named {@code name}: class {@code <Name>Target} in this package, so
-	 * adding a backend touches no shared file.
-	 */
 	private static BenchmarkTarget target(String name) throws Exception {
-		String className = Benchmarks.class.getPackageName() + "." + Character.toUpperCase(name.charAt(0))
-				+ name.substring(1) + "Target";
-		try {
-			return (BenchmarkTarget) Class.forName(className).getDeclaredConstructor().newInstance();
-		}
-		catch (ClassNotFoundException ex) {
-			throw new IllegalArgumentException("Unknown benchmark target '" + name + "': no class " + className, ex);
-		}
+		return switch (name) {
+			case "local" -> new LocalTarget();
+			case "redis" -> new RedisTarget();
+			case "etcd" -> new EtcdTarget();
+			case "zookeeper" -> new ZooKeeperTarget();
+			case "consul" -> new ConsulTarget();
+			default -> throw new IllegalArgumentException(
+					"Unknown benchmark target '" + name + "': use local, redis, etcd, zookeeper or consul");
+		};
 	}
 
 }

@@ -25,9 +25,9 @@ final class Contenders {
 	private Contenders() {
 	}
 
-	static List<Contender> of(BenchmarkTarget target) {
-		return List.of(distlock(target), new Contender("floor: " + target.floorDescription(), Role.FLOOR,
-				target.floorWait(), target::newFloorClient));
+	static Contender floor(BenchmarkTarget target) {
+		return new Contender("floor: " + target.floorDescription(), Role.FLOOR, target.floorWait(),
+				target::newFloorClient);
 	}
 
 	static Contender distlock(BenchmarkTarget target) {

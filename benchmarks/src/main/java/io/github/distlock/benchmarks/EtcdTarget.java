@@ -33,7 +33,7 @@ import io.github.distlock.spi.LockBackend;
  * etcd 3.5 on loopback. The floor is the cheapest correct raw lock: a put-if-absent
  * transaction ({@code createRevision == 0}) attached to a lease granted when the instance
  * is made, then a delete; each floor instance has its own jetcd client and lease. The
- * polling evidence is etcd's own count of gRPC calls during the contended run.
+ * polling evidence is etcd's own count of gRPC calls during distlock's last scenario.
  */
 public final class EtcdTarget implements BenchmarkTarget {
 
@@ -53,7 +53,7 @@ public final class EtcdTarget implements BenchmarkTarget {
 
 	@Override
 	public String floorDescription() {
-		return "jetcd txn put-if-absent on an existing lease + delete";
+		return "jetcd txn put-if-absent on a pre-granted lease + delete";
 	}
 
 	@Override
@@ -78,8 +78,7 @@ public final class EtcdTarget implements BenchmarkTarget {
 
 	@Override
 	public LockBackend newBackend() throws Exception {
-		// The contended run creates its backends just before it starts: count calls from
-		// here.
+		// A scenario creates its backends just before it starts: count calls from here.
 		this.callsAtStart = grpcCalls();
 		return new EtcdLockBackend(Client.builder().endpoints(this.etcd.endpoint()).build(), true, "distlock-bench",
 				Duration.ofSeconds(5));

@@ -80,8 +80,7 @@ public final class RedisTarget implements BenchmarkTarget {
 
 	/**
 	 * A new backend; the server's command counts start afresh, so that
-	 * {@link #pollingEvidence()} covers the run that created its backends last (the
-	 * contended one).
+	 * {@link #pollingEvidence()} covers the scenario that created its backends last.
 	 */
 	@Override
 	public LockBackend newBackend() {
@@ -101,7 +100,7 @@ public final class RedisTarget implements BenchmarkTarget {
 
 	@Override
 	public String pollingEvidence() {
-		return "INFO commandstats of the contended run: " + RedisCommandStats.read(this.statsCommands).summary();
+		return "INFO commandstats: " + RedisCommandStats.read(this.statsCommands).summary();
 	}
 
 	@Override

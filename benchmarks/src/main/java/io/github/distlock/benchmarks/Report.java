@@ -32,10 +32,51 @@ final class Report {
 
 	private final List<String> notes;
 
-	Report(List<Result> results, Settings settings, List<String> notes) {
+	private final List<String> backends;
+
+	private final String loadAtStart;
+
+	/**
+	 * @param results every result of the run
+	 * @param settings the run's settings
+	 * @param notes the backends' notes (evidence, what is missing)
+	 * @param backends the backends as given on the command line
+	 * @param loadAtStart the load average when the run started, to show how quiet the
+	 * machine was
+	 */
+	Report(List<Result> results, Settings settings, List<String> notes, List<String> backends, String loadAtStart) {
 		this.results = List.copyOf(results);
 		this.settings = settings;
 		this.notes = List.copyOf(notes);
+		this.backends = List.copyOf(backends);
+		this.loadAtStart = loadAtStart;
+	}
+
+	/**
+	 * The load average now, from {@code /proc/loadavg}.
+	 */
+	static String loadAverage() {
+		try {
+			String[] fields = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.US_ASCII).split(" ");
+			return fields[0] + " " + fields[1] + " " + fields[2];
+		}
+		catch (IOException ex) {
+			return "unknown";
+		}
+	}
+
+	/**
+	 * The command that repeats this run.
+	 */
+	String command() {
+		List<String> properties = this.settings.asJvmArguments()
+			.stream()
+			.filter((argument) -> !argument.endsWith("="))
+			.filter((argument) -> !argument.startsWith("-Dbenchmark.scenarios=")
+					|| this.settings.scenarios().size() < Scenario.values().length)
+			.toList();
+		return "mvn -B -q -Ppeers -pl benchmarks -am package exec:java -DskipTests -Dbenchmark.args=\""
+				+ String.join(" ", this.backends) + "\" " + String.join(" ", properties);
 	}
 
 	void write(Path directory) throws IOException {
@@ -57,6 +98,12 @@ final class Report {
 				Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(),
 				System.getProperty("java.version"), seconds(this.settings.measure().toMillis()),
 				seconds(this.settings.warmup().toMillis())));
+		md.append(String.format(Locale.ROOT, "Load average at the start: %s. Command: `%s`%n%n", this.loadAtStart,
+				command()));
+		if (this.settings.measure().toSeconds() < 5) {
+			md.append("**A smoke run (under 5 s per measurement): it shows that every part works, not how fast "
+					+ "anything is.**\n\n");
+		}
 		md.append("## distlock against the floor and the best peer\n\n");
 		md.append("| backend | scenario | distlock | floor | best peer | distlock ÷ floor | distlock ÷ best peer "
 				+ "| distlock p99 µs | distlock fairness | lost updates (distlock / floor / peers) |\n");

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Lock;
 
 import io.github.distlock.benchmarks.harness.Contender;
 import io.github.distlock.benchmarks.harness.Contender.Role;
@@ -75,14 +74,7 @@ final class RedisPeers {
 	private static LockClient registry(URI uri) {
 		LettuceConnectionFactory factory = connectionFactory(uri);
 		RedisLockRegistry registry = new RedisLockRegistry(factory, "bench-si", LEASE_SECONDS * 1000);
-		return LockClient.of((key) -> {
-			Lock lock = registry.obtain(key);
-			if (!lock.tryLock(WAIT_SECONDS, TimeUnit.SECONDS)) {
-				throw new IllegalStateException(
-						"RedisLockRegistry did not acquire " + key + " in " + WAIT_SECONDS + " s");
-			}
-			return lock::unlock;
-		}, () -> {
+		return JucLocks.client("RedisLockRegistry", registry::obtain, () -> {
 			registry.destroy();
 			factory.destroy();
 		});

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Lock;
 
 import io.github.distlock.benchmarks.harness.Contender;
 import io.github.distlock.benchmarks.harness.Contender.Role;
@@ -82,14 +81,7 @@ final class ZooKeeperPeers {
 	private static LockClient registry(String connectString) throws InterruptedException {
 		CuratorFramework client = curator(connectString);
 		ZookeeperLockRegistry registry = new ZookeeperLockRegistry(client, "/si-bench");
-		return LockClient.of((key) -> {
-			Lock lock = registry.obtain(key);
-			if (!lock.tryLock(WAIT_SECONDS, TimeUnit.SECONDS)) {
-				throw new IllegalStateException(
-						"ZookeeperLockRegistry did not acquire " + key + " in " + WAIT_SECONDS + " s");
-			}
-			return lock::unlock;
-		}, () -> {
+		return JucLocks.client("ZookeeperLockRegistry", registry::obtain, () -> {
 			registry.destroy();
 			client.close();
 		});
