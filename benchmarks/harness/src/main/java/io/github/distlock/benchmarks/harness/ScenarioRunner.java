@@ -144,6 +144,7 @@ public final class ScenarioRunner {
 			}));
 		}
 		long begin = System.nanoTime();
+		// Written before the latch opens, so every thread sees it.
 		endAt[0] = begin + nanos;
 		start.countDown();
 		try {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -64,9 +65,9 @@ public record Settings(Duration measure, Duration warmup, Set<Scenario> scenario
 	 * @return true when no filter is set or a word of it matches
 	 */
 	public boolean includes(String name) {
-		String lower = name.toLowerCase(java.util.Locale.ROOT);
+		String lower = name.toLowerCase(Locale.ROOT);
 		return this.contenders.isEmpty()
-				|| this.contenders.stream().anyMatch((word) -> lower.contains(word.toLowerCase(java.util.Locale.ROOT)));
+				|| this.contenders.stream().anyMatch((word) -> lower.contains(word.toLowerCase(Locale.ROOT)));
 	}
 
 	/**
