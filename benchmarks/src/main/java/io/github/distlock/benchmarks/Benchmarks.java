@@ -1,5 +1,6 @@
 package io.github.distlock.benchmarks;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,11 +44,18 @@ public final class Benchmarks {
 					notes.add(name + ": " + peers.unavailableReason());
 				}
 				else if (endpoint.isPresent()) {
-					results.addAll(peers.run(target, endpoint.get(), settings));
+					try {
+						results.addAll(peers.run(target, endpoint.get(), settings));
+					}
+					catch (IOException | RuntimeException ex) {
+						// The rest of the run still measures distlock and the floor.
+						notes.add(name + ": the peers' JVM failed: " + ex.getMessage());
+						System.err.println("The peers' JVM failed on " + name + ": " + ex);
+					}
 				}
 				System.out.println("== " + name + ": distlock and the floor ==");
 				results.addAll(runner.runAll(List.of(Contenders.distlock(target)), LOCK_SCENARIOS));
-				// Before the floor runs: the evidence counts the server's work since
+				// Read before the floor runs: it counts the server's work since
 				// distlock's
 				// last scenario made its clients.
 				String evidence = target.pollingEvidence();
