@@ -1,11 +1,15 @@
 package io.github.distlock.benchmarks;
 
+import java.util.List;
+import java.util.Optional;
+
+import io.github.distlock.benchmarks.harness.LockClient;
 import io.github.distlock.spi.LockBackend;
 
 /**
- * One backend under benchmark: its raw-client floor and a way to make distlock clients of
- * the same server. Implementations start the server they need and stop it in
- * {@link #close()}.
+ * One backend under benchmark: its server, its independent floor and a way to make
+ * distlock clients of the same server. Implementations start the server they need and
+ * stop it in {@link #close()}.
  */
 public interface BenchmarkTarget extends AutoCloseable {
 
@@ -15,15 +19,23 @@ public interface BenchmarkTarget extends AutoCloseable {
 	String name();
 
 	/**
-	 * What the floor does, in one line for the report.
+	 * What the floor does, in a few words for the report (no commas).
 	 */
 	String floorDescription();
 
 	/**
-	 * One acquire and release of {@code key} through the raw client, the cheapest correct
-	 * way the server offers: the floor distlock is compared with.
+	 * How the floor waits for a busy lock, for the report.
 	 */
-	void floorAcquireRelease(String key) throws Exception;
+	default String floorWait() {
+		return "raw client; retried every 1 ms while busy";
+	}
+
+	/**
+	 * A new, independent instance of the floor: the backend's raw client doing the
+	 * cheapest correct lock the server offers, with nothing of distlock's stack, retrying
+	 * every millisecond while the lock is busy.
+	 */
+	LockClient newFloorClient() throws Exception;
 
 	/**
 	 * A new, independent distlock client of the same server.
@@ -31,8 +43,23 @@ public interface BenchmarkTarget extends AutoCloseable {
 	LockBackend newBackend() throws Exception;
 
 	/**
-	 * Server-side evidence that waiters do not poll, printed after the contended run (for
-	 * example a command count); empty when the backend has none to offer.
+	 * The server's processes, for server CPU per operation; empty when the server runs
+	 * inside this JVM.
+	 */
+	List<Long> serverPids();
+
+	/**
+	 * Where the peers' JVM connects, in the form its libraries take; empty when the
+	 * backend has no peer in the benchmark.
+	 */
+	default Optional<String> peerEndpoint() {
+		return Optional.empty();
+	}
+
+	/**
+	 * Server-side evidence that waiters do not poll, printed after distlock's last
+	 * contended run (for example a command count); empty when the backend has none to
+	 * offer.
 	 */
 	default String pollingEvidence() throws Exception {
 		return "";

@@ -8,6 +8,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -16,6 +19,8 @@ import java.util.regex.Pattern;
 import io.github.distlock.backend.consul.ConsulApi;
 import io.github.distlock.backend.consul.ConsulLockBackend;
 import io.github.distlock.backend.consul.ConsulLockSettings;
+import io.github.distlock.benchmarks.harness.LockClient;
+import io.github.distlock.benchmarks.harness.TryLock;
 import io.github.distlock.it.servers.ConsulServer;
 import io.github.distlock.it.servers.ServerOptions;
 import io.github.distlock.it.servers.Servers;
@@ -23,9 +28,10 @@ import io.github.distlock.spi.LockBackend;
 
 /**
  * Consul 1.8 in dev mode. The floor is what the seed article does by hand, independent of
- * distlock and Spring: one reused JDK {@link HttpClient}, blocking {@code send},
- * {@code PUT /v1/kv/<key>?acquire=<session>} and {@code ?release=<session>} with a
- * session created once up front, no fencing token read.
+ * distlock and Spring: one reused JDK {@link HttpClient} per instance, blocking
+ * {@code send}, {@code PUT /v1/kv/<key>?acquire=<session>} and {@code ?release=<session>}
+ * with a session created with the instance, no fencing token read. Consul has no peer in
+ * the benchmark.
  */
 public final class ConsulTarget implements BenchmarkTarget {
 
@@ -33,29 +39,12 @@ public final class ConsulTarget implements BenchmarkTarget {
 
 	private final ConsulServer consul = Servers.consul(ServerOptions.defaults());
 
-	private final HttpClient floor = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(5))
-		.build();
-
-	private final String floorSession;
-
 	private final byte[] floorValue = "{\"holder\":\"benchmark-floor\"}".getBytes(StandardCharsets.UTF_8);
 
 	/**
-	 * Requests per distlock client, by kind; the last two belong to the contended run.
+	 * Requests per distlock client, by kind.
 	 */
 	private final List<Counts> counts = new CopyOnWriteArrayList<>();
-
-	public ConsulTarget() throws IOException, InterruptedException {
-		String created = floorPut("/v1/session/create",
-				"{\"TTL\":\"86400s\",\"Name\":\"benchmark floor\"}".getBytes(StandardCharsets.UTF_8));
-		Matcher id = SESSION_ID.matcher(created);
-		if (!id.find()) {
-			throw new IllegalStateException("No session ID in " + created);
-		}
-		this.floorSession = id.group(1);
-	}
 
 	@Override
 	public String name() {
@@ -64,25 +53,63 @@ public final class ConsulTarget implements BenchmarkTarget {
 
 	@Override
 	public String floorDescription() {
-		return "PUT kv ?acquire= then ?release= with an existing session, own JDK HttpClient, blocking send";
+		return "JDK HttpClient PUT kv ?acquire= + ?release= on a session made in the warm-up";
 	}
 
+	/**
+	 * A floor instance. A Consul session holds a key re-entrantly ({@code ?acquire=} by
+	 * the holder's own session answers {@code true} again), so each thread of the
+	 * instance gets its own session, created on its first acquisition, as a thread of the
+	 * seed article's code would.
+	 */
 	@Override
-	public void floorAcquireRelease(String key) throws IOException, InterruptedException {
-		String path = "/v1/kv/bench-floor/" + key;
-		String acquired = floorPut(path + "?acquire=" + this.floorSession, this.floorValue);
-		String released = floorPut(path + "?release=" + this.floorSession, null);
-		if (!"true".equals(acquired.strip()) || !"true".equals(released.strip())) {
-			throw new IllegalStateException("floor lock failed: acquire=" + acquired + ", release=" + released);
-		}
+	public LockClient newFloorClient() {
+		HttpClient floor = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(5))
+			.build();
+		Map<Thread, String> sessions = new ConcurrentHashMap<>();
+		TryLock tryLock = (key) -> {
+			String session = sessions.get(Thread.currentThread());
+			if (session == null) {
+				session = createSession(floor);
+				sessions.put(Thread.currentThread(), session);
+			}
+			String path = "/v1/kv/bench-floor/" + key;
+			if (!"true".equals(floorPut(floor, path + "?acquire=" + session, this.floorValue).strip())) {
+				return Optional.empty();
+			}
+			String holder = session;
+			return Optional.of(() -> {
+				String released = floorPut(floor, path + "?release=" + holder, null);
+				if (!"true".equals(released.strip())) {
+					throw new IllegalStateException("floor release of " + key + " answered " + released);
+				}
+			});
+		};
+		return tryLock.retryingClient(() -> {
+			for (String session : sessions.values()) {
+				floorPut(floor, "/v1/session/destroy/" + session, null);
+			}
+		});
 	}
 
-	private String floorPut(String path, byte[] body) throws IOException, InterruptedException {
+	private String createSession(HttpClient floor) throws IOException, InterruptedException {
+		String created = floorPut(floor, "/v1/session/create",
+				"{\"TTL\":\"86400s\",\"Name\":\"benchmark floor\"}".getBytes(StandardCharsets.UTF_8));
+		Matcher id = SESSION_ID.matcher(created);
+		if (!id.find()) {
+			throw new IllegalStateException("No session ID in " + created);
+		}
+		return id.group(1);
+	}
+
+	private String floorPut(HttpClient floor, String path, byte[] body) throws IOException, InterruptedException {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(this.consul.httpUrl() + path))
 			.timeout(Duration.ofSeconds(10))
 			.PUT((body != null) ? HttpRequest.BodyPublishers.ofByteArray(body) : HttpRequest.BodyPublishers.noBody())
 			.build();
-		HttpResponse<String> response = this.floor.send(request, HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = floor.send(request, HttpResponse.BodyHandlers.ofString());
 		if (response.statusCode() != 200) {
 			throw new IllegalStateException("PUT " + path + ": HTTP " + response.statusCode() + " " + response.body());
 		}
@@ -99,13 +126,15 @@ public final class ConsulTarget implements BenchmarkTarget {
 	}
 
 	@Override
+	public List<Long> serverPids() {
+		return List.of(this.consul.pid());
+	}
+
+	@Override
 	public String pollingEvidence() {
-		int size = this.counts.size();
 		Counts total = new Counts();
-		for (Counts counter : this.counts.subList(Math.max(0, size - 2), size)) {
-			total.add(counter);
-		}
-		return "HTTP requests of the contended run's two clients: " + total.transactions + " lock transactions, "
+		this.counts.forEach(total::add);
+		return "HTTP requests of all distlock clients so far: " + total.transactions + " lock transactions, "
 				+ total.releases + " releases, " + total.blockingReads + " blocking key reads (each parks on the "
 				+ "server until the key changes), " + total.plainReads + " plain key reads, " + total.other
 				+ " session requests";

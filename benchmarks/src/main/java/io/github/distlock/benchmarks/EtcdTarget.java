@@ -6,7 +6,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -19,6 +21,8 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.github.distlock.backend.etcd.EtcdLockBackend;
+import io.github.distlock.benchmarks.harness.LockClient;
+import io.github.distlock.benchmarks.harness.TryLock;
 import io.github.distlock.it.servers.EtcdServer;
 import io.github.distlock.it.servers.ServerKind;
 import io.github.distlock.it.servers.ServerOptions;
@@ -27,9 +31,9 @@ import io.github.distlock.spi.LockBackend;
 
 /**
  * etcd 3.5 on loopback. The floor is the cheapest correct raw lock: a put-if-absent
- * transaction ({@code createRevision == 0}) attached to an already granted lease, then a
- * delete. The polling evidence is etcd's own count of gRPC calls during the contended
- * run.
+ * transaction ({@code createRevision == 0}) attached to a lease granted when the instance
+ * is made, then a delete; each floor instance has its own jetcd client and lease. The
+ * polling evidence is etcd's own count of gRPC calls during distlock's last scenario.
  */
 public final class EtcdTarget implements BenchmarkTarget {
 
@@ -38,18 +42,9 @@ public final class EtcdTarget implements BenchmarkTarget {
 
 	private final EtcdServer etcd = Servers.etcd(ServerKind.ETCD_3_5, ServerOptions.defaults());
 
-	private final Client floor = Client.builder().endpoints(this.etcd.endpoint()).build();
-
-	private final long floorLease;
-
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	private Map<String, Long> callsAtStart = Map.of();
-
-	public EtcdTarget() throws Exception {
-		// Long enough for the whole run, so the floor needs no keepalive.
-		this.floorLease = this.floor.getLeaseClient().grant(3600).get(10, TimeUnit.SECONDS).getID();
-	}
 
 	@Override
 	public String name() {
@@ -58,32 +53,45 @@ public final class EtcdTarget implements BenchmarkTarget {
 
 	@Override
 	public String floorDescription() {
-		return "jetcd txn put-if-absent on an existing lease + delete";
+		return "jetcd txn put-if-absent on a pre-granted lease + delete";
 	}
 
 	@Override
-	public void floorAcquireRelease(String key) throws Exception {
-		ByteSequence name = ByteSequence.from("floor/" + key, StandardCharsets.UTF_8);
-		boolean acquired = this.floor.getKVClient()
-			.txn()
-			.If(new Cmp(name, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
-			.Then(Op.put(name, ByteSequence.EMPTY, PutOption.builder().withLeaseId(this.floorLease).build()))
-			.commit()
-			.get(10, TimeUnit.SECONDS)
-			.isSucceeded();
-		if (!acquired) {
-			throw new IllegalStateException("floor key " + name + " was not free");
-		}
-		this.floor.getKVClient().delete(name).get(10, TimeUnit.SECONDS);
+	public LockClient newFloorClient() throws Exception {
+		Client floor = Client.builder().endpoints(this.etcd.endpoint()).build();
+		// Long enough for the whole run, so the floor needs no keepalive.
+		long lease = floor.getLeaseClient().grant(3600).get(10, TimeUnit.SECONDS).getID();
+		TryLock tryLock = (key) -> {
+			ByteSequence name = ByteSequence.from("floor/" + key, StandardCharsets.UTF_8);
+			boolean acquired = floor.getKVClient()
+				.txn()
+				.If(new Cmp(name, Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+				.Then(Op.put(name, ByteSequence.EMPTY, PutOption.builder().withLeaseId(lease).build()))
+				.commit()
+				.get(10, TimeUnit.SECONDS)
+				.isSucceeded();
+			return acquired ? Optional.of(() -> floor.getKVClient().delete(name).get(10, TimeUnit.SECONDS))
+					: Optional.empty();
+		};
+		return tryLock.retryingClient(floor::close);
 	}
 
 	@Override
 	public LockBackend newBackend() throws Exception {
-		// The contended run creates its backends just before it starts: count calls from
-		// here.
+		// A scenario creates its backends just before it starts: count calls from here.
 		this.callsAtStart = grpcCalls();
 		return new EtcdLockBackend(Client.builder().endpoints(this.etcd.endpoint()).build(), true, "distlock-bench",
 				Duration.ofSeconds(5));
+	}
+
+	@Override
+	public List<Long> serverPids() {
+		return List.of(this.etcd.pid());
+	}
+
+	@Override
+	public Optional<String> peerEndpoint() {
+		return Optional.of(this.etcd.endpoint());
 	}
 
 	@Override
@@ -116,7 +124,6 @@ public final class EtcdTarget implements BenchmarkTarget {
 
 	@Override
 	public void close() {
-		this.floor.close();
 		this.etcd.close();
 	}
 

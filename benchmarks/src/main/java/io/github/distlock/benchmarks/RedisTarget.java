@@ -1,10 +1,14 @@
 package io.github.distlock.benchmarks;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.distlock.backend.redis.RedisKeyspace;
 import io.github.distlock.backend.redis.RedisLockBackend;
+import io.github.distlock.benchmarks.harness.LockClient;
+import io.github.distlock.benchmarks.harness.TryLock;
 import io.github.distlock.it.redis.RedisCommandStats;
 import io.github.distlock.it.servers.RedisServer;
 import io.github.distlock.it.servers.Servers;
@@ -17,7 +21,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 
 /**
  * The Redis backend on a dedicated {@code redis-server}, against the classic hand-written
- * lock on one Lettuce connection: {@code SET key value NX PX ttl}, then a
+ * lock on one Lettuce connection per instance: {@code SET key value NX PX ttl}, then a
  * compare-and-delete script by {@code EVALSHA}. The floor has no fencing token, no
  * notification and no renewal.
  */
@@ -36,11 +40,11 @@ public final class RedisTarget implements BenchmarkTarget {
 
 	private final RedisClient client = RedisClient.create(this.server.uri());
 
-	private final StatefulRedisConnection<String, String> floor = this.client.connect();
+	private final StatefulRedisConnection<String, String> stats = this.client.connect();
 
-	private final RedisCommands<String, String> floorCommands = this.floor.sync();
+	private final RedisCommands<String, String> statsCommands = this.stats.sync();
 
-	private final String compareAndDeleteSha = this.floorCommands.scriptLoad(COMPARE_AND_DELETE);
+	private final String compareAndDeleteSha = this.statsCommands.scriptLoad(COMPARE_AND_DELETE);
 
 	private final AtomicLong floorValues = new AtomicLong();
 
@@ -51,41 +55,57 @@ public final class RedisTarget implements BenchmarkTarget {
 
 	@Override
 	public String floorDescription() {
-		return "Lettuce SET NX PX + EVALSHA compare-and-delete, one connection";
+		return "Lettuce SET NX PX + EVALSHA compare-and-delete";
 	}
 
 	@Override
-	public void floorAcquireRelease(String key) {
-		String value = "floor:" + this.floorValues.incrementAndGet();
-		if (!"OK".equals(this.floorCommands.set(key, value, NX_PX))) {
-			throw new IllegalStateException("floor lock busy");
-		}
-		Long deleted = this.floorCommands.evalsha(this.compareAndDeleteSha, ScriptOutputType.INTEGER,
-				new String[] { key }, value);
-		if (deleted != 1) {
-			throw new IllegalStateException("floor lock not ours at release");
-		}
+	public LockClient newFloorClient() {
+		StatefulRedisConnection<String, String> connection = this.client.connect();
+		RedisCommands<String, String> commands = connection.sync();
+		TryLock floor = (key) -> {
+			String value = "floor:" + this.floorValues.incrementAndGet();
+			if (!"OK".equals(commands.set(key, value, NX_PX))) {
+				return Optional.empty();
+			}
+			return Optional.of(() -> {
+				Long deleted = commands.evalsha(this.compareAndDeleteSha, ScriptOutputType.INTEGER,
+						new String[] { key }, value);
+				if (deleted != 1) {
+					throw new IllegalStateException("floor lock " + key + " not ours at release");
+				}
+			});
+		};
+		return floor.retryingClient(connection::close);
 	}
 
 	/**
 	 * A new backend; the server's command counts start afresh, so that
-	 * {@link #pollingEvidence()} covers the run that created its backends last (the
-	 * contended one).
+	 * {@link #pollingEvidence()} covers the scenario that created its backends last.
 	 */
 	@Override
 	public LockBackend newBackend() {
-		RedisCommandStats.reset(this.floorCommands);
+		RedisCommandStats.reset(this.statsCommands);
 		return RedisLockBackend.connect(this.client, new RedisKeyspace("bench"), Duration.ofSeconds(5));
 	}
 
 	@Override
+	public List<Long> serverPids() {
+		return List.of(this.server.pid());
+	}
+
+	@Override
+	public Optional<String> peerEndpoint() {
+		return Optional.of(this.server.uri());
+	}
+
+	@Override
 	public String pollingEvidence() {
-		return "INFO commandstats of the contended run: " + RedisCommandStats.read(this.floorCommands).summary();
+		return "INFO commandstats: " + RedisCommandStats.read(this.statsCommands).summary();
 	}
 
 	@Override
 	public void close() {
-		this.floor.close();
+		this.stats.close();
 		this.client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 		this.server.close();
 	}

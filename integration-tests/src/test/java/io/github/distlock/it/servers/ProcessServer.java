@@ -111,6 +111,16 @@ public abstract class ProcessServer implements RealServer {
 	}
 
 	/**
+	 * Returns the running server process's id, for example to read its CPU time from
+	 * {@code /proc}.
+	 * @return the PID
+	 */
+	public final synchronized long pid() {
+		requireRunning();
+		return process.pid();
+	}
+
+	/**
 	 * Returns the options the server was started with.
 	 * @return the options
 	 */
