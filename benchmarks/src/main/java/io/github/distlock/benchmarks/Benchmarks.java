@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.github.distlock.benchmarks.harness.Contender;
 import io.github.distlock.benchmarks.harness.Result;
 import io.github.distlock.benchmarks.harness.Scenario;
 import io.github.distlock.benchmarks.harness.ScenarioRunner;
@@ -17,7 +18,8 @@ import io.github.distlock.benchmarks.harness.Settings;
  * on the command line it starts the server, runs the peers in their own JVM on it, then
  * distlock and the backend's floor in this one, through the same scenarios
  * ({@link Scenario}); on {@code local} it also measures the aspect's overhead. It writes
- * {@code target/results.csv} and {@code target/results.md} and prints the Markdown.
+ * {@code target/results.csv} and {@code target/results.md} and prints the Markdown. It
+ * runs in a JVM of its own ({@link OwnJvm}).
  */
 public final class Benchmarks {
 
@@ -29,6 +31,9 @@ public final class Benchmarks {
 	}
 
 	public static void main(String[] args) throws Exception {
+		if (!OwnJvm.isThisOne()) {
+			System.exit(OwnJvm.run(Benchmarks.class, args));
+		}
 		List<String> names = (args.length > 0) ? List.of(args) : List.of("local");
 		Settings settings = Settings.fromSystemProperties();
 		String loadAtStart = Report.loadAverage();
@@ -54,15 +59,21 @@ public final class Benchmarks {
 					}
 				}
 				System.out.println("== " + name + ": distlock and the floor ==");
-				results.addAll(runner.runAll(List.of(Contenders.distlock(target)), LOCK_SCENARIOS));
-				// Read before the floor runs: it counts the server's work since
-				// distlock's
-				// last scenario made its clients.
-				String evidence = target.pollingEvidence();
-				if (!evidence.isEmpty()) {
-					notes.add(name + ", distlock's last scenario: " + evidence);
+				Contender distlock = Contenders.distlock(target);
+				Scenario last = LOCK_SCENARIOS.get(LOCK_SCENARIOS.size() - 1);
+				String[] evidence = { "" };
+				results.addAll(runner.runAll(List.of(distlock, Contenders.floor(target)), LOCK_SCENARIOS,
+						(contender, scenario, result) -> {
+							// Read before the floor runs: it counts the server's work
+							// since
+							// distlock's clients of this run were made.
+							if (contender == distlock && scenario == last && result.succeeded()) {
+								evidence[0] = pollingEvidence(target);
+							}
+						}));
+				if (!evidence[0].isEmpty()) {
+					notes.add(name + ", distlock's last scenario: " + evidence[0]);
 				}
-				results.addAll(runner.runAll(List.of(Contenders.floor(target)), LOCK_SCENARIOS));
 				if (name.equals("local")) {
 					results.addAll(runner.runAll(AspectOverhead.contenders(), List.of(Scenario.ASPECT)));
 				}
@@ -85,6 +96,15 @@ public final class Benchmarks {
 	 */
 	static Path outputDirectory() {
 		return Path.of(System.getProperty("benchmark.output", "target"));
+	}
+
+	private static String pollingEvidence(BenchmarkTarget target) {
+		try {
+			return target.pollingEvidence();
+		}
+		catch (Exception ex) {
+			return "could not be read: " + ex;
+		}
 	}
 
 	private static BenchmarkTarget target(String name) throws Exception {

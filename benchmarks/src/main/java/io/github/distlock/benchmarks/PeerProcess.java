@@ -83,7 +83,7 @@ final class PeerProcess {
 	/** Generous: every peer through every scenario, plus start-up and slow hand-offs. */
 	private static long timeoutSeconds(Settings settings) {
 		long perRun = settings.measure().plus(settings.warmup()).toSeconds() + 30;
-		return 120 + 5L * Scenario.values().length * perRun;
+		return 120 + 5L * Scenario.values().length * perRun * settings.rounds();
 	}
 
 	private Path classPathFile() {

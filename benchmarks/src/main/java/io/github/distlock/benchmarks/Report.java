@@ -92,16 +92,17 @@ final class Report {
 		StringBuilder md = new StringBuilder();
 		md.append("# distlock benchmark\n\n");
 		md.append(String.format(Locale.ROOT,
-				"Run %s on %d cores, Java %s; %s s measured after %s s of warm-up per contender and scenario. "
+				"Run %s on %d cores, Java %s; %s s measured after %s s of warm-up per contender and scenario, "
+						+ "best of %d rounds (the contenders' order alternating), each JVM of its own. "
 						+ "Ops/s with client CPU µs per op in brackets; latency is acquire + critical section + "
 						+ "release, waiting included.%n%n",
 				Instant.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(),
 				System.getProperty("java.version"), seconds(this.settings.measure().toMillis()),
-				seconds(this.settings.warmup().toMillis())));
+				seconds(this.settings.warmup().toMillis()), this.settings.rounds()));
 		md.append(String.format(Locale.ROOT, "Load average at the start: %s. Command: `%s`%n%n", this.loadAtStart,
 				command()));
-		if (this.settings.measure().toSeconds() < 5) {
-			md.append("**A smoke run (under 5 s per measurement): it shows that every part works, not how fast "
+		if (this.settings.measure().toSeconds() < 3) {
+			md.append("**A smoke run (under 3 s per measurement): it shows that every part works, not how fast "
 					+ "anything is.**\n\n");
 		}
 		md.append("## distlock against the floor and the best peer\n\n");

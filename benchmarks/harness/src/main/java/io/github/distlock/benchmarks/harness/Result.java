@@ -51,6 +51,25 @@ public record Result(String backend, Scenario scenario, String contender, Conten
 	}
 
 	/**
+	 * The best of several rounds of one contender in one scenario: the one with the most
+	 * acquisitions per second, a failed round only when every round failed.
+	 * @param rounds the rounds, at least one
+	 * @return the best
+	 */
+	public static Result best(List<Result> rounds) {
+		if (rounds.isEmpty()) {
+			throw new IllegalArgumentException("No round to choose from");
+		}
+		Result best = rounds.get(0);
+		for (Result round : rounds) {
+			if (round.succeeded() && (!best.succeeded() || round.opsPerSecond() > best.opsPerSecond())) {
+				best = round;
+			}
+		}
+		return best;
+	}
+
+	/**
 	 * Acquisitions per second.
 	 * @return ops / seconds
 	 */

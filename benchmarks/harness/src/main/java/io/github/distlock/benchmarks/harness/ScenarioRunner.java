@@ -2,6 +2,7 @@ package io.github.distlock.benchmarks.harness;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -48,23 +49,52 @@ public final class ScenarioRunner {
 
 	/**
 	 * Runs every contender the settings include through every scenario they include of
-	 * {@code scenarios}, printing each result as it comes.
+	 * {@code scenarios}, printing each result as it comes. Each scenario runs
+	 * {@link Settings#rounds()} rounds in a row, each round every contender once, in the
+	 * given order and then in reverse order, so that no contender always runs first (on a
+	 * JVM still compiling) or last; the best round of each contender counts.
 	 * @param contenders the contenders
 	 * @param scenarios the scenarios that apply to them
-	 * @return the results, failed runs included
+	 * @return the best result of each contender in each scenario, failed runs included
 	 */
 	public List<Result> runAll(List<Contender> contenders, List<Scenario> scenarios) {
+		return runAll(contenders, scenarios, (contender, scenario, result) -> {
+		});
+	}
+
+	/**
+	 * Like {@link #runAll(List, List)}, telling {@code afterEachRun} about every run as
+	 * soon as it ended, before the next contender starts.
+	 * @param contenders the contenders
+	 * @param scenarios the scenarios that apply to them
+	 * @param afterEachRun told of every run, every round
+	 * @return the best result of each contender in each scenario, failed runs included
+	 */
+	public List<Result> runAll(List<Contender> contenders, List<Scenario> scenarios, RunListener afterEachRun) {
+		List<Contender> included = contenders.stream()
+			.filter((contender) -> this.settings.includes(contender.name()))
+			.toList();
 		List<Result> results = new ArrayList<>();
-		for (Contender contender : contenders) {
-			if (!this.settings.includes(contender.name())) {
+		for (Scenario scenario : scenarios) {
+			if (!this.settings.scenarios().contains(scenario) || included.isEmpty()) {
 				continue;
 			}
-			for (Scenario scenario : scenarios) {
-				if (this.settings.scenarios().contains(scenario)) {
+			List<Result> rounds = new ArrayList<>();
+			for (int round = 0; round < this.settings.rounds(); round++) {
+				List<Contender> order = new ArrayList<>(included);
+				if (round % 2 == 1) {
+					Collections.reverse(order);
+				}
+				for (Contender contender : order) {
 					Result result = run(contender, scenario);
 					System.out.println(describe(result));
-					results.add(result);
+					afterEachRun.ended(contender, scenario, result);
+					rounds.add(result);
 				}
+			}
+			for (Contender contender : included) {
+				results
+					.add(Result.best(rounds.stream().filter((r) -> r.contender().equals(contender.name())).toList()));
 			}
 		}
 		return results;
@@ -195,6 +225,22 @@ public final class ScenarioRunner {
 				result.backend(), result.scenario().label(), result.contender(), result.opsPerSecond(),
 				result.p50Micros(), result.p99Micros(), result.p999Micros(), result.clientCpuMicrosPerOp(),
 				result.serverCpuMicrosPerOp(), result.lostUpdates(), result.fairness());
+	}
+
+	/**
+	 * Told of every run as soon as it ended.
+	 */
+	@FunctionalInterface
+	public interface RunListener {
+
+		/**
+		 * One run ended.
+		 * @param contender the contender that ran
+		 * @param scenario the scenario it ran
+		 * @param result its result, perhaps failed
+		 */
+		void ended(Contender contender, Scenario scenario, Result result);
+
 	}
 
 	private record Run(long ops, double seconds, Histogram latency, long[] perThread, long lostUpdates) {

@@ -35,4 +35,18 @@ class ResultTests {
 			.withMessageContaining(Result.CSV_HEADER);
 	}
 
+	@Test
+	void theBestRoundIsTheFastestThatSucceeded() {
+		Result slow = round(1000, "");
+		Result fast = round(3000, "");
+		Result failed = round(0, "server gone");
+		assertThat(Result.best(List.of(failed, slow, fast, slow))).isSameAs(fast);
+		assertThat(Result.best(List.of(failed))).as("only failures: a failure").isSameAs(failed);
+	}
+
+	private static Result round(long ops, String error) {
+		return new Result("redis", Scenario.SINGLE, "distlock", Role.DISTLOCK, "", ops, 1.0, 1, 1, 1, 1, 1, 0, 1,
+				error);
+	}
+
 }

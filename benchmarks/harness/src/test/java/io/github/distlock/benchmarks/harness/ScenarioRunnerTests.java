@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -62,6 +63,24 @@ class ScenarioRunnerTests {
 		busyTwice.acquireRetrying("key").release();
 		assertThat(attempts).hasValue(3);
 		assertThat(releases).hasValue(1);
+	}
+
+	@Test
+	void roundsAlternateTheContendersOrderAndTheBestRoundCounts() {
+		Settings twoRounds = new Settings(Duration.ofMillis(100), Duration.ofMillis(20), EnumSet.of(Scenario.SINGLE),
+				List.of(), 2);
+		ScenarioRunner rounds = new ScenarioRunner("test", twoRounds, new ServerCpu(List.of()));
+		List<String> order = new CopyOnWriteArrayList<>();
+		Contender first = new Contender("first", Role.FLOOR, "in-JVM", () -> LockClient.of((key) -> () -> {
+		}, () -> {
+		}));
+		Contender second = new Contender("second", Role.PEER, "in-JVM", () -> LockClient.of((key) -> () -> {
+		}, () -> {
+		}));
+		List<Result> results = rounds.runAll(List.of(first, second), List.of(Scenario.SINGLE),
+				(contender, scenario, result) -> order.add(contender.name()));
+		assertThat(order).containsExactly("first", "second", "second", "first");
+		assertThat(results).extracting(Result::contender).containsExactly("first", "second");
 	}
 
 }
