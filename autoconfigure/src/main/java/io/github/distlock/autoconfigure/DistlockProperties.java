@@ -78,6 +78,8 @@ public class DistlockProperties {
 
 	private final Shutdown shutdown = new Shutdown();
 
+	private final Handoff handoff = new Handoff();
+
 	public @Nullable BackendType getBackend() {
 		return this.backend;
 	}
@@ -180,6 +182,10 @@ public class DistlockProperties {
 		return this.shutdown;
 	}
 
+	public Handoff getHandoff() {
+		return this.handoff;
+	}
+
 	/**
 	 * A duration as users write it: {@code -1s} rather than {@code PT-1S}.
 	 */
@@ -191,6 +197,55 @@ public class DistlockProperties {
 			return duration.toString();
 		}
 		return (duration.getNano() == 0) ? duration.getSeconds() + "s" : duration.toMillis() + "ms";
+	}
+
+	/**
+	 * How a lock passes between this instance's threads: when a thread releases a lock
+	 * that another thread here waits for, it stays held on the server and goes to that
+	 * thread with a new, larger fencing token, saving two round trips; after
+	 * {@code max-count} hand-overs, or {@code max-time} after the server acquisition, it
+	 * is released on the server so that other instances get their turn.
+	 */
+	public static class Handoff {
+
+		/**
+		 * Hand-overs per server acquisition; 0 turns hand-over off (every holder then
+		 * acquires and releases on the server).
+		 */
+		private int maxCount = 16;
+
+		/**
+		 * How long after the server acquisition a hand-over may still happen.
+		 */
+		private Duration maxTime = Duration.ofMillis(50);
+
+		public int getMaxCount() {
+			return this.maxCount;
+		}
+
+		public void setMaxCount(int maxCount) {
+			if (maxCount < 0 || maxCount > LockSettings.Handoff.MAX_COUNT) {
+				throw new InvalidPropertyValueException(
+						"distlock.handoff.max-count", null, "distlock.handoff.max-count must be between 0 and "
+								+ LockSettings.Handoff.MAX_COUNT + ", but was " + maxCount,
+						"0 (off) to " + LockSettings.Handoff.MAX_COUNT, "16");
+			}
+			this.maxCount = maxCount;
+		}
+
+		public Duration getMaxTime() {
+			return this.maxTime;
+		}
+
+		public void setMaxTime(Duration maxTime) {
+			if (maxTime.isNegative()) {
+				throw new InvalidPropertyValueException("distlock.handoff.max-time", null,
+						"distlock.handoff.max-time must be zero (off) or a positive duration, but was " + text(maxTime),
+						"a duration of 0s (off) or more", "50ms");
+			}
+			this.maxTime = maxTime;
+		}
+
 	}
 
 	/**
@@ -226,7 +281,8 @@ public class DistlockProperties {
 	 */
 	public LockSettings toSettings() {
 		return new LockSettings(this.defaultTtl, this.defaultWaitTime, this.lostPolicy, this.safetyMargin,
-				this.renewalInterval, this.schedulerThreads);
+				this.renewalInterval, this.schedulerThreads,
+				new LockSettings.Handoff(this.handoff.maxCount, this.handoff.maxTime));
 	}
 
 }

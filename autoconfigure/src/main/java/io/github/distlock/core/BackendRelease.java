@@ -1,5 +1,6 @@
 package io.github.distlock.core;
 
+import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -8,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.github.distlock.LockBackendException;
 import io.github.distlock.core.LockListener.LockInfo;
 import io.github.distlock.spi.BackendLock;
+import io.github.distlock.spi.ExpiringBackendLock;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -30,6 +32,8 @@ final class BackendRelease {
 
 	private final AtomicBoolean released = new AtomicBoolean();
 
+	private volatile long releaseNanos;
+
 	BackendRelease(BackendLock backendLock, LockInfo info, long ttlNanos, LockScheduler scheduler) {
 		this.backendLock = backendLock;
 		this.info = info;
@@ -45,8 +49,11 @@ final class BackendRelease {
 		if (!this.released.compareAndSet(false, true)) {
 			return true;
 		}
+		long start = System.nanoTime();
 		try {
-			return this.backendLock.release();
+			boolean ours = this.backendLock.release();
+			this.releaseNanos = System.nanoTime() - start;
+			return ours;
 		}
 		catch (LockBackendException ex) {
 			// Compare-and-delete is idempotent, so a release that met a failover is sent
@@ -66,6 +73,15 @@ final class BackendRelease {
 				.warn("Releasing lock '" + this.info.key() + "' on backend " + this.info.backend() + " failed: " + ex);
 			return true;
 		}
+	}
+
+	/**
+	 * How long this instance's next thread leaves the lock to another instance notified
+	 * of the release: the release's round trip, twice (the notification's way there and
+	 * the acquisition's way back); 0 when nobody else waited, or the release failed.
+	 */
+	long courtesyNanos() {
+		return this.backendLock.othersWaitedAtRelease() ? 2 * this.releaseNanos : 0;
 	}
 
 	private void retryRelease(long untilNanos, long backoffNanos) {
@@ -92,6 +108,37 @@ final class BackendRelease {
 		catch (RejectedExecutionException ex) {
 			// Shutting down: the server frees the lock at the end of its ttl.
 		}
+	}
+
+	/**
+	 * Where the remainder of a holdAtLeast is kept: by the server's expiry, nowhere (the
+	 * lock is gone), or here, renewing it until then.
+	 */
+	enum Remainder {
+
+		ON_SERVER, GONE, LOCAL
+
+	}
+
+	/**
+	 * Asks the server to expire the lock when the remainder ends, where the backend keeps
+	 * a per-lock expiry.
+	 */
+	Remainder handRemainderToServer(long remainingNanos) {
+		if (!(this.backendLock instanceof ExpiringBackendLock expiring)) {
+			return Remainder.LOCAL;
+		}
+		try {
+			return expiring.expireAfter(Duration.ofNanos(remainingNanos)) ? Remainder.ON_SERVER : Remainder.GONE;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not hand the holdAtLeast remainder of lock '" + this.info.key()
+					+ "' to the server's expiry; renewing it until then instead: " + ex);
+		}
+		return Remainder.LOCAL;
 	}
 
 }

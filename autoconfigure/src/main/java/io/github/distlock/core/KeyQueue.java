@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +24,9 @@ final class KeyQueue {
 
 	private static final long REMAINDER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+	/** The longest pause a release's courtesy imposes on this instance's next thread. */
+	private static final long MAX_COURTESY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
 	/**
 	 * The key's entry, counting the caller as a user until {@link #leave}.
 	 */
@@ -38,7 +42,18 @@ final class KeyQueue {
 	 * Counts one user less; an entry nobody waits for or holds is dropped.
 	 */
 	void leave(Entry entry) {
-		this.entries.computeIfPresent(entry.encodedKey, (key, existing) -> (--existing.users == 0) ? null : existing);
+		boolean[] dropped = { false };
+		this.entries.computeIfPresent(entry.encodedKey, (key, existing) -> {
+			dropped[0] = --existing.users == 0;
+			return dropped[0] ? null : existing;
+		});
+		if (dropped[0]) {
+			// The waiter it was handed to gave up, and nobody else wants it.
+			LocalRun orphan = entry.takeHandoff();
+			if (orphan != null) {
+				orphan.release();
+			}
+		}
 		if (this.draining) {
 			synchronized (this.drained) {
 				this.drained.notifyAll();
@@ -102,6 +117,15 @@ final class KeyQueue {
 
 		private volatile @Nullable ManagedLock lock;
 
+		/** A lock still held on the backend, handed to whoever takes the permit next. */
+		private final AtomicReference<@Nullable LocalRun> handoff = new AtomicReference<>();
+
+		/**
+		 * Until when this instance's next thread leaves the lock to others that were
+		 * notified of the last release; 0 for no pause.
+		 */
+		private volatile long courtesyUntil;
+
 		Entry(String encodedKey) {
 			this.encodedKey = encodedKey;
 		}
@@ -137,6 +161,53 @@ final class KeyQueue {
 		void unbind(ManagedLock held) {
 			if (this.owner == Thread.currentThread() && this.lock == held) {
 				this.owner = null;
+			}
+		}
+
+		/** Whether another thread waits for the permit. */
+		boolean othersWaiting() {
+			return this.permit.hasQueuedThreads();
+		}
+
+		/**
+		 * Forgets the released lock and lets the next thread in, handing it {@code run},
+		 * still held on the backend.
+		 */
+		void handOver(LocalRun run) {
+			this.handoff.set(run);
+			released();
+		}
+
+		/**
+		 * The run handed over to the holder of the permit, if any; the caller takes it
+		 * over or releases it.
+		 */
+		@Nullable LocalRun takeHandoff() {
+			return this.handoff.getAndSet(null);
+		}
+
+		/**
+		 * Forgets the released lock and lets the next thread in, after another instance
+		 * had {@code courtesyNanos} to take the lock on the server.
+		 */
+		void released(long courtesyNanos) {
+			this.courtesyUntil = (courtesyNanos > 0) ? System.nanoTime() + Math.min(courtesyNanos, MAX_COURTESY_NANOS)
+					: 0;
+			released();
+		}
+
+		/**
+		 * Waits out the courtesy of the last release, if any, before this thread tries
+		 * the server; at most until {@code deadlineNanos}.
+		 */
+		void awaitCourtesy(long deadlineNanos) throws InterruptedException {
+			long until = this.courtesyUntil;
+			if (until != 0) {
+				this.courtesyUntil = 0;
+				long pause = Math.min(until, deadlineNanos) - System.nanoTime();
+				if (pause > 0) {
+					TimeUnit.NANOSECONDS.sleep(pause);
+				}
 			}
 		}
 

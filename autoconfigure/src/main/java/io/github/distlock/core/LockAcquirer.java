@@ -82,21 +82,26 @@ final class LockAcquirer {
 				return Optional.empty();
 			}
 			this.inventory.refuseIfShuttingDown(display);
-			Optional<BackendLock> acquired = TransientRetries.acquire(this.backend, encoded, ttl, deadline);
-			if (acquired.isEmpty()) {
-				entry.returnPermit();
-				this.queue.leave(entry);
-				timedOut(info, start, observed);
-				return Optional.empty();
+			LocalRun run = takeOver(entry, ttl);
+			if (run == null) {
+				entry.awaitCourtesy(deadline);
+				Optional<BackendLock> acquired = TransientRetries.acquire(this.backend, encoded, ttl, deadline);
+				if (acquired.isEmpty()) {
+					entry.returnPermit();
+					this.queue.leave(entry);
+					timedOut(info, start, observed);
+					return Optional.empty();
+				}
+				run = newRun(acquired.get(), ttl, display);
 			}
 			if (this.inventory.isShuttingDown()) {
 				// Granted while shutdown began: hand it back rather than start work now.
-				acquired.get().release();
+				run.release();
 				this.inventory.refuseIfShuttingDown(display);
 			}
-			ManagedLock lock = new ManagedLock(this.queue, entry, info, acquired.get(), ttl, options.autoRenew(),
-					holdAtLeast, this.scheduler, this.listener, this.settings,
-					observed.acquired(acquired.get().fencingToken()));
+			long token = run.nextToken();
+			ManagedLock lock = new ManagedLock(this.queue, entry, info, run, token, ttl, options.autoRenew(),
+					holdAtLeast, this.scheduler, this.listener, this.settings, observed.acquired(token));
 			entry.held(lock);
 			this.listener.acquireFinished(info, AcquireOutcome.ACQUIRED, System.nanoTime() - start);
 			lock.start();
@@ -120,6 +125,29 @@ final class LockAcquirer {
 			}
 			throw new LockBackendException("Backend '" + this.backend.name() + "' failed to acquire lock '" + display
 					+ "': " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * The run the previous holder handed over, when it suits this request; one that does
+	 * not is released on the backend.
+	 */
+	private static @Nullable LocalRun takeOver(KeyQueue.Entry entry, Duration ttl) {
+		LocalRun handed = entry.takeHandoff();
+		if (handed != null && !handed.acceptsTakeover(ttl)) {
+			handed.release();
+			return null;
+		}
+		return handed;
+	}
+
+	private LocalRun newRun(BackendLock acquired, Duration ttl, String display) {
+		try {
+			return new LocalRun(acquired, ttl, this.backend.name(), display);
+		}
+		catch (RuntimeException ex) {
+			acquired.release();
+			throw ex;
 		}
 	}
 

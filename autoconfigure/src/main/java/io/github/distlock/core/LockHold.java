@@ -25,7 +25,7 @@ final class LockHold implements Lease {
 
 	@Override
 	public long fencingToken() {
-		return this.lock.backendLock.fencingToken();
+		return this.lock.fencingToken;
 	}
 
 	@Override

@@ -112,10 +112,9 @@ public final class LockInventory {
 	}
 
 	private static HeldLock describe(ManagedLock lock, long now) {
-		return new HeldLock(lock.info.key(), lock.info.name(), lock.backendLock.fencingToken(), lock.ownerThread,
-				lock.acquiredAt, Duration.ofNanos(now - lock.acquiredAtNanos),
-				Duration.ofNanos(lock.validUntilNanos() - now), lock.renewals.count(), lock.renewals.last(),
-				lock.lostReason());
+		return new HeldLock(lock.info.key(), lock.info.name(), lock.fencingToken, lock.ownerThread, lock.acquiredAt,
+				Duration.ofNanos(now - lock.acquiredAtNanos), Duration.ofNanos(lock.validUntilNanos() - now),
+				lock.renewals.count(), lock.renewals.last(), lock.lostReason());
 	}
 
 }

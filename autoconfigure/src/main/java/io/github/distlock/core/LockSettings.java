@@ -17,9 +17,27 @@ import org.jspecify.annotations.Nullable;
  * capped at a fifth of the ttl
  * @param renewalInterval fixed renewal interval, or {@code null} for a third of the ttl
  * @param schedulerThreads threads of the shared renewal and deadline scheduler
+ * @param handoff how far a lock held on the backend is handed from one of this JVM's
+ * threads to the next without a round trip
  */
 public record LockSettings(Duration defaultTtl, Duration defaultWaitTime, LostLockPolicy lostPolicy,
-		Duration safetyMargin, @Nullable Duration renewalInterval, int schedulerThreads) {
+		Duration safetyMargin, @Nullable Duration renewalInterval, int schedulerThreads, Handoff handoff) {
+
+	/**
+	 * Settings with the default {@link Handoff}.
+	 * @param defaultTtl ttl used when the options give none
+	 * @param defaultWaitTime wait time used when the options give none
+	 * @param lostPolicy lost-lock policy used when the options give none
+	 * @param safetyMargin how much earlier than the server the local validity deadline
+	 * ends
+	 * @param renewalInterval fixed renewal interval, or {@code null} for a third of the
+	 * ttl
+	 * @param schedulerThreads threads of the shared renewal and deadline scheduler
+	 */
+	public LockSettings(Duration defaultTtl, Duration defaultWaitTime, LostLockPolicy lostPolicy, Duration safetyMargin,
+			@Nullable Duration renewalInterval, int schedulerThreads) {
+		this(defaultTtl, defaultWaitTime, lostPolicy, safetyMargin, renewalInterval, schedulerThreads, Handoff.DEFAULT);
+	}
 
 	/**
 	 * Validates the settings.
@@ -29,6 +47,7 @@ public record LockSettings(Duration defaultTtl, Duration defaultWaitTime, LostLo
 		Objects.requireNonNull(defaultWaitTime, "defaultWaitTime");
 		Objects.requireNonNull(lostPolicy, "lostPolicy");
 		Objects.requireNonNull(safetyMargin, "safetyMargin");
+		Objects.requireNonNull(handoff, "handoff");
 		if (defaultTtl.isNegative() || defaultTtl.isZero()) {
 			throw new IllegalArgumentException("defaultTtl must be positive, but was " + defaultTtl);
 		}
@@ -73,6 +92,58 @@ public record LockSettings(Duration defaultTtl, Duration defaultWaitTime, LostLo
 		}
 		long halfValidity = Math.max(1, (ttl.toNanos() - marginNanos(ttl)) / 2);
 		return Math.min(this.renewalInterval.toNanos(), Math.max(third, halfValidity));
+	}
+
+	/**
+	 * These settings with other {@link Handoff} bounds.
+	 * @param bounds the bounds
+	 * @return the settings
+	 */
+	public LockSettings withHandoff(Handoff bounds) {
+		return new LockSettings(this.defaultTtl, this.defaultWaitTime, this.lostPolicy, this.safetyMargin,
+				this.renewalInterval, this.schedulerThreads, bounds);
+	}
+
+	/**
+	 * How far a lock is handed over locally: when a thread releases a lock that another
+	 * thread of this JVM waits for, the lock stays held on the backend and passes to that
+	 * thread, with a new, larger fencing token and no round trip, until {@code maxCount}
+	 * hand-overs or {@code maxTime} since the backend acquisition; then it is released on
+	 * the backend, so that other instances get their turn.
+	 *
+	 * @param maxCount hand-overs per backend acquisition; 0 turns hand-over off; at most
+	 * {@value #MAX_COUNT}
+	 * @param maxTime how long after the backend acquisition a hand-over may still happen
+	 */
+	public record Handoff(int maxCount, Duration maxTime) {
+
+		/** The most hand-overs one backend acquisition can number in its tokens. */
+		public static final int MAX_COUNT = (1 << FencingTokens.LOCAL_BITS) - 1;
+
+		/** 16 hand-overs within 50 ms. */
+		public static final Handoff DEFAULT = new Handoff(16, Duration.ofMillis(50));
+
+		/** No hand-over: every holder acquires and releases on the backend. */
+		public static final Handoff OFF = new Handoff(0, Duration.ZERO);
+
+		/**
+		 * Validates the bounds.
+		 */
+		public Handoff {
+			Objects.requireNonNull(maxTime, "maxTime");
+			if (maxCount < 0 || maxCount > MAX_COUNT) {
+				throw new IllegalArgumentException(
+						"handoff maxCount must be between 0 and " + MAX_COUNT + ", but was " + maxCount);
+			}
+			if (maxTime.isNegative()) {
+				throw new IllegalArgumentException("handoff maxTime must not be negative, but was " + maxTime);
+			}
+		}
+
+		boolean enabled() {
+			return this.maxCount > 0 && !this.maxTime.isZero();
+		}
+
 	}
 
 }

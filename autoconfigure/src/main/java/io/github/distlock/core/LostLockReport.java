@@ -30,6 +30,21 @@ final class LostLockReport {
 		callbacks.forEach((callback) -> run(info, callback));
 	}
 
+	/**
+	 * Reports a lock that the server no longer held for its owner at release, and returns
+	 * the reason.
+	 */
+	static String foundGoneAtRelease(LockInfo info, long fencingToken, LockListener listener,
+			LockObserver.Holding holding) {
+		String reason = "the server no longer held the lock for this owner at release";
+		logger.error("Lock '" + info.key() + "' was found gone or taken by another holder when released: "
+				+ "it had been lost without notice, and the code it protected may have overlapped with another "
+				+ "holder");
+		listener.lost(info, fencingToken, reason);
+		holding.lost(reason);
+		return reason;
+	}
+
 	static void run(LockInfo info, Runnable callback) {
 		try {
 			callback.run();

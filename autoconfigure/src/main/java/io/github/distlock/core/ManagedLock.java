@@ -9,8 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.distlock.core.LockListener.LockInfo;
-import io.github.distlock.spi.BackendLock;
-import io.github.distlock.spi.ExpiringBackendLock;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -29,10 +27,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * With a {@code holdAtLeast}, the release of the last hold before that time only starts
- * the remainder: where the backend keeps a per-lock expiry ({@link ExpiringBackendLock})
- * the server is told to expire the lock at its end and nothing renews it; otherwise
- * renewal goes on until the remainder ends and the lock is released. Either way the
- * in-JVM queue stays closed until then, and the remainder is never reentered.
+ * the remainder: where the backend keeps a per-lock expiry
+ * ({@link io.github.distlock.spi.ExpiringBackendLock}) the server is told to expire the
+ * lock at its end and nothing renews it; otherwise renewal goes on until the remainder
+ * ends and the lock is released. Either way the in-JVM queue stays closed until then, and
+ * the remainder is never reentered.
  */
 final class ManagedLock {
 
@@ -40,7 +39,10 @@ final class ManagedLock {
 
 	final LockInfo info;
 
-	final BackendLock backendLock;
+	/** The backend acquisition this lock is one holder of. */
+	private final LocalRun run;
+
+	final long fencingToken;
 
 	final long acquiredAtNanos = System.nanoTime();
 
@@ -62,6 +64,8 @@ final class ManagedLock {
 	private final LockListener listener;
 
 	private final long ttlNanos;
+
+	private final LockSettings.Handoff handoff;
 
 	private final boolean serverBounded;
 
@@ -97,40 +101,44 @@ final class ManagedLock {
 
 	private @Nullable ScheduledFuture<?> remainderEnd;
 
-	ManagedLock(KeyQueue queue, KeyQueue.Entry entry, LockInfo info, BackendLock backendLock, Duration ttl,
+	ManagedLock(KeyQueue queue, KeyQueue.Entry entry, LockInfo info, LocalRun run, long fencingToken, Duration ttl,
 			boolean autoRenew, Duration holdAtLeast, LockScheduler scheduler, LockListener listener,
 			LockSettings settings, LockObserver.Holding holding) {
 		this.queue = queue;
 		this.entry = entry;
 		this.info = info;
-		this.backendLock = backendLock;
+		this.run = run;
+		this.fencingToken = fencingToken;
+		this.handoff = settings.handoff();
 		this.scheduler = scheduler;
 		this.listener = listener;
 		// The server's own bound, when it is shorter, is the validity window: renewals
 		// and the margin are sized to it.
-		Duration validity = Duration.ofNanos(Math.min(ttl.toNanos(), backendLock.maxValidityNanos()));
+		Duration validity = Duration.ofNanos(Math.min(ttl.toNanos(), this.run.backendLock.maxValidityNanos()));
 		this.ttlNanos = validity.toNanos();
 		this.serverBounded = validity.compareTo(ttl) < 0;
 		this.marginNanos = settings.marginNanos(validity);
 		this.renewalIntervalNanos = settings.renewalIntervalNanos(validity);
 		this.autoRenew = autoRenew;
 		this.holdAtLeastNanos = holdAtLeast.toNanos();
-		this.firstConfirmedAtNanos = backendLock.confirmedAtNanos();
+		this.firstConfirmedAtNanos = this.run.backendLock.confirmedAtNanos();
 		this.holding = holding;
-		this.backendRelease = new BackendRelease(backendLock, info, this.ttlNanos, scheduler);
+		this.backendRelease = new BackendRelease(this.run.backendLock, info, this.ttlNanos, scheduler);
 	}
 
 	/** Starts renewal and the deadline check, and listens for the backend's loss. */
 	void start() {
-		this.backendLock.onLost(this::lost);
+		this.run.attach(this);
 		synchronized (this) {
 			if (this.finished || this.lostReason != null) {
 				return;
 			}
 			if (this.autoRenew) {
+				// Due an interval after the last confirmation, which a hand-over
+				// inherits.
+				long first = Math.max(0, this.firstConfirmedAtNanos + this.renewalIntervalNanos - System.nanoTime());
 				this.renewal = this.scheduler.executor()
-					.scheduleWithFixedDelay(this::renew, this.renewalIntervalNanos, this.renewalIntervalNanos,
-							TimeUnit.NANOSECONDS);
+					.scheduleWithFixedDelay(this::renew, first, this.renewalIntervalNanos, TimeUnit.NANOSECONDS);
 			}
 			scheduleDeadlineCheck();
 		}
@@ -141,7 +149,7 @@ final class ManagedLock {
 	}
 
 	long validUntilNanos() {
-		long confirmed = this.autoRenew ? this.backendLock.confirmedAtNanos() : this.firstConfirmedAtNanos;
+		long confirmed = this.autoRenew ? this.run.backendLock.confirmedAtNanos() : this.firstConfirmedAtNanos;
 		return confirmed + this.ttlNanos - this.marginNanos;
 	}
 
@@ -191,8 +199,12 @@ final class ManagedLock {
 	/** Keeps the lock, now without holds, until holdAtLeast after its acquisition. */
 	private void holdRemainder(long remainingNanos) {
 		this.entry.unbind(this);
-		boolean expiresOnServer = this.backendLock instanceof ExpiringBackendLock expiring
-				&& expireOnServer(expiring, remainingNanos);
+		BackendRelease.Remainder remainder = this.backendRelease.handRemainderToServer(remainingNanos);
+		if (remainder == BackendRelease.Remainder.GONE) {
+			lost("the server no longer held the lock for this owner when its holdAtLeast remainder began");
+			finish();
+		}
+		boolean expiresOnServer = remainder == BackendRelease.Remainder.ON_SERVER;
 		synchronized (this) {
 			if (this.finished || this.lostReason != null) {
 				return;
@@ -210,24 +222,6 @@ final class ManagedLock {
 			}
 			this.remainderEnd = this.scheduler.executor().schedule(this::finish, delay, TimeUnit.NANOSECONDS);
 		}
-	}
-
-	private boolean expireOnServer(ExpiringBackendLock lock, long remainingNanos) {
-		try {
-			if (lock.expireAfter(Duration.ofNanos(remainingNanos))) {
-				return true;
-			}
-			lost("the server no longer held the lock for this owner when its holdAtLeast remainder began");
-			finish();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not hand the holdAtLeast remainder of lock '" + this.info.key()
-					+ "' to the server's expiry; renewing it until then instead: " + ex);
-		}
-		return false;
 	}
 
 	/** Whether running code holds the lock (not only a holdAtLeast remainder). */
@@ -280,8 +274,8 @@ final class ManagedLock {
 			// Losses are often seen on a client library's I/O or event thread; user
 			// callbacks and event listeners that call the lock server from there could
 			// stall or deadlock it, so they run on our scheduler.
-			this.scheduler.dispatch(() -> LostLockReport.report(this.info, this.backendLock.fencingToken(), reason,
-					this.listener, this.holding, callbacks));
+			this.scheduler.dispatch(() -> LostLockReport.report(this.info, this.fencingToken, reason, this.listener,
+					this.holding, callbacks));
 		}
 	}
 
@@ -293,8 +287,7 @@ final class ManagedLock {
 	void revoke(String reason) {
 		List<Runnable> callbacks = markLost(reason);
 		if (callbacks != null) {
-			LostLockReport.report(this.info, this.backendLock.fencingToken(), reason, this.listener, this.holding,
-					callbacks);
+			LostLockReport.report(this.info, this.fencingToken, reason, this.listener, this.holding, callbacks);
 		}
 		finish();
 	}
@@ -316,7 +309,8 @@ final class ManagedLock {
 	}
 
 	/**
-	 * Releases on the backend, reports a loss found then, and lets the next thread in.
+	 * Hands the lock to the next local waiter while the hand-over bounds allow; else
+	 * releases on the backend, reports a loss found then, and lets the next thread in.
 	 */
 	void finish() {
 		synchronized (this) {
@@ -326,20 +320,25 @@ final class ManagedLock {
 			this.finished = true;
 			cancelTasks();
 		}
+		boolean localWaiters = !this.leftToServer && this.lostReason == null && this.entry.othersWaiting();
+		if (localWaiters && this.run.handOverFrom(this, this.handoff)) {
+			this.listener.released(this.info, false, System.nanoTime() - this.acquiredAtNanos);
+			this.holding.released(false);
+			this.entry.handOver(this.run);
+			this.queue.leave(this.entry);
+			return;
+		}
 		boolean ours = this.leftToServer || this.backendRelease.once();
+		long courtesy = localWaiters ? this.backendRelease.courtesyNanos() : 0;
 		boolean wasLost = this.lostReason != null;
 		if (!ours && !wasLost) {
 			wasLost = true;
-			this.lostReason = "the server no longer held the lock for this owner at release";
-			logger.error("Lock '" + this.info.key() + "' was found gone or taken by another holder when released: "
-					+ "it had been lost without notice, and the code it protected may have overlapped with another "
-					+ "holder");
-			this.listener.lost(this.info, this.backendLock.fencingToken(), this.lostReason);
-			this.holding.lost(this.lostReason);
+			this.lostReason = LostLockReport.foundGoneAtRelease(this.info, this.fencingToken, this.listener,
+					this.holding);
 		}
 		this.listener.released(this.info, wasLost, System.nanoTime() - this.acquiredAtNanos);
 		this.holding.released(wasLost);
-		this.entry.released();
+		this.entry.released(courtesy);
 		this.queue.leave(this.entry);
 	}
 
@@ -370,7 +369,7 @@ final class ManagedLock {
 			return;
 		}
 		try {
-			if (!this.backendLock.renew()) {
+			if (!this.run.backendLock.renew()) {
 				lost("the server no longer holds the lock for this owner (found at renewal)");
 				return;
 			}

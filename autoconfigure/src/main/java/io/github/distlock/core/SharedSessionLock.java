@@ -57,6 +57,11 @@ final class SharedSessionLock extends AbstractBackendLock {
 		}
 	}
 
+	@Override
+	public boolean othersWaitedAtRelease() {
+		return this.lock.othersWaitedAtRelease();
+	}
+
 	/** The id of the session this lock is on. */
 	String sessionId() {
 		return this.session.id();

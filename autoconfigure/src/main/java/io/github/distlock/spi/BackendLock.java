@@ -59,6 +59,19 @@ public interface BackendLock {
 	boolean release();
 
 	/**
+	 * Whether, as far as the backend can tell, a client of another instance waited for
+	 * this lock when {@link #release()} freed it. Then the generic layer lets that client
+	 * go first before this instance's next thread competes for the lock again (after a
+	 * run of local hand-overs). Backends whose server queues waiters in order answer
+	 * {@code false}: the server serves them first anyway. The default, {@code true}, is
+	 * right when the backend cannot tell.
+	 * @return whether others waited
+	 */
+	default boolean othersWaitedAtRelease() {
+		return true;
+	}
+
+	/**
 	 * Registers the single listener the backend calls, at most once and from any thread,
 	 * when the server tells it this lock is gone (a session expired, a keepalive failed,
 	 * the key was taken). If the loss was already observed, the listener is called at

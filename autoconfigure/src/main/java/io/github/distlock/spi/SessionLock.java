@@ -33,4 +33,13 @@ public interface SessionLock {
 	 */
 	boolean release();
 
+	/**
+	 * Whether a client of another instance waited for this lock when {@link #release()}
+	 * freed it, as {@link BackendLock#othersWaitedAtRelease()} describes.
+	 * @return whether others waited
+	 */
+	default boolean othersWaitedAtRelease() {
+		return true;
+	}
+
 }

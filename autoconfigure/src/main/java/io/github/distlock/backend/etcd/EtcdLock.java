@@ -73,6 +73,14 @@ final class EtcdLock implements SessionLock {
 	 * Deletes our key if it is still the one we created (same create revision); one round
 	 * trip.
 	 */
+	/**
+	 * Waiters queue on the server (by create revision, or node sequence) and come first.
+	 */
+	@Override
+	public boolean othersWaitedAtRelease() {
+		return false;
+	}
+
 	@Override
 	public boolean release() {
 		Duration timeout = (RELEASE_TIMEOUT.compareTo(this.calls.timeout()) < 0) ? RELEASE_TIMEOUT

@@ -30,6 +30,8 @@ final class RedisLock extends AbstractBackendLock implements ExpiringBackendLock
 
 	private final ReconnectCheck reconnects;
 
+	private volatile boolean releasedToWaiters;
+
 	RedisLock(RedisLockCommands commands, ReconnectCheck reconnects, String encodedKey, String holder, long ttlMillis,
 			long fencingToken, long sentAtNanos) {
 		super(fencingToken, sentAtNanos);
@@ -93,12 +95,21 @@ final class RedisLock extends AbstractBackendLock implements ExpiringBackendLock
 	public boolean release() {
 		this.reconnects.untrack(this);
 		try {
-			return this.commands.release(this.encodedKey, this.holder, Duration.ofMillis(this.ttlMillis));
+			RedisLockCommands.Released released = this.commands.release(this.encodedKey, this.holder,
+					Duration.ofMillis(this.ttlMillis));
+			this.releasedToWaiters = released == RedisLockCommands.Released.TO_WAITERS;
+			return released.ours();
 		}
 		catch (LockBackendException ex) {
 			throw new LockBackendException(ex.getMessage() + "; Redis frees it when its ttl expires", ex,
 					ex.isTransient());
 		}
+	}
+
+	/** Whether the release script found the key awaited and published. */
+	@Override
+	public boolean othersWaitedAtRelease() {
+		return this.releasedToWaiters;
 	}
 
 	@Override

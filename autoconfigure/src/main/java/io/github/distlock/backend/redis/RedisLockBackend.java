@@ -60,7 +60,7 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 
 	private final RedisLockCommands commands;
 
-	private final ReleaseNotifications notifications = new ReleaseNotifications();
+	private final ReleaseNotifications notifications;
 
 	private final long notificationTimeoutNanos;
 
@@ -82,7 +82,9 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 		this.client = client;
 		this.connection = connections.commands();
 		this.subscription = connections.subscription();
-		this.commands = new RedisLockCommands(connections.async(), keyspace, this.connection.getTimeout());
+		this.commands = new RedisLockCommands(connections.async(), keyspace, this.connection.getTimeout(),
+				this.instanceId);
+		this.notifications = new ReleaseNotifications(this.instanceId);
 		this.notificationTimeoutNanos = notificationTimeout.toNanos();
 	}
 
@@ -155,7 +157,7 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 			boolean busy = !this.commands.acquire(key, nextHolder(), checkMillis, checkMillis * 2, checkMillis)
 				.acquired();
 			waiter.clear();
-			if (!taken || !busy || !this.commands.release(key, holder)) {
+			if (!taken || !busy || !this.commands.release(key, holder).ours()) {
 				throw new LockBackendException("The startup check could not take, find busy and release its own key "
 						+ this.commands.keyspace().lockKey(key));
 			}

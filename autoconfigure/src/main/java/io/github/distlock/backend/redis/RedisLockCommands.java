@@ -26,20 +26,21 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 final class RedisLockCommands {
 
 	/**
-	 * KEYS: lock, fencing counter, waiters mark. ARGV: holder, ttl ms, counter retention
-	 * ms, how long this caller will wait for a notification in ms (0: it will not).
-	 * Returns {1, token} or {0, the holder's remaining ttl in ms}.
+	 * KEYS: lock, fencing counter, waiters. ARGV: holder, ttl ms, counter retention ms,
+	 * how long this caller will wait for a notification in ms (0: it will not), the
+	 * waiting instance's id. Returns {1, token} or {0, the holder's remaining ttl in ms}.
 	 *
 	 * <p>
 	 * A missing counter is seeded from the server clock in microseconds, so tokens keep
 	 * increasing after the counter was lost to a restart without persistence, to eviction
 	 * or to its retention running out (overtaking the clock would take one acquisition
-	 * per microsecond per key). A failed attempt that will wait marks the key as awaited
-	 * for at least that long, in the same atomic step, so a release after it is sure to
-	 * publish; a key nobody waits for is released without publishing. The mark is only
-	 * ever extended, and its remaining time read in whole seconds ({@code TTL}: the
-	 * caller adds a second of margin), which leaves {@code PTTL} to failed attempts alone
-	 * in {@code INFO commandstats}.
+	 * per microsecond per key). A failed attempt that will wait joins the key's waiters,
+	 * a sorted set of instance ids scored by the server time at which their wait ends, in
+	 * the same atomic step, so a release after it is sure to notify; an instance already
+	 * waiting keeps its place ({@code ZADD NX}). The set's own expiry is only ever
+	 * extended, and read in whole seconds ({@code TTL}: the caller adds a second of
+	 * margin), which leaves {@code PTTL} to failed attempts alone in
+	 * {@code INFO commandstats}. A waiters mark of distlock 0.1 (a string) is replaced.
 	 */
 	private static final Script ACQUIRE = new Script("""
 			if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
@@ -52,8 +53,16 @@ final class RedisLockCommands {
 			  return {1, token}
 			end
 			local waiting = tonumber(ARGV[4])
-			if waiting > 0 and redis.call('TTL', KEYS[3]) * 1000 < waiting then
-			  redis.call('SET', KEYS[3], '1', 'PX', waiting)
+			if waiting > 0 then
+			  if redis.call('TYPE', KEYS[3]).ok == 'string' then
+			    redis.call('DEL', KEYS[3])
+			  end
+			  local now = redis.call('TIME')
+			  local ends = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) + waiting
+			  redis.call('ZADD', KEYS[3], 'NX', ends, ARGV[5])
+			  if redis.call('TTL', KEYS[3]) * 1000 < waiting then
+			    redis.call('PEXPIRE', KEYS[3], waiting)
+			  end
 			end
 			return {0, redis.call('PTTL', KEYS[1])}
 			""");
@@ -69,20 +78,36 @@ final class RedisLockCommands {
 			""");
 
 	/**
-	 * KEYS: lock, waiters mark. ARGV: holder, channel, message. Returns 1 when the lock
-	 * was ours and is deleted; then publishes if the key is marked as awaited, consuming
-	 * the mark: every waiter the message wakes tries again, and marks the key anew if it
-	 * fails.
+	 * KEYS: lock, waiters. ARGV: holder, channel, key. Returns 0 when the lock was not
+	 * ours; else deletes it and wakes one waiting instance: it drops the waiters whose
+	 * wait has ended, takes the one that has waited longest, and publishes
+	 * {@code <its id>:<key>}, so that one instance tries again instead of every one (it
+	 * joins again if it fails). Returns 2 when it notified someone, 1 when nobody waited.
+	 * A waiters mark of distlock 0.1 (a string) still wakes every waiter, as 0.1 did.
 	 */
 	private static final Script RELEASE = new Script("""
-			if redis.call('GET', KEYS[1]) == ARGV[1] then
-			  redis.call('DEL', KEYS[1])
-			  if redis.call('DEL', KEYS[2]) == 1 then
-			    redis.call('PUBLISH', ARGV[2], ARGV[3])
-			  end
+			if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+			  return 0
+			end
+			redis.call('DEL', KEYS[1])
+			local kind = redis.call('TYPE', KEYS[2]).ok
+			if kind == 'string' then
+			  redis.call('DEL', KEYS[2])
+			  redis.call('PUBLISH', ARGV[2], ARGV[3])
+			  return 2
+			end
+			if kind ~= 'zset' then
 			  return 1
 			end
-			return 0
+			local now = redis.call('TIME')
+			redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf',
+			  tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
+			local first = redis.call('ZPOPMIN', KEYS[2])
+			if first[1] then
+			  redis.call('PUBLISH', ARGV[2], first[1] .. ':' .. ARGV[3])
+			  return 2
+			end
+			return 1
 			""");
 
 	/**
@@ -97,10 +122,14 @@ final class RedisLockCommands {
 
 	private final Duration timeout;
 
-	RedisLockCommands(RedisClusterAsyncCommands<String, String> commands, RedisKeyspace keyspace, Duration timeout) {
+	private final String instanceId;
+
+	RedisLockCommands(RedisClusterAsyncCommands<String, String> commands, RedisKeyspace keyspace, Duration timeout,
+			String instanceId) {
 		this.commands = commands;
 		this.keyspace = keyspace;
 		this.timeout = timeout;
+		this.instanceId = instanceId;
 	}
 
 	RedisKeyspace keyspace() {
@@ -137,7 +166,8 @@ final class RedisLockCommands {
 		try {
 			// An answer later than the ttl could not give a valid lock anyway.
 			List<Long> reply = run(ACQUIRE, ScriptOutputType.MULTI, keys, bounded(Duration.ofMillis(ttlMillis)), holder,
-					Long.toString(ttlMillis), Long.toString(counterRetentionMillis), Long.toString(waitingMillis));
+					Long.toString(ttlMillis), Long.toString(counterRetentionMillis), Long.toString(waitingMillis),
+					this.instanceId);
 			return new Attempt(reply.get(0) == 1, reply.get(1));
 		}
 		catch (RuntimeException ex) {
@@ -185,7 +215,7 @@ final class RedisLockCommands {
 	 * the answer even when interrupted (the interrupt is kept): the script is sent at
 	 * once, and whether the lock was ours is what the caller needs.
 	 */
-	boolean release(String encodedKey, String holder) {
+	Released release(String encodedKey, String holder) {
 		return release(encodedKey, holder, this.timeout);
 	}
 
@@ -193,11 +223,11 @@ final class RedisLockCommands {
 	 * Like {@link #release(String, String)}, waiting at most {@code timeout} (and never
 	 * longer than the connection's timeout) for the answer.
 	 */
-	boolean release(String encodedKey, String holder, Duration timeout) {
+	Released release(String encodedKey, String holder, Duration timeout) {
 		try {
-			Long deleted = run(RELEASE, ScriptOutputType.INTEGER, releaseKeys(encodedKey), bounded(timeout), false,
+			Long outcome = run(RELEASE, ScriptOutputType.INTEGER, releaseKeys(encodedKey), bounded(timeout), false,
 					holder, this.keyspace.releaseChannel(), encodedKey);
-			return deleted == 1;
+			return (outcome == 0) ? Released.NOT_OURS : (outcome == 2) ? Released.TO_WAITERS : Released.TO_NOBODY;
 		}
 		catch (RuntimeException ex) {
 			throw failure("release", encodedKey, ex);
@@ -277,6 +307,24 @@ final class RedisLockCommands {
 		return new LockBackendException(
 				"Redis failed to " + operation + " lock '" + encodedKey + "': " + ex.getMessage(), ex,
 				RedisFailures.isTransient(ex));
+	}
+
+	/**
+	 * The outcome of one release script.
+	 */
+	enum Released {
+
+		/** The lock was not ours: nothing was deleted. */
+		NOT_OURS,
+		/** Deleted; nobody had marked the key as awaited. */
+		TO_NOBODY,
+		/** Deleted, and the waiters were notified. */
+		TO_WAITERS;
+
+		boolean ours() {
+			return this != NOT_OURS;
+		}
+
 	}
 
 	/**

@@ -43,6 +43,14 @@ final class ZooKeeperLock extends AbstractBackendLock {
 		return this.backend.renew(this);
 	}
 
+	/**
+	 * Waiters queue on the server (by create revision, or node sequence) and come first.
+	 */
+	@Override
+	public boolean othersWaitedAtRelease() {
+		return false;
+	}
+
 	@Override
 	public boolean release() {
 		return this.backend.release(this);

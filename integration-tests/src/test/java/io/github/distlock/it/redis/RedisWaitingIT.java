@@ -77,6 +77,36 @@ class RedisWaitingIT {
 	}
 
 	@Test
+	void aReleaseWakesOneWaitingInstanceInTheOrderTheyCame(@Dedicated RedisServer redis) throws Exception {
+		StatefulRedisConnection<String, String> operator = operator(redis);
+		DefaultLockTemplate holder = instance(redis, Duration.ofSeconds(30));
+		String waiters = KEYSPACE.waitersKey(LockKeys.encode("report:daily"));
+		Lease held = holder.acquire("report:daily", LockOptions.ttl(Duration.ofSeconds(30)));
+		List<Future<Lease>> waiting = new CopyOnWriteArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			DefaultLockTemplate instance = instance(redis, Duration.ofSeconds(30));
+			waiting.add(this.pool.submit(() -> instance.acquire("report:daily",
+					LockOptions.ttl(Duration.ofSeconds(30)).withWaitTime(Duration.ofSeconds(60)))));
+			long joined = i + 1;
+			org.awaitility.Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> operator.sync().zcard(waiters) == joined);
+		}
+		RedisCommandStats.reset(operator.sync());
+		held.release();
+		Lease first = waiting.get(0).get(10, TimeUnit.SECONDS);
+		RedisCommandStats afterFirst = RedisCommandStats.read(operator.sync());
+		assertThat(afterFirst.failedAttempts()).as("nobody else woke: " + afterFirst.summary()).isZero();
+		assertThat(waiting.get(1).isDone()).isFalse();
+		first.release();
+		waiting.get(1).get(10, TimeUnit.SECONDS).release();
+		waiting.get(2).get(10, TimeUnit.SECONDS).release();
+		RedisCommandStats all = RedisCommandStats.read(operator.sync());
+		assertThat(all.acquisitions()).isEqualTo(3);
+		assertThat(all.failedAttempts()).as("one woken per release: " + all.summary()).isZero();
+	}
+
+	@Test
 	void releasesPublishOnlyWhenSomeoneWaits(@Dedicated RedisServer redis) throws Exception {
 		StatefulRedisConnection<String, String> operator = operator(redis);
 		DefaultLockTemplate first = instance(redis, Duration.ofSeconds(5));
