@@ -27,6 +27,7 @@ import io.github.distlock.autoconfigure.LocalLockAutoConfiguration;
 import io.github.distlock.backend.local.LocalLockBackend;
 import io.github.distlock.core.DefaultLockTemplate;
 import io.github.distlock.core.LockKeys;
+import io.github.distlock.core.ObservedBackend;
 import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.LockBackend;
 import io.github.distlock.spi.LockRequest;
@@ -195,7 +196,7 @@ class ReactiveLockedMethodTests {
 	void backendCallsNeverRunOnANonBlockingThread() {
 		this.runner.withUserConfiguration(RecordingBackendConfiguration.class).run((context) -> {
 			ReactiveJobs jobs = context.getBean(ReactiveJobs.class);
-			RecordingBackend backend = context.getBean(RecordingBackend.class);
+			RecordingBackendConfiguration backend = context.getBean(RecordingBackendConfiguration.class);
 			String result = Mono.defer(() -> jobs.hold("r9", Mono.just("v")))
 				.subscribeOn(Schedulers.parallel())
 				.publishOn(Schedulers.parallel())
@@ -334,80 +335,20 @@ class ReactiveLockedMethodTests {
 
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	static class RecordingBackendConfiguration {
-
-		@Bean
-		RecordingBackend recordingBackend() {
-			return new RecordingBackend(new LocalLockBackend());
-		}
-
-	}
-
 	/**
 	 * The local backend, noting whether each acquisition and release ran on a thread that
 	 * must not block.
 	 */
-	static final class RecordingBackend implements LockBackend {
+	@Configuration(proxyBeanMethods = false)
+	static class RecordingBackendConfiguration {
 
 		final List<String> calls = new CopyOnWriteArrayList<>();
 
-		private final LocalLockBackend local;
-
-		RecordingBackend(LocalLockBackend local) {
-			this.local = local;
-		}
-
-		@Override
-		public String name() {
-			return "recording";
-		}
-
-		@Override
-		public Optional<BackendLock> tryAcquire(LockRequest request) throws InterruptedException {
-			note("acquire");
-			return this.local.tryAcquire(request).map(RecordingLock::new);
-		}
-
-		private void note(String call) {
-			this.calls.add(call + (Schedulers.isInNonBlockingThread() ? " on a non-blocking thread"
-					: " on a thread that may block"));
-		}
-
-		private final class RecordingLock implements BackendLock {
-
-			private final BackendLock lock;
-
-			RecordingLock(BackendLock lock) {
-				this.lock = lock;
-			}
-
-			@Override
-			public long fencingToken() {
-				return this.lock.fencingToken();
-			}
-
-			@Override
-			public long confirmedAtNanos() {
-				return this.lock.confirmedAtNanos();
-			}
-
-			@Override
-			public boolean renew() throws InterruptedException {
-				return this.lock.renew();
-			}
-
-			@Override
-			public boolean release() {
-				note("release");
-				return this.lock.release();
-			}
-
-			@Override
-			public void onLost(Consumer<String> listener) {
-				this.lock.onLost(listener);
-			}
-
+		@Bean
+		ObservedBackend recordingBackend() {
+			return new ObservedBackend(new LocalLockBackend(),
+					(call) -> this.calls.add(call + (Schedulers.isInNonBlockingThread() ? " on a non-blocking thread"
+							: " on a thread that may block")));
 		}
 
 	}

@@ -2,18 +2,13 @@ package io.github.distlock.core;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 import io.github.distlock.Lease;
 import io.github.distlock.LockOptions;
 import io.github.distlock.backend.local.LocalLockBackend;
-import io.github.distlock.spi.BackendLock;
-import io.github.distlock.spi.LockBackend;
-import io.github.distlock.spi.LockRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,7 +29,12 @@ class HandoffTests {
 
 	private final LocalLockBackend local = new LocalLockBackend();
 
-	private final CountingBackend backend = new CountingBackend(this.local);
+	private final AtomicInteger acquisitions = new AtomicInteger();
+
+	private final AtomicInteger releases = new AtomicInteger();
+
+	private final ObservedBackend backend = new ObservedBackend(this.local,
+			(call) -> (call.equals("acquire") ? this.acquisitions : this.releases).incrementAndGet());
 
 	/** The default count; a time bound that the test's own waits cannot reach. */
 	private static final LockSettings.Handoff BOUNDED_BY_COUNT = new LockSettings.Handoff(
@@ -55,10 +55,10 @@ class HandoffTests {
 		Lease next = second.get(10, TimeUnit.SECONDS);
 		assertThat(next.isHeld()).isTrue();
 		assertThat(next.fencingToken()).isGreaterThan(first.fencingToken());
-		assertThat(this.backend.acquisitions).as("backend acquisitions").hasValue(1);
-		assertThat(this.backend.releases).as("backend releases while handed over").hasValue(0);
+		assertThat(this.acquisitions).as("backend acquisitions").hasValue(1);
+		assertThat(this.releases).as("backend releases while handed over").hasValue(0);
 		next.release();
-		assertThat(this.backend.releases).as("released once the run ended").hasValue(1);
+		assertThat(this.releases).as("released once the run ended").hasValue(1);
 		assertThat(this.local.isHeld(LockKeys.encode("order"))).isFalse();
 	}
 
@@ -73,8 +73,8 @@ class HandoffTests {
 		Lease handed = second.get(10, TimeUnit.SECONDS);
 		handed.release();
 		Lease acquiredAnew = third.get(10, TimeUnit.SECONDS);
-		assertThat(this.backend.acquisitions).hasValue(2);
-		assertThat(this.backend.releases).hasValue(1);
+		assertThat(this.acquisitions).hasValue(2);
+		assertThat(this.releases).hasValue(1);
 		assertThat(List.of(first.fencingToken(), handed.fencingToken(), acquiredAnew.fencingToken()))
 			.as("strictly increasing")
 			.isSorted()
@@ -90,7 +90,7 @@ class HandoffTests {
 		CompletableFuture<Lease> second = waitingAcquire("order", WAITING);
 		first.release();
 		second.get(10, TimeUnit.SECONDS).release();
-		assertThat(this.backend.acquisitions).as("the run outlived max-time before the release").hasValue(2);
+		assertThat(this.acquisitions).as("the run outlived max-time before the release").hasValue(2);
 	}
 
 	@Test
@@ -101,8 +101,8 @@ class HandoffTests {
 		CompletableFuture<Lease> second = waitingAcquire("order", WAITING);
 		first.release();
 		second.get(10, TimeUnit.SECONDS).release();
-		assertThat(this.backend.acquisitions).hasValue(2);
-		assertThat(this.backend.releases).hasValue(2);
+		assertThat(this.acquisitions).hasValue(2);
+		assertThat(this.releases).hasValue(2);
 	}
 
 	@Test
@@ -111,8 +111,8 @@ class HandoffTests {
 		CompletableFuture<Lease> second = waitingAcquire("order", WAITING.withTtl(Duration.ofSeconds(20)));
 		first.release();
 		Lease next = second.get(10, TimeUnit.SECONDS);
-		assertThat(this.backend.acquisitions).hasValue(2);
-		assertThat(this.backend.releases).as("the handed lock, refused").hasValue(1);
+		assertThat(this.acquisitions).hasValue(2);
+		assertThat(this.releases).as("the handed lock, refused").hasValue(1);
 		assertThat(next.fencingToken()).isGreaterThan(first.fencingToken());
 		next.release();
 	}
@@ -153,69 +153,6 @@ class HandoffTests {
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> thread.getState() == Thread.State.TIMED_WAITING || lease.isDone());
 		return lease;
-	}
-
-	/** The local backend, counting what reaches it. */
-	private static final class CountingBackend implements LockBackend {
-
-		private final LockBackend delegate;
-
-		final AtomicInteger acquisitions = new AtomicInteger();
-
-		final AtomicInteger releases = new AtomicInteger();
-
-		CountingBackend(LockBackend delegate) {
-			this.delegate = delegate;
-		}
-
-		@Override
-		public String name() {
-			return "counting";
-		}
-
-		@Override
-		public Optional<BackendLock> tryAcquire(LockRequest request) throws InterruptedException {
-			Optional<BackendLock> acquired = this.delegate.tryAcquire(request);
-			acquired.ifPresent((lock) -> this.acquisitions.incrementAndGet());
-			return acquired.map(Counted::new);
-		}
-
-		private final class Counted implements BackendLock {
-
-			private final BackendLock lock;
-
-			Counted(BackendLock lock) {
-				this.lock = lock;
-			}
-
-			@Override
-			public long fencingToken() {
-				return this.lock.fencingToken();
-			}
-
-			@Override
-			public long confirmedAtNanos() {
-				return this.lock.confirmedAtNanos();
-			}
-
-			@Override
-			public boolean renew() throws InterruptedException {
-				return this.lock.renew();
-			}
-
-			@Override
-			public boolean release() {
-				CountingBackend.this.releases.incrementAndGet();
-				return this.lock.release();
-			}
-
-			@Override
-			public void onLost(Consumer<String> listener) {
-				this.lock.onLost(listener);
-			}
-
-		}
-
 	}
 
 }
