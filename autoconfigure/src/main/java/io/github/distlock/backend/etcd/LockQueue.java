@@ -39,6 +39,8 @@ final class LockQueue {
 	 */
 	static final long GONE = 0;
 
+	private static final long WATCH_FAILED = -1;
+
 	private static final GetOption FIRST_CREATED = GetOption.builder()
 		.isPrefix(true)
 		.withSortField(GetOption.SortTarget.CREATE)
@@ -144,37 +146,66 @@ final class LockQueue {
 			if (predecessor.isEmpty()) {
 				return mine;
 			}
-			awaitDeletion(predecessor.get(0).getKey(), state.getHeader().getRevision() + 1, remaining);
+			awaitDeletion(predecessor.get(0), state.getHeader().getRevision(), remaining);
 		}
 	}
 
 	/**
-	 * Returns when {@code key} is deleted at or after {@code fromRevision} (so a deletion
-	 * between our read and the watch's start is not missed), when the watch fails, or
-	 * after {@code timeoutNanos}.
+	 * Returns when {@code predecessor} is deleted after our read at {@code readRevision},
+	 * when the watch fails, or after {@code timeoutNanos}.
+	 *
+	 * <p>
+	 * The watch starts at the server's current revision, never in the past: etcd serves a
+	 * watch that starts at a revision it has passed from a loop that runs every 100 ms,
+	 * and with several instances queued other waiters write between our read and the
+	 * watch. The watch delivers every event after the revision its creation reports; when
+	 * that is later than our read, the deletion may lie in between, so we read the key
+	 * once more.
 	 */
-	private void awaitDeletion(ByteSequence key, long fromRevision, long timeoutNanos) throws InterruptedException {
-		CompletableFuture<Void> wake = new CompletableFuture<>();
+	private void awaitDeletion(KeyValue predecessor, long readRevision, long timeoutNanos) throws InterruptedException {
+		long deadline = System.nanoTime() + timeoutNanos;
+		CompletableFuture<Long> watching = new CompletableFuture<>();
+		CompletableFuture<Void> deleted = new CompletableFuture<>();
 		WatchOption option = WatchOption.builder()
-			.withRevision(fromRevision)
 			.withNoPut(true)
+			.withCreateNotify(true)
 			.withRequireLeader(true)
 			.build();
 		Watch.Listener listener = Watch.listener((response) -> {
-			if (response.getEvents()
+			if (response.isCreatedNotify()) {
+				watching.complete(response.getHeader().getRevision());
+			}
+			else if (response.getEvents()
 				.stream()
 				.anyMatch((event) -> event.getEventType() == WatchEvent.EventType.DELETE)) {
-				wake.complete(null);
+				deleted.complete(null);
 			}
-			// A failed or ended watch (compaction, leader loss) wakes us too: the caller
-			// reads the queue again.
-		}, (error) -> wake.complete(null), () -> wake.complete(null));
-		try (Watch.Watcher watcher = this.watch.watch(key, option, listener)) {
-			wake.get(timeoutNanos, TimeUnit.NANOSECONDS);
+		}, (error) -> wakeUp(watching, deleted), () -> wakeUp(watching, deleted));
+		// A failed or ended watch (leader loss, closed client) wakes us too: the caller
+		// reads the queue again.
+		try (Watch.Watcher watcher = this.watch.watch(predecessor.getKey(), option, listener)) {
+			long watchedFrom = watching.get(timeoutNanos, TimeUnit.NANOSECONDS);
+			if (watchedFrom == WATCH_FAILED || (watchedFrom > readRevision && !stillThere(predecessor))) {
+				return;
+			}
+			deleted.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException | ExecutionException ex) {
 			// The caller checks the deadline.
 		}
+	}
+
+	private static void wakeUp(CompletableFuture<Long> watching, CompletableFuture<Void> deleted) {
+		watching.complete(WATCH_FAILED);
+		deleted.complete(null);
+	}
+
+	/** Whether the same key (not one created anew under its name) still exists. */
+	private boolean stillThere(KeyValue key) throws InterruptedException {
+		List<KeyValue> now = this.calls
+			.await(this.kv.get(key.getKey(), GetOption.DEFAULT), "read lock queue key " + key.getKey())
+			.getKvs();
+		return !now.isEmpty() && now.get(0).getCreateRevision() == key.getCreateRevision();
 	}
 
 	/** Removes our key, if it is still the one we queued with. */
