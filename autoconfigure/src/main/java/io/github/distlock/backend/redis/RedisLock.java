@@ -97,7 +97,7 @@ final class RedisLock extends AbstractBackendLock implements ExpiringBackendLock
 		try {
 			RedisLockCommands.Released released = this.commands.release(this.encodedKey, this.holder,
 					Duration.ofMillis(this.ttlMillis));
-			this.releasedToWaiters = released == RedisLockCommands.Released.TO_WAITERS;
+			this.releasedToWaiters = released == RedisLockCommands.Released.TO_ALL_WAITERS;
 			return released.ours();
 		}
 		catch (LockBackendException ex) {
@@ -106,7 +106,11 @@ final class RedisLock extends AbstractBackendLock implements ExpiringBackendLock
 		}
 	}
 
-	/** Whether the release script found the key awaited and published. */
+	/**
+	 * Whether the release woke every waiter to compete (a 0.1 waiters mark). A release
+	 * that reserved the lock for the waiter it woke answers {@code false}: the server
+	 * keeps it for that waiter already.
+	 */
 	@Override
 	public boolean othersWaitedAtRelease() {
 		return this.releasedToWaiters;

@@ -36,14 +36,21 @@ final class RedisLockCommands {
 	 * or to its retention running out (overtaking the clock would take one acquisition
 	 * per microsecond per key). A failed attempt that will wait joins the key's waiters,
 	 * a sorted set of instance ids scored by the server time at which their wait ends, in
-	 * the same atomic step, so a release after it is sure to notify; an instance already
-	 * waiting keeps its place ({@code ZADD NX}). The set's own expiry is only ever
-	 * extended, and read in whole seconds ({@code TTL}: the caller adds a second of
-	 * margin), which leaves {@code PTTL} to failed attempts alone in
-	 * {@code INFO commandstats}. A waiters mark of distlock 0.1 (a string) is replaced.
+	 * microseconds (in milliseconds, instances that joined in the same millisecond would
+	 * be served in the order of their ids, not of their arrival), in the same atomic
+	 * step, so a release after it is sure to notify; an instance already waiting keeps
+	 * its place ({@code ZADD NX}). The set's own expiry is only ever extended, and read
+	 * in whole seconds ({@code TTL}: the caller adds a second of margin), which leaves
+	 * {@code PTTL} to failed attempts alone in {@code INFO commandstats}. A waiters mark
+	 * of distlock 0.1 (a string) is replaced. A lock reserved for this instance by the
+	 * release that woke it is taken like a free one.
 	 */
 	private static final Script ACQUIRE = new Script("""
-			if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+			local taken = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
+			if not taken and redis.call('GET', KEYS[1]) == 'reserved:' .. ARGV[5] then
+			  taken = redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+			end
+			if taken then
 			  if redis.call('EXISTS', KEYS[2]) == 0 then
 			    local now = redis.call('TIME')
 			    redis.call('SET', KEYS[2], now[1] .. string.format('%06d', tonumber(now[2])))
@@ -58,7 +65,7 @@ final class RedisLockCommands {
 			    redis.call('DEL', KEYS[3])
 			  end
 			  local now = redis.call('TIME')
-			  local ends = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) + waiting
+			  local ends = tonumber(now[1]) * 1000000 + tonumber(now[2]) + waiting * 1000
 			  redis.call('ZADD', KEYS[3], 'NX', ends, ARGV[5])
 			  if redis.call('TTL', KEYS[3]) * 1000 < waiting then
 			    redis.call('PEXPIRE', KEYS[3], waiting)
@@ -78,12 +85,17 @@ final class RedisLockCommands {
 			""");
 
 	/**
-	 * KEYS: lock, waiters. ARGV: holder, channel, key. Returns 0 when the lock was not
-	 * ours; else deletes it and wakes one waiting instance: it drops the waiters whose
-	 * wait has ended, takes the one that has waited longest, and publishes
-	 * {@code <its id>:<key>}, so that one instance tries again instead of every one (it
-	 * joins again if it fails). Returns 2 when it notified someone, 1 when nobody waited.
-	 * A waiters mark of distlock 0.1 (a string) still wakes every waiter, as 0.1 did.
+	 * KEYS: lock, waiters. ARGV: holder, channel, key, reservation ms. Returns 0 when the
+	 * lock was not ours; else deletes it and wakes one waiting instance: it drops the
+	 * waiters whose wait has ended, takes the one that has waited longest, reserves the
+	 * lock for it ({@code reserved:<its id>} for the reservation time) and publishes
+	 * {@code <its id>:<key>}, so that one instance tries again instead of every one, and
+	 * an instance that comes back at once (typically the one that just released) cannot
+	 * take the lock before the one that waited: a failed attempt during the reservation
+	 * joins the waiters and re-checks when the reservation ends. Returns 3 when it
+	 * reserved the lock for a waiter, 1 when nobody waited. A waiters mark of distlock
+	 * 0.1 (a string) still wakes every waiter, as 0.1 did, without a reservation: returns
+	 * 2.
 	 */
 	private static final Script RELEASE = new Script("""
 			if redis.call('GET', KEYS[1]) ~= ARGV[1] then
@@ -101,14 +113,22 @@ final class RedisLockCommands {
 			end
 			local now = redis.call('TIME')
 			redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf',
-			  tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000))
+			  tonumber(now[1]) * 1000000 + tonumber(now[2]))
 			local first = redis.call('ZPOPMIN', KEYS[2])
 			if first[1] then
+			  redis.call('SET', KEYS[1], 'reserved:' .. first[1], 'PX', ARGV[4])
 			  redis.call('PUBLISH', ARGV[2], first[1] .. ':' .. ARGV[3])
-			  return 2
+			  return 3
 			end
 			return 1
 			""");
+
+	/**
+	 * How long a release keeps the lock for the instance it wakes: long enough for the
+	 * notification and one attempt, short enough that a woken instance that has gone
+	 * meanwhile (crashed, or its waiter gave up) delays the lock by no more than this.
+	 */
+	private static final String RESERVATION_MILLIS = "50";
 
 	/**
 	 * Fencing counters outlive their locks by this much; the clock seed covers any that
@@ -226,8 +246,13 @@ final class RedisLockCommands {
 	Released release(String encodedKey, String holder, Duration timeout) {
 		try {
 			Long outcome = run(RELEASE, ScriptOutputType.INTEGER, releaseKeys(encodedKey), bounded(timeout), false,
-					holder, this.keyspace.releaseChannel(), encodedKey);
-			return (outcome == 0) ? Released.NOT_OURS : (outcome == 2) ? Released.TO_WAITERS : Released.TO_NOBODY;
+					holder, this.keyspace.releaseChannel(), encodedKey, RESERVATION_MILLIS);
+			return switch (outcome.intValue()) {
+				case 0 -> Released.NOT_OURS;
+				case 2 -> Released.TO_ALL_WAITERS;
+				case 3 -> Released.RESERVED_FOR_WAITER;
+				default -> Released.TO_NOBODY;
+			};
 		}
 		catch (RuntimeException ex) {
 			throw failure("release", encodedKey, ex);
@@ -240,7 +265,7 @@ final class RedisLockCommands {
 	private void releaseInBackground(String encodedKey, String holder) {
 		try {
 			this.commands.eval(RELEASE.text(), ScriptOutputType.INTEGER, releaseKeys(encodedKey), holder,
-					this.keyspace.releaseChannel(), encodedKey);
+					this.keyspace.releaseChannel(), encodedKey, RESERVATION_MILLIS);
 		}
 		catch (RuntimeException ex) {
 			// Best effort only: the ttl frees the lock anyway.
@@ -318,8 +343,16 @@ final class RedisLockCommands {
 		NOT_OURS,
 		/** Deleted; nobody had marked the key as awaited. */
 		TO_NOBODY,
-		/** Deleted, and the waiters were notified. */
-		TO_WAITERS;
+		/**
+		 * Deleted, and every waiter was notified (a waiters mark of distlock 0.1): they
+		 * compete for it.
+		 */
+		TO_ALL_WAITERS,
+		/**
+		 * Reserved for the instance that waited longest, which was notified: nobody else
+		 * can take it meanwhile.
+		 */
+		RESERVED_FOR_WAITER;
 
 		boolean ours() {
 			return this != NOT_OURS;

@@ -107,6 +107,51 @@ class RedisWaitingIT {
 	}
 
 	@Test
+	void theWaitingInstanceGoesBeforeTheReleasingInstanceComesBack(@Dedicated RedisServer redis) throws Exception {
+		StatefulRedisConnection<String, String> operator = operator(redis);
+		DefaultLockTemplate holder = instance(redis, Duration.ofSeconds(30));
+		DefaultLockTemplate waiter = instance(redis, Duration.ofSeconds(30));
+		String waiters = KEYSPACE.waitersKey(LockKeys.encode("report:daily"));
+		LockOptions options = LockOptions.ttl(Duration.ofSeconds(30)).withWaitTime(Duration.ofSeconds(30));
+		Lease held = holder.acquire("report:daily", options);
+		Future<Long> waited = this.pool.submit(() -> {
+			try (Lease lease = waiter.acquire("report:daily", options)) {
+				return lease.fencingToken();
+			}
+		});
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> operator.sync().zcard(waiters) == 1);
+		held.release();
+		// Without the reservation, the releasing instance, one round trip away, may win
+		// against the waiter, which needs the notification first.
+		long again;
+		try (Lease lease = holder.acquire("report:daily", options)) {
+			again = lease.fencingToken();
+		}
+		assertThat(waited.get(10, TimeUnit.SECONDS)).isLessThan(again);
+	}
+
+	@Test
+	void aReservationForAnInstanceThatNeverComesEndsByItself(@Dedicated RedisServer redis) throws Exception {
+		StatefulRedisConnection<String, String> operator = operator(redis);
+		DefaultLockTemplate holder = instance(redis, Duration.ofSeconds(60));
+		DefaultLockTemplate other = instance(redis, Duration.ofSeconds(60));
+		String key = LockKeys.encode("report:daily");
+		Lease held = holder.acquire("report:daily", LockOptions.ttl(Duration.ofSeconds(30)));
+		// An instance that waited and crashed: the release reserves the lock for it.
+		long serverMicros = Long.parseLong(operator.sync().time().get(0)) * 1_000_000;
+		operator.sync()
+			.zadd(KEYSPACE.waitersKey(key), serverMicros + 60_000_000, "00000000-0000-0000-0000-000000000000");
+		held.release();
+		assertThat(holder.tryAcquire("report:daily", LockOptions.defaults())).isEmpty();
+		try (Lease next = other.acquire("report:daily", LockOptions.defaults().withWaitTime(Duration.ofSeconds(30)))) {
+			assertThat(next.isHeld()).isTrue();
+			assertThat(next.fencingToken()).isGreaterThan(held.fencingToken());
+		}
+	}
+
+	@Test
 	void releasesPublishOnlyWhenSomeoneWaits(@Dedicated RedisServer redis) throws Exception {
 		StatefulRedisConnection<String, String> operator = operator(redis);
 		DefaultLockTemplate first = instance(redis, Duration.ofSeconds(5));
