@@ -31,19 +31,23 @@ final class RedisLockCommands {
 	 * waiting instance's id. Returns {1, token} or {0, the holder's remaining ttl in ms}.
 	 *
 	 * <p>
-	 * A missing counter is seeded from the server clock in microseconds, so tokens keep
-	 * increasing after the counter was lost to a restart without persistence, to eviction
-	 * or to its retention running out (overtaking the clock would take one acquisition
-	 * per microsecond per key). A failed attempt that will wait joins the key's waiters,
-	 * a sorted set of instance ids scored by the server time at which their wait ends, in
-	 * microseconds (in milliseconds, instances that joined in the same millisecond would
-	 * be served in the order of their ids, not of their arrival), in the same atomic
-	 * step, so a release after it is sure to notify; an instance already waiting keeps
-	 * its place ({@code ZADD NX}). The set's own expiry is only ever extended, and read
-	 * in whole seconds ({@code TTL}: the caller adds a second of margin), which leaves
-	 * {@code PTTL} to failed attempts alone in {@code INFO commandstats}. A waiters mark
-	 * of distlock 0.1 (a string) is replaced. A lock reserved for this instance by the
-	 * release that woke it is taken like a free one.
+	 * A missing counter ({@code INCR} answers 1) is seeded from the server clock in
+	 * microseconds, so tokens keep increasing after the counter was lost to a restart
+	 * without persistence, to eviction or to its retention running out (overtaking the
+	 * clock would take one acquisition per microsecond per key). The retention counts
+	 * from the seeding, not from the last use: extending it at every acquisition would
+	 * cost a command on the path every lock takes, and a counter re-seeded a day later is
+	 * far ahead of the old one all the same. A failed attempt that will wait joins the
+	 * key's waiters, a sorted set of instance ids scored by the server time at which
+	 * their wait ends, in microseconds (in milliseconds, instances that joined in the
+	 * same millisecond would be served in the order of their ids, not of their arrival),
+	 * in the same atomic step, so a release after it is sure to notify; an instance
+	 * already waiting keeps its place ({@code ZADD NX}). The set's own expiry is only
+	 * ever extended, and read in whole seconds ({@code TTL}: the caller adds a second of
+	 * margin), which leaves {@code PTTL} to failed attempts alone in
+	 * {@code INFO commandstats}. A waiters mark of distlock 0.1 (a string) is replaced. A
+	 * lock reserved for this instance by the release that woke it is taken like a free
+	 * one.
 	 */
 	private static final Script ACQUIRE = new Script("""
 			local taken = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
@@ -51,12 +55,13 @@ final class RedisLockCommands {
 			  taken = redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 			end
 			if taken then
-			  if redis.call('EXISTS', KEYS[2]) == 0 then
-			    local now = redis.call('TIME')
-			    redis.call('SET', KEYS[2], now[1] .. string.format('%06d', tonumber(now[2])))
-			  end
 			  local token = redis.call('INCR', KEYS[2])
-			  redis.call('PEXPIRE', KEYS[2], ARGV[3])
+			  if token == 1 then
+			    local now = redis.call('TIME')
+			    local seed = now[1] .. string.format('%06d', tonumber(now[2]))
+			    redis.call('SET', KEYS[2], seed, 'PX', ARGV[3])
+			    token = tonumber(seed)
+			  end
 			  return {1, token}
 			end
 			local waiting = tonumber(ARGV[4])

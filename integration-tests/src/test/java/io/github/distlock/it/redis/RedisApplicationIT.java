@@ -1,6 +1,16 @@
 package io.github.distlock.it.redis;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.github.distlock.Lease;
 import io.github.distlock.LockOptions;
@@ -14,6 +24,11 @@ import io.github.distlock.it.servers.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.WebApplicationType;
@@ -77,6 +92,48 @@ class RedisApplicationIT {
 			CapturedOutput output) {
 		assertThatThrownBy(() -> application(redis, APP_CREDENTIALS).run().close()).isNotNull();
 		assertThat(output).contains("APPLICATION FAILED TO START").contains("NOPERM").contains("&distlock:released");
+	}
+
+	@Test
+	void theMinimalAclOfTheReadmeIsEnoughToLockWaitAndRelease(@Dedicated RedisServer redis) throws Exception {
+		try (Operator admin = Operator.connect(redis, null, null)) {
+			CommandArgs<String, String> setUser = new CommandArgs<>(StringCodec.UTF8).add("SETUSER")
+				.add("app")
+				.add("on")
+				.add(">s3cret");
+			readmeMinimalAcl().forEach(setUser::add);
+			admin.connection().sync().dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8), setUser);
+			ExecutorService pool = Executors.newSingleThreadExecutor();
+			try (ConfigurableApplicationContext first = application(redis, APP_CREDENTIALS).run();
+					ConfigurableApplicationContext second = application(redis, APP_CREDENTIALS).run()) {
+				Lease held = first.getBean(LockTemplate.class)
+					.acquire("order:3", LockOptions.ttl(Duration.ofSeconds(10)));
+				LockTemplate other = second.getBean(LockTemplate.class);
+				Future<Long> waited = pool.submit(() -> {
+					try (Lease lease = other.acquire("order:3",
+							LockOptions.ttl(Duration.ofSeconds(10)).withWaitTime(Duration.ofSeconds(30)))) {
+						return lease.fencingToken();
+					}
+				});
+				String waiters = "distlock:{" + LockKeys.encode("order:3") + "}:waiters";
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(20))
+					.until(() -> admin.connection().sync().zcard(waiters) == 1);
+				held.release();
+				assertThat(waited.get(30, TimeUnit.SECONDS)).isGreaterThan(held.fencingToken());
+			}
+			finally {
+				pool.shutdownNow();
+			}
+		}
+	}
+
+	/** The rules of the README's minimal ACL, so that the README cannot drift from it. */
+	private static List<String> readmeMinimalAcl() throws IOException {
+		String readme = Files.readString(Path.of("..", "README.md"));
+		Matcher acl = Pattern.compile("A minimal ACL: `([^`]+)`").matcher(readme);
+		assertThat(acl.find()).as("README.md has a minimal ACL").isTrue();
+		return List.of(acl.group(1).trim().split("\\s+"));
 	}
 
 	@Test
