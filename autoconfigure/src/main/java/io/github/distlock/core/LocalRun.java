@@ -74,14 +74,14 @@ final class LocalRun {
 
 	/**
 	 * Lets {@code lock} hand the run to the next local holder, if the bounds allow and
-	 * the backend lock was confirmed within the last tenth of its ttl (so that the next
-	 * holder starts with nearly its whole validity).
+	 * the backend lock was confirmed within its hand-over window (by default the last
+	 * tenth of its ttl, so that the next holder starts with nearly its whole validity).
 	 */
 	synchronized boolean handOverFrom(ManagedLock lock, LockSettings.Handoff bounds) {
 		long now = System.nanoTime();
 		boolean allowed = this.current == lock && this.lostReason == null && bounds.enabled()
 				&& this.holders <= bounds.maxCount() && now - this.startedAtNanos < bounds.maxTime().toNanos()
-				&& now - this.backendLock.confirmedAtNanos() < this.ttl.toNanos() / 10;
+				&& confirmedRecently(now);
 		if (allowed) {
 			this.current = null;
 		}
@@ -90,8 +90,11 @@ final class LocalRun {
 
 	/** Whether a waiter asking for {@code requestedTtl} may take it over now. */
 	synchronized boolean acceptsTakeover(Duration requestedTtl) {
-		return this.lostReason == null && this.ttl.equals(requestedTtl)
-				&& System.nanoTime() - this.backendLock.confirmedAtNanos() < this.ttl.toNanos() / 10;
+		return this.lostReason == null && this.ttl.equals(requestedTtl) && confirmedRecently(System.nanoTime());
+	}
+
+	private boolean confirmedRecently(long now) {
+		return now - this.backendLock.confirmedAtNanos() < this.backendLock.handOverWindowNanos(this.ttl);
 	}
 
 	/** Releases it on the backend, when nobody takes it over. */

@@ -121,6 +121,11 @@ final class SharedSession implements ServerSession {
 		return this.backend.describeSession(this.id);
 	}
 
+	/** How often the session is kept alive. */
+	long keepAliveIntervalNanos() {
+		return this.intervalNanos;
+	}
+
 	/** When the request that last renewed the session on the server was sent. */
 	long confirmedAtNanos() {
 		return this.confirmedAtNanos;

@@ -1,5 +1,6 @@
 package io.github.distlock.core;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.distlock.spi.AbstractBackendLock;
@@ -37,6 +38,15 @@ final class SharedSessionLock extends AbstractBackendLock {
 			return false;
 		}
 		return this.lock.stillHeld();
+	}
+
+	/**
+	 * As long as the session's keepalives are on schedule, plus the default's tenth of
+	 * the ttl: the keepalives, not the hand-over, keep this lock confirmed.
+	 */
+	@Override
+	public long handOverWindowNanos(Duration ttl) {
+		return this.session.keepAliveIntervalNanos() + ttl.toNanos() / 10;
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.github.distlock.spi;
 
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -21,6 +22,19 @@ public interface BackendLock {
 	 * safety margin.
 	 */
 	long confirmedAtNanos();
+
+	/**
+	 * How long after {@link #confirmedAtNanos()} the generic layer may still hand this
+	 * lock, held with {@code ttl}, to another thread of this instance without a round
+	 * trip. The default, a tenth of the ttl, leaves the next holder nearly the whole
+	 * validity a new acquisition would give it. A lock whose validity a session's own
+	 * keepalives carry answers longer: a new acquisition on that session would be
+	 * confirmed no more recently.
+	 * @return the window in nanoseconds
+	 */
+	default long handOverWindowNanos(Duration ttl) {
+		return ttl.toNanos() / 10;
+	}
 
 	/**
 	 * How long, at most, the server keeps this lock after a confirmation, when the server

@@ -1,5 +1,6 @@
 package io.github.distlock.core;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -71,6 +72,16 @@ public final class ObservedBackend implements LockBackend {
 		@Override
 		public boolean othersWaitedAtRelease() {
 			return this.lock.othersWaitedAtRelease();
+		}
+
+		@Override
+		public long handOverWindowNanos(Duration ttl) {
+			return this.lock.handOverWindowNanos(ttl);
+		}
+
+		@Override
+		public long maxValidityNanos() {
+			return this.lock.maxValidityNanos();
 		}
 
 		@Override

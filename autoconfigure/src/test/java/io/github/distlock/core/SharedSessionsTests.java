@@ -149,6 +149,16 @@ class SharedSessionsTests {
 	}
 
 	@Test
+	void aLockOnASessionMayBeHandedOverWhileTheSessionsKeepalivesAreOnSchedule() throws Exception {
+		SharedSessionLock lock = acquire("a", TTL);
+		long keepAliveInterval = TTL.toNanos() / 3;
+		// Not just a tenth of the ttl after the last keepalive: a new acquisition on the
+		// session would be confirmed no more recently than the lock is.
+		assertThat(lock.handOverWindowNanos(TTL)).isGreaterThan(keepAliveInterval)
+			.isLessThan(TTL.toNanos() - keepAliveInterval);
+	}
+
+	@Test
 	void everyLockIsLostWhenTheServerSaysTheSessionIsGone() throws Exception {
 		SharedSessionLock first = acquire("a", TTL);
 		SharedSessionLock second = acquire("b", TTL);
