@@ -31,9 +31,11 @@ import org.apache.zookeeper.data.Stat;
  * <p>
  * Each key is a container node {@code <basePath>/<key>}. To acquire, the backend creates
  * an ephemeral sequential node under it (in Curator's protected mode, so a create whose
- * answer was lost is found again), lists the key's children, and holds the lock when its
- * node is the lowest; otherwise it watches the node just ahead of it and looks again when
- * that changes. Any thread may release; the fencing token is the node's creation zxid.
+ * answer was lost is found again), lists the key's children (sent right behind the
+ * create, without waiting for it, so both take one round trip), and holds the lock when
+ * its node is the lowest; otherwise it watches the node just ahead of it and looks again
+ * when that changes. Any thread may release; the fencing token is the node's creation
+ * zxid.
  *
  * <p>
  * The session holds the lock, not a ttl: {@link BackendLock#renew()} only confirms, with
@@ -166,19 +168,21 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 		try {
 			while (true) {
 				awaitConnected();
-				if (ownPath == null) {
-					Stat stat = new Stat();
-					ownPath = this.client.create()
-						.storingStatIn(stat)
-						.creatingParentContainersIfNeeded()
-						.withProtection()
-						.withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-						.forPath(ZKPaths.makePath(keyPath, QueuePosition.NODE_NAME));
-					czxid = (stat.getCzxid() != 0) ? stat.getCzxid() : czxidOf(ownPath);
-				}
+				// Read before the create: its pipelined read may be the one that confirms
+				// the lock.
 				long lossCount = this.held.lossCount();
 				long sentAt = System.nanoTime();
-				QueuePosition position = position(keyPath, ownPath);
+				QueuePosition position = null;
+				if (ownPath == null) {
+					PipelinedCreate create = PipelinedCreate.send(this.client, keyPath, this::deleteInBackground);
+					long answerBy = sentAt + answerTimeoutNanos();
+					ownPath = create.awaitPath(answerBy);
+					czxid = (create.czxid() != 0) ? create.czxid() : czxidOf(ownPath);
+					position = create.awaitPosition(ownPath, answerBy);
+				}
+				if (position == null) {
+					position = position(keyPath, ownPath);
+				}
 				if (!position.present()) {
 					// Our session expired while we queued, and the node went with it:
 					// queue again.
@@ -261,6 +265,17 @@ public final class ZooKeeperLockBackend implements LockBackend, ConnectionCheck 
 			throw new LockBackendException("Not connected to ZooKeeper at " + connectString() + " within the "
 					+ "connection timeout of " + timeoutMillis + "ms", true);
 		}
+	}
+
+	/**
+	 * How long an asynchronous request may go unanswered: Curator retries it meanwhile,
+	 * waiting up to the connection timeout for a lost connection, and the session ends
+	 * (failing it) within the session timeout.
+	 */
+	private long answerTimeoutNanos() {
+		var zookeeper = this.client.getZookeeperClient();
+		return TimeUnit.MILLISECONDS.toNanos(Math.max(1, zookeeper.getConnectionTimeoutMs())
+				+ (long) Math.max(0, zookeeper.getLastNegotiatedSessionTimeoutMs()));
 	}
 
 	private long czxidOf(String path) throws Exception {

@@ -12,9 +12,10 @@
  * {@code InterProcessSemaphoreMutex} is not thread-bound but takes an inner mutex and a
  * lease node, two extra round trips per acquisition. The queue here is the recipe's
  * algorithm (protected ephemeral-sequential create, getChildren, a watch on the
- * predecessor, delete) with the same three round trips as {@code InterProcessMutex}.
- * Measured side by side on one server (0.1.0 benchmark, single thread): 1.00×
- * InterProcessMutex at the median.
+ * predecessor, delete), except that the getChildren is sent behind the create without
+ * waiting for it: an uncontended lock takes two round trips where
+ * {@code InterProcessMutex} takes three. Measured side by side on one server (0.1.0
+ * benchmark, single thread, before that change): 1.00× InterProcessMutex at the median.
  */
 @NullMarked
 package io.github.distlock.backend.zookeeper;
