@@ -30,7 +30,7 @@ final class RedisLock extends AbstractBackendLock implements ExpiringBackendLock
 
 	private final ReconnectCheck reconnects;
 
-	private volatile boolean releasedToWaiters;
+	private volatile boolean releasedToAllWaiters;
 
 	RedisLock(RedisLockCommands commands, ReconnectCheck reconnects, String encodedKey, String holder, long ttlMillis,
 			long fencingToken, long sentAtNanos) {
@@ -97,7 +97,7 @@ final class RedisLock extends AbstractBackendLock implements ExpiringBackendLock
 		try {
 			RedisLockCommands.Released released = this.commands.release(this.encodedKey, this.holder,
 					Duration.ofMillis(this.ttlMillis));
-			this.releasedToWaiters = released == RedisLockCommands.Released.TO_ALL_WAITERS;
+			this.releasedToAllWaiters = released == RedisLockCommands.Released.TO_ALL_WAITERS;
 			return released.ours();
 		}
 		catch (LockBackendException ex) {
@@ -113,7 +113,7 @@ final class RedisLock extends AbstractBackendLock implements ExpiringBackendLock
 	 */
 	@Override
 	public boolean othersWaitedAtRelease() {
-		return this.releasedToWaiters;
+		return this.releasedToAllWaiters;
 	}
 
 	@Override
