@@ -69,12 +69,44 @@ final class RedisBackendCandidate implements LockBackendCandidate {
 			refreshTopology(cluster);
 		}
 		try {
-			return RedisLockBackend.connect(client, keyspace, this.properties.getNotificationTimeout(), own::destroy);
+			return connect(client, keyspace, own);
 		}
 		catch (LockBackendException ex) {
-			own.destroy();
-			throw RedisStartupException.unusable(problem(ex), keyspace.prefix(), ex);
+			if (!handshakeAnswerLost(ex)) {
+				own.destroy();
+				throw RedisStartupException.unusable(problem(ex), keyspace.prefix(), ex);
+			}
+			// Once more, to learn what Redis answered (a refused password, usually).
+			try {
+				return connect(client, keyspace, own);
+			}
+			catch (LockBackendException again) {
+				own.destroy();
+				throw RedisStartupException.unusable(problem(again), keyspace.prefix(), again);
+			}
 		}
+	}
+
+	private RedisLockBackend connect(AbstractRedisClient client, RedisKeyspace keyspace, LettuceConnectionFactory own) {
+		return RedisLockBackend.connect(client, keyspace, this.properties.getNotificationTimeout(), own::destroy);
+	}
+
+	/**
+	 * Whether Lettuce reported its own race instead of Redis's answer: when the handshake
+	 * fails fast (a refused password), the channel may close before Lettuce looks for its
+	 * handshake handler, and the connect fails with "RedisHandshakeHandler not
+	 * registered".
+	 */
+	private static boolean handshakeAnswerLost(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause.getMessage() != null && cause.getMessage().contains("HandshakeHandler not registered")) {
+				return true;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return false;
 	}
 
 	/**
