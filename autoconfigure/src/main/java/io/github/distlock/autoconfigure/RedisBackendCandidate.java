@@ -1,6 +1,8 @@
 package io.github.distlock.autoconfigure;
 
 import java.time.Duration;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 import io.github.distlock.LockBackendException;
 import io.github.distlock.backend.redis.RedisKeyspace;
@@ -72,18 +74,18 @@ final class RedisBackendCandidate implements LockBackendCandidate {
 			return connect(client, keyspace, own);
 		}
 		catch (LockBackendException ex) {
-			if (!handshakeAnswerLost(ex)) {
-				own.destroy();
-				throw RedisStartupException.unusable(problem(ex), keyspace.prefix(), ex);
+			LockBackendException failure = ex;
+			if (handshakeAnswerLost(ex)) {
+				// Once more, to learn what Redis answered (a refused password, usually).
+				try {
+					return connect(client, keyspace, own);
+				}
+				catch (LockBackendException again) {
+					failure = again;
+				}
 			}
-			// Once more, to learn what Redis answered (a refused password, usually).
-			try {
-				return connect(client, keyspace, own);
-			}
-			catch (LockBackendException again) {
-				own.destroy();
-				throw RedisStartupException.unusable(problem(again), keyspace.prefix(), again);
-			}
+			own.destroy();
+			throw RedisStartupException.unusable(problem(failure), keyspace.prefix(), failure);
 		}
 	}
 
@@ -98,15 +100,8 @@ final class RedisBackendCandidate implements LockBackendCandidate {
 	 * registered".
 	 */
 	private static boolean handshakeAnswerLost(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause.getMessage() != null && cause.getMessage().contains("HandshakeHandler not registered")) {
-				return true;
-			}
-			if (cause.getCause() == cause) {
-				break;
-			}
-		}
-		return false;
+		return causes(failure).anyMatch((cause) -> cause.getMessage() != null
+				&& cause.getMessage().contains("HandshakeHandler not registered"));
 	}
 
 	/**
@@ -163,21 +158,26 @@ final class RedisBackendCandidate implements LockBackendCandidate {
 	 * What Redis refused, read from the error reply in the failure's causes.
 	 */
 	private static RedisStartupException.Problem problem(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof RedisCommandExecutionException && cause.getMessage() != null) {
-				String refusal = cause.getMessage();
-				if (refusal.startsWith("WRONGPASS") || refusal.startsWith("NOAUTH")
-						|| refusal.contains("invalid password") || refusal.contains("invalid username-password")) {
-					return RedisStartupException.Problem.CREDENTIALS_REFUSED;
-				}
-				return refusal.startsWith("NOPERM") ? RedisStartupException.Problem.PERMISSION_DENIED
-						: RedisStartupException.Problem.UNREACHABLE;
-			}
-			if (cause.getCause() == cause) {
-				break;
-			}
+		return causes(failure)
+			.filter((cause) -> cause instanceof RedisCommandExecutionException && cause.getMessage() != null)
+			.findFirst()
+			.map((refusal) -> problem(refusal.getMessage()))
+			.orElse(RedisStartupException.Problem.UNREACHABLE);
+	}
+
+	private static RedisStartupException.Problem problem(String refusal) {
+		if (refusal.startsWith("WRONGPASS") || refusal.startsWith("NOAUTH") || refusal.contains("invalid password")
+				|| refusal.contains("invalid username-password")) {
+			return RedisStartupException.Problem.CREDENTIALS_REFUSED;
 		}
-		return RedisStartupException.Problem.UNREACHABLE;
+		return refusal.startsWith("NOPERM") ? RedisStartupException.Problem.PERMISSION_DENIED
+				: RedisStartupException.Problem.UNREACHABLE;
+	}
+
+	/** {@code failure} and its causes, stopping at a cause that is its own. */
+	private static Stream<Throwable> causes(Throwable failure) {
+		return Stream.iterate(failure, Objects::nonNull,
+				(cause) -> (cause.getCause() == cause) ? null : cause.getCause());
 	}
 
 }

@@ -19,8 +19,6 @@ import io.github.distlock.it.servers.ZooKeeperServer;
 import io.github.distlock.spi.BackendLock;
 import io.github.distlock.spi.LockRequest;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -128,11 +126,8 @@ class ZooKeeperPipelinedAcquireIT {
 		String key = LockKeys.encode("late-" + UUID.randomUUID());
 		String keyPath = ZooKeeperTestClients.BASE_PATH + "/" + key;
 		// Connected past the proxy, so that stalling the backend's link leaves it alone.
-		try (CuratorFramework operator = ZooKeeperTestClients.started(CuratorFrameworkFactory.builder()
-			.connectString("127.0.0.1:" + server.serverPort())
-			.sessionTimeoutMs((int) ZooKeeperTestClients.SESSION_TIMEOUT.toMillis())
-			.retryPolicy(new ExponentialBackoffRetry(100, 3))
-			.build());
+		try (CuratorFramework operator = ZooKeeperTestClients.directClient(server,
+				ZooKeeperTestClients.SESSION_TIMEOUT);
 				ZooKeeperLockBackend backend = ZooKeeperTestClients.backend(server,
 						ZooKeeperTestClients.SESSION_TIMEOUT, LossOn.LOST)) {
 			// Persistent, unlike the container a lock creates, so that its child version

@@ -46,8 +46,20 @@ final class ZooKeeperTestClients {
 
 	/** A started, connected client of {@code server} (through its proxy). */
 	static CuratorFramework client(ZooKeeperServer server, Duration sessionTimeout) throws InterruptedException {
+		return client(server.connectString(), sessionTimeout);
+	}
+
+	/**
+	 * A started, connected client of {@code server} past its proxy, which stalling the
+	 * proxy leaves alone.
+	 */
+	static CuratorFramework directClient(ZooKeeperServer server, Duration sessionTimeout) throws InterruptedException {
+		return client("127.0.0.1:" + server.serverPort(), sessionTimeout);
+	}
+
+	private static CuratorFramework client(String connectString, Duration sessionTimeout) throws InterruptedException {
 		return started(CuratorFrameworkFactory.builder()
-			.connectString(server.connectString())
+			.connectString(connectString)
 			.sessionTimeoutMs((int) sessionTimeout.toMillis())
 			.connectionTimeoutMs(5_000)
 			.retryPolicy(new ExponentialBackoffRetry(100, 3))
