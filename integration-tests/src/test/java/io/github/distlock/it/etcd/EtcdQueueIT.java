@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -36,8 +37,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The etcd queue as seen on the server: FIFO order, no keys left by waiters that give up,
- * one lease per ttl shared by all locks, and every lock on a lease told when the lease
- * ends.
+ * a waiter behind one that gives up still waiting for the holder, a waiter whose key
+ * vanished queuing again rather than taking the lock with it (etcd #11456), one lease per
+ * ttl shared by all locks, and every lock on a lease told when the lease ends.
  */
 @ExtendWith(RealServersExtension.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -130,6 +132,65 @@ class EtcdQueueIT {
 							.isEqualTo(held.fencingToken() >> 10));
 		}
 		assertThat(queue()).isEmpty();
+	}
+
+	@Test
+	void aWaiterBehindAWaiterThatGivesUpWaitsOnForTheHolder() throws Exception {
+		Lease held = instance(backend()).acquire(this.key, LockOptions.defaults());
+		AtomicBoolean holderReleased = new AtomicBoolean();
+		ExecutorService pool = Executors.newFixedThreadPool(2);
+		try {
+			DefaultLockTemplate impatient = instance(backend());
+			Future<Optional<Lease>> givesUp = pool.submit(
+					() -> impatient.tryAcquire(this.key, LockOptions.defaults().withWaitTime(Duration.ofSeconds(2))));
+			await().atMost(Duration.ofSeconds(20)).until(() -> queue().size() == 2);
+			DefaultLockTemplate patient = instance(backend());
+			Future<Boolean> afterTheHolder = pool.submit(() -> patient.execute(this.key,
+					LockOptions.defaults().withWaitTime(Duration.ofSeconds(60)), holderReleased::get));
+			await().atMost(Duration.ofSeconds(20)).until(() -> queue().size() == 3);
+			assertThat(givesUp.get(20, TimeUnit.SECONDS)).isEmpty();
+			// The deletion of the key just ahead is not our turn when that key was not
+			// the
+			// holder's.
+			await().during(Duration.ofMillis(500))
+				.atMost(Duration.ofSeconds(5))
+				.until(() -> !afterTheHolder.isDone() && queue().size() == 2);
+			holderReleased.set(true);
+			held.release();
+			assertThat(afterTheHolder.get(20, TimeUnit.SECONDS)).isTrue();
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(queue()).isEmpty();
+	}
+
+	@Test
+	void aWaiterWhoseKeyWasDeletedQueuesAgainRatherThanTakingTheLockWithIt() throws Exception {
+		Lease held = instance(backend()).acquire(this.key, LockOptions.defaults());
+		ExecutorService pool = Executors.newSingleThreadExecutor();
+		try {
+			DefaultLockTemplate waiter = instance(backend());
+			Future<Lease> next = pool
+				.submit(() -> waiter.acquire(this.key, LockOptions.defaults().withWaitTime(Duration.ofSeconds(60))));
+			await().atMost(Duration.ofSeconds(20)).until(() -> queue().size() == 2);
+			KeyValue deleted = queue().get(1);
+			this.admin.getKVClient().delete(deleted.getKey()).get(10, TimeUnit.SECONDS);
+			held.release();
+			try (Lease lease = next.get(20, TimeUnit.SECONDS)) {
+				// etcd #11456: the holder's deletion is not our turn when our own key is
+				// gone.
+				KeyValue requeued = queue().get(0);
+				assertThat(queue()).hasSize(1);
+				assertThat(requeued.getCreateRevision()).isGreaterThan(deleted.getCreateRevision());
+				assertThat(lease.fencingToken() >> 10).as("the token of the key it queued with again")
+					.isEqualTo(requeued.getCreateRevision());
+				assertThat(instance(backend()).tryAcquire(this.key, LockOptions.defaults())).isEmpty();
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
 	}
 
 	@Test
