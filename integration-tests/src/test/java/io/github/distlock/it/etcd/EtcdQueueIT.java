@@ -149,9 +149,7 @@ class EtcdQueueIT {
 					LockOptions.defaults().withWaitTime(Duration.ofSeconds(60)), holderReleased::get));
 			await().atMost(Duration.ofSeconds(20)).until(() -> queue().size() == 3);
 			assertThat(givesUp.get(20, TimeUnit.SECONDS)).isEmpty();
-			// The deletion of the key just ahead is not our turn when that key was not
-			// the
-			// holder's.
+			// The key ahead was not the holder's: still not our turn.
 			await().during(Duration.ofMillis(500))
 				.atMost(Duration.ofSeconds(5))
 				.until(() -> !afterTheHolder.isDone() && queue().size() == 2);
@@ -178,8 +176,7 @@ class EtcdQueueIT {
 			this.admin.getKVClient().delete(deleted.getKey()).get(10, TimeUnit.SECONDS);
 			held.release();
 			try (Lease lease = next.get(20, TimeUnit.SECONDS)) {
-				// etcd #11456: the holder's deletion is not our turn when our own key is
-				// gone.
+				// etcd #11456: our key is gone, so the release was not our turn.
 				KeyValue requeued = queue().get(0);
 				assertThat(queue()).hasSize(1);
 				assertThat(requeued.getCreateRevision()).isGreaterThan(deleted.getCreateRevision());
