@@ -1,5 +1,8 @@
 package io.github.distlock.autoconfigure;
 
+import java.util.Objects;
+
+import io.github.distlock.backend.redis.RedisKeyspace;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -79,11 +82,11 @@ class BackendSelectionFailureAnalyzer extends AbstractFailureAnalyzer<BackendSel
 					+ "and password in spring.data.redis.url) to a Redis user that exists, is enabled and has that "
 					+ "password, for example:\n\nspring:\n  data:\n    redis:\n      username: app\n"
 					+ "      password: ${REDIS_PASSWORD}";
-			case PERMISSION_DENIED -> "Grant the Redis user (spring.data.redis.username) the keys, channel and "
-					+ "commands distlock uses, for example:\n\nACL SETUSER <user> ~" + failure.keyPrefix() + ":* &"
-					+ failure.keyPrefix() + ":released +ping +evalsha +eval +subscribe +get +set +del +exists +time "
-					+ "+incr +pttl +pexpire +publish\n\n"
-					+ "or set distlock.redis.key-prefix to a prefix the user may already use.";
+			case PERMISSION_DENIED -> "Grant the Redis user (spring.data.redis.username) the keys, channels and "
+					+ "commands distlock uses, for example:\n\nACL SETUSER <user> "
+					+ new RedisKeyspace(Objects.requireNonNullElse(failure.keyPrefix(), RedisKeyspace.DEFAULT_PREFIX))
+						.minimalAclRules()
+					+ "\n\n" + "or set distlock.redis.key-prefix to a prefix the user may already use.";
 			case UNREACHABLE -> "Check spring.data.redis.host and spring.data.redis.port (or spring.data.redis.url, or "
 					+ "the sentinel/cluster nodes) and that Redis is running and reachable: distlock connects when the "
 					+ "application starts." + START_WITHOUT_SERVER;

@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * Names of what the Redis backend stores: per lock key a lock entry, a fencing counter
- * and, while someone waits, a waiters mark; and one channel for release notifications;
- * all under a prefix of their own.
+ * and, while someone waits, a waiters mark; and the channels of release notifications,
+ * one per instance; all under a prefix of their own.
  *
  * <p>
  * The encoded lock key is wrapped in a hash tag ({@code {...}}), so the keys of one lock
@@ -19,6 +19,9 @@ public record RedisKeyspace(String prefix) {
 	 * The prefix used unless configured otherwise.
 	 */
 	public static final String DEFAULT_PREFIX = "distlock";
+
+	private static final String REQUIRED_COMMANDS = "+ping +evalsha +eval +subscribe +get +set +del +time +incr "
+			+ "+ttl +pttl +pexpire +publish +type +zadd +zpopmin +zremrangebyscore";
 
 	/**
 	 * Validates the prefix.
@@ -61,11 +64,30 @@ public record RedisKeyspace(String prefix) {
 	}
 
 	/**
-	 * The channel on which a release publishes the encoded key it freed, when someone
-	 * waits for it.
+	 * The channel on which a release publishes the encoded key it freed for the instance
+	 * {@code instanceId}, the one of its waiters it wakes: only that instance receives
+	 * the message.
 	 */
-	public String releaseChannel() {
+	public String releaseChannel(String instanceId) {
+		return sharedReleaseChannel() + ":" + instanceId;
+	}
+
+	/**
+	 * The channel that distlock 0.1 instances wait on: every instance subscribes to it, a
+	 * release publishes on it only when a 0.1 instance waits for the key, and 0.1
+	 * instances publish their releases on it.
+	 */
+	public String sharedReleaseChannel() {
 		return this.prefix + ":released";
+	}
+
+	/**
+	 * The least a Redis user needs to lock under this prefix, as {@code ACL SETUSER}
+	 * rules: the keys, the release channels (the shared one and every instance's) and the
+	 * commands of the scripts.
+	 */
+	public String minimalAclRules() {
+		return "~" + this.prefix + ":* &" + sharedReleaseChannel() + "* " + REQUIRED_COMMANDS;
 	}
 
 }

@@ -33,8 +33,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Locks in Redis (standalone, Sentinel or Cluster), over two connections of its own
- * opened from a Lettuce client: one for the lock scripts, one subscribed to the release
- * channel.
+ * opened from a Lettuce client: one for the lock scripts, one subscribed to the
+ * instance's release channel (and the one distlock 0.1 shares).
  *
  * <p>
  * A lock is a key set with {@code NX PX ttl} whose value names the holder (this backend's
@@ -84,7 +84,7 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 		this.subscription = connections.subscription();
 		this.commands = new RedisLockCommands(connections.async(), keyspace, this.connection.getTimeout(),
 				this.instanceId);
-		this.notifications = new ReleaseNotifications(this.instanceId);
+		this.notifications = new ReleaseNotifications();
 		this.notificationTimeoutNanos = notificationTimeout.toNanos();
 	}
 
@@ -141,8 +141,9 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 
 	private void start() throws InterruptedException {
 		this.subscription.addListener(this.notifications);
-		String channel = this.commands.keyspace().releaseChannel();
-		await(this.subscription.async().subscribe(channel), "subscribe to " + channel);
+		String channel = this.commands.keyspace().releaseChannel(this.instanceId);
+		String shared = this.commands.keyspace().sharedReleaseChannel();
+		await(this.subscription.async().subscribe(channel, shared), "subscribe to " + channel + " and " + shared);
 		// A real acquire, a failed attempt that waits, and a release: proves that the
 		// user may run the
 		// scripts on our keys and publish, and that notifications reach us (a proxy
@@ -270,8 +271,8 @@ public final class RedisLockBackend implements LockBackend, ConnectionCheck {
 			throw new LockBackendException("Interrupted while pinging Redis", ex);
 		}
 		if (!this.subscription.isOpen()) {
-			throw new LockBackendException(
-					"The subscription to Redis channel '" + this.commands.keyspace().releaseChannel() + "' is down");
+			throw new LockBackendException("The subscription to Redis channel '"
+					+ this.commands.keyspace().releaseChannel(this.instanceId) + "' is down");
 		}
 	}
 

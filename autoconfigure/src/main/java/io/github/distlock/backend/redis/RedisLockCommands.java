@@ -90,17 +90,19 @@ final class RedisLockCommands {
 			""");
 
 	/**
-	 * KEYS: lock, waiters. ARGV: holder, channel, key, reservation ms. Returns 0 when the
-	 * lock was not ours; else deletes it and wakes one waiting instance: it drops the
-	 * waiters whose wait has ended, takes the one that has waited longest, reserves the
-	 * lock for it ({@code reserved:<its id>} for the reservation time) and publishes
-	 * {@code <its id>:<key>}, so that one instance tries again instead of every one, and
-	 * an instance that comes back at once (typically the one that just released) cannot
-	 * take the lock before the one that waited: a failed attempt during the reservation
-	 * joins the waiters and re-checks when the reservation ends. Returns 3 when it
-	 * reserved the lock for a waiter, 1 when nobody waited. A waiters mark of distlock
-	 * 0.1 (a string) still wakes every waiter, as 0.1 did, without a reservation: returns
-	 * 2.
+	 * KEYS: lock, waiters. ARGV: holder, shared channel, key, reservation ms. Returns 0
+	 * when the lock was not ours; else deletes it and wakes one waiting instance: it
+	 * drops the waiters whose wait has ended, takes the one that has waited longest,
+	 * reserves the lock for it ({@code reserved:<its id>} for the reservation time) and
+	 * publishes the key on that instance's own channel
+	 * ({@code <shared channel>:<its id>}, as {@link RedisKeyspace#releaseChannel(String)}
+	 * names it), so that one instance receives the message and tries again instead of
+	 * every one, and an instance that comes back at once (typically the one that just
+	 * released) cannot take the lock before the one that waited: a failed attempt during
+	 * the reservation joins the waiters and re-checks when the reservation ends. Returns
+	 * 3 when it reserved the lock for a waiter, 1 when nobody waited. A waiters mark of
+	 * distlock 0.1 (a string) still wakes every waiter on the shared channel, as 0.1 did,
+	 * without a reservation: returns 2.
 	 */
 	private static final Script RELEASE = new Script("""
 			if redis.call('GET', KEYS[1]) ~= ARGV[1] then
@@ -122,7 +124,7 @@ final class RedisLockCommands {
 			local first = redis.call('ZPOPMIN', KEYS[2])
 			if first[1] then
 			  redis.call('SET', KEYS[1], 'reserved:' .. first[1], 'PX', ARGV[4])
-			  redis.call('PUBLISH', ARGV[2], first[1] .. ':' .. ARGV[3])
+			  redis.call('PUBLISH', ARGV[2] .. ':' .. first[1], ARGV[3])
 			  return 3
 			end
 			return 1
@@ -251,7 +253,7 @@ final class RedisLockCommands {
 	Released release(String encodedKey, String holder, Duration timeout) {
 		try {
 			Long outcome = run(RELEASE, ScriptOutputType.INTEGER, releaseKeys(encodedKey), bounded(timeout), false,
-					holder, this.keyspace.releaseChannel(), encodedKey, RESERVATION_MILLIS);
+					holder, this.keyspace.sharedReleaseChannel(), encodedKey, RESERVATION_MILLIS);
 			return switch (outcome.intValue()) {
 				case 0 -> Released.NOT_OURS;
 				case 2 -> Released.TO_ALL_WAITERS;
@@ -270,7 +272,7 @@ final class RedisLockCommands {
 	private void releaseInBackground(String encodedKey, String holder) {
 		try {
 			this.commands.eval(RELEASE.text(), ScriptOutputType.INTEGER, releaseKeys(encodedKey), holder,
-					this.keyspace.releaseChannel(), encodedKey, RESERVATION_MILLIS);
+					this.keyspace.sharedReleaseChannel(), encodedKey, RESERVATION_MILLIS);
 		}
 		catch (RuntimeException ex) {
 			// Best effort only: the ttl frees the lock anyway.

@@ -9,11 +9,11 @@ import java.util.concurrent.TimeUnit;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 
 /**
- * Wakes this backend's waiters when a lock they wait for is released. One subscription to
- * the release channel serves every waiter of the backend; each message names the instance
- * the release chose to wake and the encoded key that was freed ({@code <id>:<key>}), so
- * other instances' waiters stay asleep; a message with a key alone (from distlock 0.1)
- * wakes every waiter of that key.
+ * Wakes this backend's waiters when a lock they wait for is released. Every waiter of the
+ * backend is served by one subscription to two channels: the instance's own, on which a
+ * release that chose this instance to wake publishes the encoded key it freed (other
+ * instances do not receive it), and the shared channel, on which distlock 0.1 instances
+ * publish their releases (the key alone), which wakes every waiter of that key.
  *
  * <p>
  * Pub/sub delivers at most once, so a waiter never relies on a message alone: it also
@@ -24,18 +24,6 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 final class ReleaseNotifications extends RedisPubSubAdapter<String, String> {
 
 	private final Map<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
-
-	private final String addressedToUs;
-
-	/** The length of an instance id, a UUID in its text form. */
-	private static final int UUID_LENGTH = 36;
-
-	/**
-	 * @param instanceId the id this backend's waiters join the waiters of a key with
-	 */
-	ReleaseNotifications(String instanceId) {
-		this.addressedToUs = instanceId + ":";
-	}
 
 	/**
 	 * Registers interest in {@code encodedKey}. Register before the attempt that may
@@ -59,15 +47,7 @@ final class ReleaseNotifications extends RedisPubSubAdapter<String, String> {
 	}
 
 	@Override
-	public void message(String channel, String message) {
-		String encodedKey = message;
-		int separator = message.indexOf(':');
-		if (separator == UUID_LENGTH) {
-			if (!message.startsWith(this.addressedToUs)) {
-				return;
-			}
-			encodedKey = message.substring(this.addressedToUs.length());
-		}
+	public void message(String channel, String encodedKey) {
 		Set<Waiter> set = this.waiters.get(encodedKey);
 		if (set != null) {
 			set.forEach(Waiter::wake);

@@ -89,9 +89,12 @@ class RedisApplicationIT {
 	@Test
 	void userWithoutAccessToTheReleaseChannelFailsStartupNamingThePermission(@Dedicated(args = { APP_USER, "app", "on",
 			">s3cret", "~*", "resetchannels", "+@all", "--user", "default", "off" }) RedisServer redis,
-			CapturedOutput output) {
+			CapturedOutput output) throws IOException {
 		assertThatThrownBy(() -> application(redis, APP_CREDENTIALS).run().close()).isNotNull();
-		assertThat(output).contains("APPLICATION FAILED TO START").contains("NOPERM").contains("&distlock:released");
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("NOPERM")
+			.as("the ACL the failure suggests is the README's")
+			.contains("ACL SETUSER <user> " + String.join(" ", readmeMinimalAcl()));
 	}
 
 	@Test

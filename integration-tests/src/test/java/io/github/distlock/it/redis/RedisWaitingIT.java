@@ -3,10 +3,12 @@ package io.github.distlock.it.redis;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.github.distlock.Lease;
@@ -22,6 +24,8 @@ import io.github.distlock.it.servers.RedisServer;
 import io.github.distlock.spi.LockRequest;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -104,6 +108,73 @@ class RedisWaitingIT {
 		RedisCommandStats all = RedisCommandStats.read(operator.sync());
 		assertThat(all.acquisitions()).isEqualTo(3);
 		assertThat(all.failedAttempts()).as("one woken per release: " + all.summary()).isZero();
+	}
+
+	@Test
+	void aReleaseMessageReachesTheWokenInstanceAlone(@Dedicated RedisServer redis) throws Exception {
+		StatefulRedisConnection<String, String> operator = operator(redis);
+		String key = LockKeys.encode("report:daily");
+		DefaultLockTemplate holder = instance(redis, Duration.ofSeconds(30));
+		List<DefaultLockTemplate> others = List.of(instance(redis, Duration.ofSeconds(30)),
+				instance(redis, Duration.ofSeconds(30)), instance(redis, Duration.ofSeconds(30)));
+		// Subscribed after the instances started: their startup checks published too.
+		BlockingQueue<List<String>> published = observe(redis, KEYSPACE.sharedReleaseChannel() + "*");
+		Lease held = holder.acquire("report:daily", LockOptions.ttl(Duration.ofSeconds(30)));
+		List<Future<Lease>> waiting = new CopyOnWriteArrayList<>();
+		for (DefaultLockTemplate other : others) {
+			waiting.add(this.pool.submit(() -> other.acquire("report:daily",
+					LockOptions.ttl(Duration.ofSeconds(30)).withWaitTime(Duration.ofSeconds(60)))));
+			long joined = waiting.size();
+			org.awaitility.Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> operator.sync().zcard(KEYSPACE.waitersKey(key)) == joined);
+		}
+		held.release();
+		waiting.get(0).get(10, TimeUnit.SECONDS).release();
+		List<String> first = published.poll(10, TimeUnit.SECONDS);
+		assertThat(first).isNotNull();
+		String channel = first.get(0);
+		assertThat(first.get(1)).isEqualTo(key);
+		assertThat(channel).startsWith(KEYSPACE.sharedReleaseChannel() + ":");
+		assertThat(operator.sync().pubsubNumsub(channel)).as("one subscriber: the woken instance")
+			.containsEntry(channel, 1L);
+		assertThat(operator.sync().pubsubNumsub(KEYSPACE.sharedReleaseChannel()))
+			.as("every instance still listens where distlock 0.1 publishes")
+			.containsEntry(KEYSPACE.sharedReleaseChannel(), 4L);
+		List<String> second = published.poll(10, TimeUnit.SECONDS);
+		assertThat(second).isNotNull();
+		assertThat(second.get(0)).as("the next waiter's channel").isNotEqualTo(channel);
+		waiting.get(1).get(10, TimeUnit.SECONDS).release();
+		waiting.get(2).get(10, TimeUnit.SECONDS).release();
+	}
+
+	@Test
+	void aWaiterOfDistlock01IsNotifiedOnTheSharedChannel(@Dedicated RedisServer redis) throws Exception {
+		StatefulRedisConnection<String, String> operator = operator(redis);
+		String key = LockKeys.encode("report:daily");
+		DefaultLockTemplate holder = instance(redis, Duration.ofSeconds(30));
+		BlockingQueue<List<String>> published = observe(redis, KEYSPACE.sharedReleaseChannel());
+		Lease held = holder.acquire("report:daily", LockOptions.ttl(Duration.ofSeconds(30)));
+		// What a failed attempt of distlock 0.1 leaves: a string mark, no queue.
+		operator.sync().psetex(KEYSPACE.waitersKey(key), 30_000, "1");
+		held.release();
+		assertThat(published.poll(10, TimeUnit.SECONDS)).containsExactly(KEYSPACE.sharedReleaseChannel(), key);
+	}
+
+	@Test
+	void aReleaseByDistlock01WakesTheWaitersOfTheKey(@Dedicated RedisServer redis) throws Exception {
+		StatefulRedisConnection<String, String> operator = operator(redis);
+		String key = LockKeys.encode("report:daily");
+		operator.sync().psetex(KEYSPACE.lockKey(key), 60_000, "a distlock 0.1 holder");
+		DefaultLockTemplate waiter = instance(redis, Duration.ofSeconds(60));
+		Future<Lease> waiting = this.pool.submit(() -> waiter.acquire("report:daily",
+				LockOptions.ttl(Duration.ofSeconds(30)).withWaitTime(Duration.ofSeconds(50))));
+		awaitFailedAttempt(operator);
+		// distlock 0.1's release: delete the lock and the mark, publish the key alone.
+		operator.sync().del(KEYSPACE.lockKey(key), KEYSPACE.waitersKey(key));
+		operator.sync().publish(KEYSPACE.sharedReleaseChannel(), key);
+		// Well before the holder's expiry and the notification timeout (60 s).
+		waiting.get(20, TimeUnit.SECONDS).release();
 	}
 
 	@Test
@@ -235,6 +306,21 @@ class RedisWaitingIT {
 		org.awaitility.Awaitility.await()
 			.atMost(Duration.ofSeconds(20))
 			.until(() -> RedisCommandStats.read(operator.sync()).failedAttempts() > 0);
+	}
+
+	/** The channel and message of every publication on channels matching the pattern. */
+	private BlockingQueue<List<String>> observe(RedisServer redis, String pattern) {
+		StatefulRedisPubSubConnection<String, String> observer = client(redis).connectPubSub();
+		this.closeables.add(observer);
+		BlockingQueue<List<String>> published = new LinkedBlockingQueue<>();
+		observer.addListener(new RedisPubSubAdapter<>() {
+			@Override
+			public void message(String matched, String channel, String message) {
+				published.add(List.of(channel, message));
+			}
+		});
+		observer.sync().psubscribe(pattern);
+		return published;
 	}
 
 	private StatefulRedisConnection<String, String> operator(RedisServer redis) {
